@@ -1,0 +1,36 @@
+// The client as a pure state machine: Event in, Actions out (DESIGN.md "The core").
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actions.hpp"
+#include "events.hpp"
+#include "view.hpp"
+
+namespace peerline {
+
+struct AppConfig {
+    std::string name;             // display name offered in hello
+    std::string device = "desktop";
+};
+
+class App {
+public:
+    explicit App(AppConfig config);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    std::vector<Action> handle(const Event& event);
+    const View& view() const { return view_; }
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+    View view_;
+};
+
+}  // namespace peerline
