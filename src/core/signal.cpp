@@ -1,1 +1,72 @@
-// placeholder: being written
+#include "signal.hpp"
+
+#include <optional>
+
+namespace peerline::signal {
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::string> string_field(const json& object, const char* key, std::size_t max) {
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) return std::nullopt;
+    const auto& s = it->get_ref<const std::string&>();
+    if (s.size() > max) return std::nullopt;
+    return s;
+}
+
+Error bad(const std::string& what) { return make_error("bad-signal", what); }
+
+struct ToJson {
+    json operator()(const Offer& m) const {
+        return json{{"kind", "offer"}, {"call", m.call}, {"sdp", m.sdp}};
+    }
+    json operator()(const Answer& m) const {
+        return json{{"kind", "answer"}, {"call", m.call}, {"sdp", m.sdp}};
+    }
+    json operator()(const Candidate& m) const {
+        return json{{"kind", "candidate"}, {"call", m.call},          {"candidate", m.candidate},
+                    {"mid", m.mid},        {"mline", m.mline_index}};
+    }
+    json operator()(const Hangup& m) const {
+        return json{{"kind", "hangup"}, {"call", m.call}, {"reason", m.reason}};
+    }
+};
+
+}  // namespace
+
+Result<Payload> parse(const json& data) {
+    if (!data.is_object()) return bad("signal data must be an object");
+    auto kind = string_field(data, "kind", 32);
+    auto call = string_field(data, "call", 128);
+    if (!kind || !call || call->empty()) return bad("signal data needs `kind` and `call`");
+
+    if (*kind == "offer" || *kind == "answer") {
+        auto sdp = string_field(data, "sdp", kMaxSdpBytes);
+        if (!sdp || sdp->empty()) return bad("`" + *kind + "` needs an `sdp` under 48 KiB");
+        if (*kind == "offer") return Payload{Offer{*call, *sdp}};
+        return Payload{Answer{*call, *sdp}};
+    }
+    if (*kind == "candidate") {
+        auto candidate = string_field(data, "candidate", kMaxCandidateBytes);
+        auto mid = string_field(data, "mid", 64);
+        auto mline = data.find("mline");
+        if (!candidate || !mid || mline == data.end() || !mline->is_number_integer() ||
+            mline->get<long long>() < 0 || mline->get<long long>() > 1024) {
+            return bad("`candidate` needs candidate, mid and an mline index in 0..1024");
+        }
+        return Payload{Candidate{*call, *candidate, *mid, static_cast<int>(mline->get<long long>())}};
+    }
+    if (*kind == "hangup") {
+        return Payload{Hangup{*call, string_field(data, "reason", 64).value_or("hung-up")}};
+    }
+    return bad("unknown signal kind `" + *kind + "`");
+}
+
+json to_json(const Payload& payload) { return std::visit(ToJson{}, payload); }
+
+const std::string& call_id(const Payload& payload) {
+    return std::visit([](const auto& m) -> const std::string& { return m.call; }, payload);
+}
+
+}  // namespace peerline::signal

@@ -36,4 +36,9 @@ struct View {
     std::string notice;       // last error or notice for the user; empty: none
 };
 
+// Equality lets App emit Render only when what the page shows has changed.
+bool operator==(const PeerTile& a, const PeerTile& b);
+bool operator==(const CallPanel& a, const CallPanel& b);
+bool operator==(const View& a, const View& b);
+
 }  // namespace peerline

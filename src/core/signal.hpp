@@ -1,0 +1,46 @@
+// What two clients say to each other through the server's `signal` relay (the `data` object).
+// The server never looks inside; the core on each end defines and checks it.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "result.hpp"
+
+namespace peerline::signal {
+
+constexpr std::size_t kMaxSdpBytes = 48 * 1024;  // fits the server's 64 KiB text frame
+constexpr std::size_t kMaxCandidateBytes = 1024;
+
+// RFC 8829 (JSEP) offer/answer, carried with the id of the call they belong to so that
+// messages of an older call are recognised and ignored.
+struct Offer {
+    std::string call;
+    std::string sdp;
+};
+struct Answer {
+    std::string call;
+    std::string sdp;
+};
+// Trickle ICE (RFC 8838): one candidate line with the media section it belongs to.
+struct Candidate {
+    std::string call;
+    std::string candidate;
+    std::string mid;
+    int mline_index = 0;
+};
+struct Hangup {
+    std::string call;
+    std::string reason;  // "hung-up", "busy", "failed", ...
+};
+
+using Payload = std::variant<Offer, Answer, Candidate, Hangup>;
+
+Result<Payload> parse(const nlohmann::json& data);
+nlohmann::json to_json(const Payload& payload);
+const std::string& call_id(const Payload& payload);
+
+}  // namespace peerline::signal

@@ -1,0 +1,87 @@
+// A test world for the core: several Apps, an in-memory relay that speaks the real protocol
+// (same C++ as the server), and a fake browser per App that executes actions and answers with
+// the events a real browser would send. Time is a fake clock: timers fire only when told.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "app.hpp"
+
+namespace peerline::testing {
+
+class FakeWorld {
+public:
+    struct Options {
+        bool media_fails = false;      // getUserMedia rejects
+        bool pcs_connect = true;       // peer connections reach "connected" when negotiated
+        bool media_is_slow = false;    // MediaReady is held until release_media()
+    };
+
+    // Connects a new client named `name` and runs the world until quiet. Returns its index.
+    int join(const std::string& name, Options options);
+    int join(const std::string& name) { return join(name, Options{}); }
+    // The client's socket closes; the relay tells everyone else.
+    void leave(int client);
+
+    void send(int client, Event event);  // an event for one client, then run until quiet
+    void run();                          // deliver everything queued, bounded in steps
+
+    // Fake clock: fire every timer the client has running, as if its time had passed.
+    void fire_timers(int client);
+    void release_media(int client);      // deliver a held MediaReady
+    // Deliver raw text to a client as if it came from the server.
+    void server_says(int client, const std::string& text);
+
+    const View& view(int client) const;
+    const std::string& id(int client) const;
+    const std::vector<Action>& log(int client) const;  // every action the client asked for
+    template <typename A>
+    std::vector<A> actions(int client) const;
+    template <typename A>
+    std::size_t count(int client) const { return actions<A>(client).size(); }
+
+private:
+    struct FakePc {
+        bool local_set = false;
+        bool remote_set = false;
+        int remote_candidates = 0;
+        bool connected = false;
+        bool closed = false;
+    };
+    struct Client {
+        std::unique_ptr<App> app;
+        Options options;
+        std::string id;
+        bool said_hello = false;
+        bool connected = true;
+        std::vector<Action> log;
+        std::map<int, FakePc> pcs;
+        std::set<int> timers;
+        bool media_held = false;
+    };
+
+    void execute(int client, const Action& action);
+    void relay(int from, const std::string& text);
+    void deliver(int client, const std::string& text);
+    int client_by_id(const std::string& id) const;
+    void maybe_connect(int client, int pc);
+
+    std::vector<Client> clients_;
+    std::deque<std::pair<int, Event>> queue_;
+};
+
+template <typename A>
+std::vector<A> FakeWorld::actions(int client) const {
+    std::vector<A> out;
+    for (const auto& a : log(client)) {
+        if (const auto* x = std::get_if<A>(&a)) out.push_back(*x);
+    }
+    return out;
+}
+
+}  // namespace peerline::testing
