@@ -1,0 +1,193 @@
+#include "peer_connections.hpp"
+
+#include <map>
+
+#include <emscripten/bind.h>
+
+#include "js.hpp"
+#include "shell.hpp"
+
+namespace peerline::browser::peer_connections {
+namespace {
+
+struct Entry {
+    int serial;          // tells callbacks of a closed pc from those of a pc that reused its id
+    val connection;      // RTCPeerConnection
+    val remote;          // MediaStream of remote tracks, or undefined
+};
+
+std::map<int, Entry> table;
+int next_serial = 0;
+
+Entry* live(int pc, int serial) {
+    auto found = table.find(pc);
+    if (found == table.end() || found->second.serial != serial) return nullptr;
+    return &found->second;
+}
+
+void fail(int pc, const char* operation, const std::string& reason) {
+    dispatch(PcOperationFailed{pc, operation, reason});
+}
+
+// promise.then(on_success bound to pc, onPcFailed bound to pc + operation name)
+void settle(const Entry& entry, int pc, const val& promise, const char* on_success,
+            const char* operation) {
+    val failed = callback("onPcFailed", pc, entry.serial, val(operation));
+    if (on_success) {
+        promise.call<void>("then", callback(on_success, pc, entry.serial), failed);
+    } else {
+        promise.call<void>("catch", failed);
+    }
+}
+
+// Calls connection[method](...args), which returns a promise; a synchronous throw is reported
+// like a rejection.
+void run(int pc, const char* method, const val& args, const char* on_success) {
+    auto found = table.find(pc);
+    if (found == table.end()) return fail(pc, method, "no such peer connection");
+    Outcome called = try_call(found->second.connection, method, args);
+    if (!called.ok) return fail(pc, method, called.error);
+    settle(found->second, pc, called.value, on_success, method);
+}
+
+val description(const std::string& type, const std::string& sdp) {
+    val init = val::object();
+    init.set("type", text(type));
+    init.set("sdp", text(sdp));
+    return init;
+}
+
+// ---- callbacks from the browser ------------------------------------------------------------
+
+void on_ice_candidate(int pc, int serial, val event) {
+    if (!live(pc, serial)) return;
+    val candidate = event["candidate"];
+    if (candidate.isNull() || candidate.isUndefined()) {
+        dispatch(LocalCandidate{pc, {}, {}, 0});
+        return;
+    }
+    val mid = candidate["sdpMid"];
+    val index = candidate["sdpMLineIndex"];
+    dispatch(LocalCandidate{pc, candidate["candidate"].as<std::string>(),
+                            mid.isString() ? mid.as<std::string>() : std::string(),
+                            index.isNumber() ? index.as<int>() : 0});
+}
+
+void on_state_change(int pc, int serial, val) {
+    Entry* entry = live(pc, serial);
+    if (!entry) return;
+    dispatch(PcStateChanged{pc, entry->connection["connectionState"].as<std::string>()});
+}
+
+void on_track(int pc, int serial, val event) {
+    Entry* entry = live(pc, serial);
+    if (!entry) return;
+    val track = event["track"];
+    val streams = event["streams"];
+    if (streams["length"].as<int>() > 0) {
+        entry->remote = streams[0];
+    } else {  // a track sent without a stream (addTransceiver): collect it ourselves
+        if (entry->remote.isUndefined()) entry->remote = val::global("MediaStream").new_();
+        entry->remote.call<void>("addTrack", track);
+    }
+    dispatch(RemoteTrackAdded{pc, track["kind"].as<std::string>()});
+}
+
+void on_description(int pc, int serial, val created) {
+    if (!live(pc, serial)) return;
+    dispatch(LocalDescriptionCreated{pc, created["type"].as<std::string>(),
+                                     created["sdp"].as<std::string>()});
+}
+
+void on_remote_set(int pc, int serial, val) {
+    if (live(pc, serial)) dispatch(RemoteDescriptionSet{pc});
+}
+
+void on_failed(int pc, int serial, std::string operation, val error) {
+    if (live(pc, serial)) dispatch(PcOperationFailed{pc, std::move(operation), describe(error)});
+}
+
+}  // namespace
+
+void create(int pc, const std::string& configuration_json) {
+    close(pc);
+    Outcome config = configuration_json.empty()
+                         ? Outcome{true, val::object(), {}}
+                         : try_call(val::global("JSON"), "parse", array_of(text(configuration_json)));
+    if (!config.ok) return fail(pc, "RTCPeerConnection", config.error);
+    Outcome made = try_construct("RTCPeerConnection", array_of(config.value));
+    if (!made.ok) return fail(pc, "RTCPeerConnection", made.error);
+
+    const int serial = ++next_serial;
+    val connection = made.value;
+    connection.set("onicecandidate", callback("onPcIceCandidate", pc, serial));
+    connection.set("onconnectionstatechange", callback("onPcStateChange", pc, serial));
+    connection.set("ontrack", callback("onPcTrack", pc, serial));
+    table.emplace(pc, Entry{serial, connection, val::undefined()});
+}
+
+void add_local_tracks(int pc, const val& local_stream) {
+    auto found = table.find(pc);
+    if (found == table.end()) return fail(pc, "addTrack", "no such peer connection");
+    if (local_stream.isUndefined()) return fail(pc, "addTrack", "no local media");
+    val tracks = local_stream.call<val>("getTracks");
+    const int count = tracks["length"].as<int>();
+    for (int i = 0; i < count; ++i) {
+        Outcome added =
+            try_call(found->second.connection, "addTrack", array_of(tracks[i], local_stream));
+        if (!added.ok) return fail(pc, "addTrack", added.error);
+    }
+}
+
+void create_offer(int pc) { run(pc, "createOffer", val::array(), "onPcDescription"); }
+
+void create_answer(int pc) { run(pc, "createAnswer", val::array(), "onPcDescription"); }
+
+void set_local_description(int pc, const std::string& type, const std::string& sdp) {
+    run(pc, "setLocalDescription", array_of(description(type, sdp)), nullptr);
+}
+
+void set_remote_description(int pc, const std::string& type, const std::string& sdp) {
+    run(pc, "setRemoteDescription", array_of(description(type, sdp)), "onPcRemoteSet");
+}
+
+void add_ice_candidate(int pc, const std::string& candidate, const std::string& mid,
+                       int mline_index) {
+    if (candidate.empty()) {  // end of candidates (RFC 8838 §13; JSEP addIceCandidate())
+        run(pc, "addIceCandidate", val::array(), nullptr);
+        return;
+    }
+    val init = val::object();
+    init.set("candidate", text(candidate));
+    if (!mid.empty()) init.set("sdpMid", text(mid));
+    init.set("sdpMLineIndex", mline_index);
+    run(pc, "addIceCandidate", array_of(init), nullptr);
+}
+
+void close(int pc) {
+    auto found = table.find(pc);
+    if (found == table.end()) return;
+    val connection = found->second.connection;
+    table.erase(found);
+    // Drop our handlers so the closed connection holds no callbacks into C++.
+    connection.set("onicecandidate", val::null());
+    connection.set("onconnectionstatechange", val::null());
+    connection.set("ontrack", val::null());
+    connection.call<void>("close");
+}
+
+val remote_stream(int pc) {
+    auto found = table.find(pc);
+    return found == table.end() ? val::undefined() : found->second.remote;
+}
+
+EMSCRIPTEN_BINDINGS(peerline_peer_connections) {
+    emscripten::function("onPcIceCandidate", &on_ice_candidate);
+    emscripten::function("onPcStateChange", &on_state_change);
+    emscripten::function("onPcTrack", &on_track);
+    emscripten::function("onPcDescription", &on_description);
+    emscripten::function("onPcRemoteSet", &on_remote_set);
+    emscripten::function("onPcFailed", &on_failed);
+}
+
+}  // namespace peerline::browser::peer_connections

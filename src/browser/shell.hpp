@@ -1,0 +1,12 @@
+// The shell's one entry point back into the core: every browser callback ends here.
+#pragma once
+
+#include "events.hpp"
+
+namespace peerline::browser {
+
+// Feeds `event` to App::handle and executes the returned actions. Re-entrant calls (an action
+// whose execution produces an event synchronously) are queued and handled in order.
+void dispatch(Event event);
+
+}  // namespace peerline::browser
