@@ -1,5 +1,6 @@
 #include "protocol.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace peerline::protocol {
@@ -19,10 +20,39 @@ Error missing(const char* type, const char* field) {
                       std::string("`") + type + "` needs a string field `" + field + "`");
 }
 
+// Messages are a few levels deep. nlohmann parses deep nesting iteratively, but copying and
+// dumping a value recurse once per level: 64 KiB of `[` is ~32k levels, enough to overflow a
+// small (Wasm) stack when the server relays it to a peer. So nesting is capped before parsing.
+constexpr int kMaxJsonDepth = 32;
+
+// True if `text` nests arrays/objects deeper than `limit`. Brackets inside strings don't count.
+bool nests_deeper_than(std::string_view text, int limit) {
+    int depth = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') ++i;  // skip the escaped character
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
 Result<json> parse_object(std::string_view text) {
     if (text.size() > kMaxTextFrameBytes) {
         return make_error(code::kTooLarge, "message larger than " +
                                                std::to_string(kMaxTextFrameBytes) + " bytes");
+    }
+    if (nests_deeper_than(text, kMaxJsonDepth)) {
+        return make_error(code::kBadMessage, "message nested deeper than " +
+                                                 std::to_string(kMaxJsonDepth) + " levels");
     }
     json parsed = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
     if (parsed.is_discarded()) return make_error(code::kBadJson, "message is not valid JSON");

@@ -1,0 +1,59 @@
+#include "listener.hpp"
+
+#include "event_log.hpp"
+#include "http_session.hpp"
+
+namespace peerline::server {
+
+Listener::Listener(net::io_context& ioc, std::shared_ptr<const StaticSite> site,
+                   std::shared_ptr<Hub> hub)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), site_(std::move(site)), hub_(std::move(hub)) {}
+
+beast::error_code Listener::listen(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (ec) return ec;
+    acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+    if (ec) return ec;
+    acceptor_.bind(endpoint, ec);
+    if (ec) return ec;
+    acceptor_.listen(net::socket_base::max_listen_connections, ec);
+    return ec;
+}
+
+tcp::endpoint Listener::local_endpoint() const {
+    beast::error_code ec;
+    return acceptor_.local_endpoint(ec);
+}
+
+void Listener::run() {
+    net::dispatch(acceptor_.get_executor(),
+                  beast::bind_front_handler(&Listener::do_accept, shared_from_this()));
+}
+
+void Listener::stop() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+        beast::error_code ignored;
+        self->acceptor_.close(ignored);
+    });
+}
+
+void Listener::do_accept() {
+    // Each connection gets its own strand, so handlers of one session never run concurrently
+    // even if the server later runs several io_context threads.
+    acceptor_.async_accept(net::make_strand(ioc_),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+}
+
+void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    if (ec) {
+        // e.g. EMFILE when out of descriptors: log and keep accepting rather than die.
+        log_event("accept failed: ", ec.message());
+    } else {
+        std::make_shared<HttpSession>(std::move(socket), site_, hub_)->run();
+    }
+    do_accept();
+}
+
+}  // namespace peerline::server

@@ -1,0 +1,33 @@
+// Accepts TCP connections and hands each to an http_session on its own strand.
+#pragma once
+
+#include <memory>
+
+#include "hub.hpp"
+#include "net.hpp"
+#include "static_site.hpp"
+
+namespace peerline::server {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+public:
+    Listener(net::io_context& ioc, std::shared_ptr<const StaticSite> site, std::shared_ptr<Hub> hub);
+
+    // Open, bind and listen; on failure the error says why (address in use, permission...).
+    beast::error_code listen(const tcp::endpoint& endpoint);
+    tcp::endpoint local_endpoint() const;
+
+    void run();   // start accepting
+    void stop();  // stop accepting (shutdown)
+
+private:
+    void do_accept();
+    void on_accept(beast::error_code ec, tcp::socket socket);
+
+    net::io_context& ioc_;
+    tcp::acceptor acceptor_;
+    std::shared_ptr<const StaticSite> site_;
+    std::shared_ptr<Hub> hub_;
+};
+
+}  // namespace peerline::server

@@ -1,0 +1,193 @@
+// Shared helpers for the server tests: start the real peerline-server binary on a free port
+// with a temporary web root, and WebSocket clients whose every wait has a deadline.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import WebSocket from 'ws';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const serverBinary = path.resolve(
+  repoRoot, process.env.PEERLINE_SERVER ?? 'build/native/server/peerline-server');
+
+export const WAIT_MS = 3000;
+
+export function withTimeout(promise, ms, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// A web root like the wasm build's, plus a secret file beside it that must never be served.
+export const files = {
+  'index.html': '<!doctype html><title>Peerline</title>\n',
+  'a.js': 'console.log("peerline");\n',
+  'app.mjs': 'export const x = 1;\n',
+  'style.css': 'body { margin: 0 }\n',
+  'a.wasm': Buffer.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]),
+  'data.json': '{"ok":true}\n',
+  'voice.opus': Buffer.from('OggS'),
+  'sub/page.txt': 'nested\n',
+};
+export const gzippedFile = 'a.js';  // has a.js.gz beside it
+export const secret = 'TOP-SECRET-NOT-IN-WEB-ROOT';
+
+export function makeWebRoot() {
+  const base = mkdtempSync(path.join(tmpdir(), 'peerline-test-'));
+  const root = path.join(base, 'web');
+  mkdirSync(path.join(root, 'sub'), { recursive: true });
+  for (const [name, content] of Object.entries(files)) writeFileSync(path.join(root, name), content);
+  writeFileSync(path.join(root, `${gzippedFile}.gz`), gzipSync(files[gzippedFile]));
+  writeFileSync(path.join(base, 'secret.txt'), secret);
+  return { base, root, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+// Runs the binary to completion (for --help, bad flags).
+export function runServerOnce(args, ms = WAIT_MS) {
+  return withTimeout(new Promise((resolve, reject) => {
+    const child = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  }), ms, `peerline-server ${args.join(' ')} to exit`);
+}
+
+// Starts the server on a free port; resolves once it printed its URL.
+export async function startServer(extraArgs = []) {
+  const web = makeWebRoot();
+  const child = spawn(serverBinary, ['--port', '0', '--web-root', web.root, ...extraArgs],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+
+  const port = await withTimeout(new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const m = /listening on http:\/\/[^\s]*:(\d+)\//.exec(stdout);
+      if (m) resolve(Number(m[1]));
+    });
+    exited.then(({ code }) => reject(new Error(`server exited early (${code}): ${stderr}`)));
+  }), WAIT_MS, 'the server to print its URL');
+
+  return {
+    port,
+    web,
+    child,
+    exited,
+    http: `http://127.0.0.1:${port}`,
+    ws: `ws://127.0.0.1:${port}/ws`,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        try {
+          await withTimeout(exited, WAIT_MS, 'the server to exit');
+        } catch {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      web.cleanup();
+      const result = await exited;
+      // With a sanitizer build (PEERLINE_SERVER=...asan binary) any report fails the test.
+      if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(stderr)) {
+        throw new Error(`sanitizer report from the server:\n${stderr.slice(-4000)}`);
+      }
+      return result;
+    },
+  };
+}
+
+// A WebSocket client that queues every message so tests can await them in order.
+export class Client {
+  static async open(url, options) {
+    const client = new Client(new WebSocket(url, options));
+    await withTimeout(new Promise((resolve, reject) => {
+      client.socket.once('open', resolve);
+      client.socket.once('error', reject);
+    }), WAIT_MS, `a WebSocket to ${url}`);
+    return client;
+  }
+
+  constructor(socket) {
+    this.socket = socket;
+    this.inbox = [];
+    this.waiters = [];
+    this.closed = new Promise((resolve) => {
+      socket.on('close', (code, reason) => {
+        resolve({ code, reason: reason.toString() });
+        for (const w of this.waiters.splice(0)) w.reject(new Error(`closed (${code}) while waiting`));
+      });
+    });
+    socket.on('error', () => {});  // surfaced through `closed` and failing waits
+    socket.on('message', (data, isBinary) => {
+      const text = data.toString();
+      const message = isBinary ? { binary: true } : JSON.parse(text);
+      const waiter = this.waiters.shift();
+      if (waiter) waiter.resolve(message);
+      else this.inbox.push(message);
+    });
+  }
+
+  send(value) {
+    this.socket.send(typeof value === 'string' || Buffer.isBuffer(value) ? value : JSON.stringify(value));
+  }
+
+  // Next message, whatever it is.
+  next(ms = WAIT_MS) {
+    if (this.inbox.length) return Promise.resolve(this.inbox.shift());
+    let waiter;
+    const arrival = new Promise((resolve, reject) => { waiter = { resolve, reject }; });
+    this.waiters.push(waiter);
+    return withTimeout(arrival, ms, 'a message').catch((e) => {
+      this.waiters = this.waiters.filter((w) => w !== waiter);  // a late message stays queued
+      throw e;
+    });
+  }
+
+  // Next message, asserting nothing else arrived first.
+  async expect(type, ms = WAIT_MS) {
+    const message = await this.next(ms);
+    if (message.type !== type) {
+      throw new Error(`expected ${type}, got ${JSON.stringify(message).slice(0, 300)}`);
+    }
+    return message;
+  }
+
+  // Resolves true if no message arrives within `ms` (for "nothing was sent" checks).
+  async quiet(ms = 200) {
+    if (this.inbox.length) return false;
+    await new Promise((r) => setTimeout(r, ms));
+    return this.inbox.length === 0;
+  }
+
+  async hello(name = 'Ada', device = 'desktop') {
+    this.send({ type: 'hello', v: 1, name, device });
+    const welcome = await this.expect('welcome');
+    this.id = welcome.id;
+    return welcome;
+  }
+
+  close() {
+    this.socket.close(1000);
+    return withTimeout(this.closed, WAIT_MS, 'the close handshake');
+  }
+
+  terminate() { this.socket.terminate(); }
+}
+
+export async function getHealth(server) {
+  const res = await withTimeout(fetch(`${server.http}/healthz`), WAIT_MS, '/healthz');
+  return { status: res.status, body: await res.text() };
+}

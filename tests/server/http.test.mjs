@@ -1,0 +1,176 @@
+// Static files, /healthz, HTTP limits and the command line of the real peerline-server binary.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { gunzipSync } from 'node:zlib';
+import WebSocket from 'ws';
+import { files, gzippedFile, runServerOnce, secret, startServer, WAIT_MS, withTimeout } from './helpers.mjs';
+
+// node:http rather than fetch: no automatic decompression, no path normalization.
+function request(port, path, { method = 'GET', headers = {} } = {}) {
+  return withTimeout(new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  }), WAIT_MS, `${method} ${path}`);
+}
+
+describe('static files', () => {
+  let server;
+  before(async () => { server = await startServer(); });
+  after(async () => { await server?.stop(); });
+
+  test('/ serves index.html as HTML with no-cache', async () => {
+    const res = await request(server.port, '/');
+    assert.equal(res.status, 200);
+    assert.match(res.headers['content-type'], /^text\/html/);
+    assert.equal(res.headers['cache-control'], 'no-cache');
+    assert.equal(res.body.toString(), files['index.html']);
+  });
+
+  const mimeCases = [
+    ['/index.html', /^text\/html/],
+    ['/a.js', /^text\/javascript/],
+    ['/app.mjs', /^text\/javascript/],
+    ['/style.css', /^text\/css/],
+    ['/a.wasm', /^application\/wasm$/],
+    ['/data.json', /^application\/json/],
+    ['/voice.opus', /^audio\/ogg$/],
+    ['/sub/page.txt', /^text\/plain/],
+  ];
+  for (const [path, type] of mimeCases) {
+    test(`MIME type of ${path}`, async () => {
+      const res = await request(server.port, path);
+      assert.equal(res.status, 200);
+      assert.match(res.headers['content-type'], type);
+      assert.deepEqual(res.body, Buffer.from(files[path.slice(1)]));
+    });
+  }
+
+  test('wasm bytes arrive intact with application/wasm', async () => {
+    const res = await request(server.port, '/a.wasm');
+    assert.equal(res.headers['content-type'], 'application/wasm');
+    assert.equal(res.headers['content-length'], String(files['a.wasm'].length));
+    assert.deepEqual(res.body, files['a.wasm']);
+  });
+
+  test('precompressed .gz is served when gzip is accepted', async () => {
+    const res = await request(server.port, `/${gzippedFile}`, { headers: { 'accept-encoding': 'br, gzip, deflate' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-encoding'], 'gzip');
+    assert.match(res.headers.vary, /Accept-Encoding/i);
+    assert.match(res.headers['content-type'], /^text\/javascript/);  // type of the original
+    assert.equal(gunzipSync(res.body).toString(), files[gzippedFile]);
+  });
+
+  test('identity is served when gzip is not accepted (or refused with q=0)', async () => {
+    for (const headers of [{}, { 'accept-encoding': 'gzip;q=0, br' }, { 'accept-encoding': 'identity' }]) {
+      const res = await request(server.port, `/${gzippedFile}`, { headers });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-encoding'], undefined, JSON.stringify(headers));
+      assert.match(res.headers.vary, /Accept-Encoding/i);
+      assert.equal(res.body.toString(), files[gzippedFile]);
+    }
+  });
+
+  test('files without a .gz sibling are never gzip-encoded', async () => {
+    const res = await request(server.port, '/style.css', { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(res.headers['content-encoding'], undefined);
+    assert.equal(res.body.toString(), files['style.css']);
+  });
+
+  test('HEAD gives the headers and length without a body', async () => {
+    const res = await request(server.port, '/a.wasm', { method: 'HEAD' });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'application/wasm');
+    assert.equal(res.headers['content-length'], String(files['a.wasm'].length));
+    assert.equal(res.body.length, 0);
+  });
+
+  test('missing file is 404', async () => {
+    assert.equal((await request(server.port, '/nope.js')).status, 404);
+    assert.equal((await request(server.port, '/sub/')).status, 404);  // no index.html there
+    assert.equal((await request(server.port, '/sub')).status, 404);   // a directory is not a file
+  });
+
+  test('path traversal is rejected and never leaks a file outside the web root', async () => {
+    for (const path of ['/../secret.txt', '/sub/../../secret.txt', '/%2e%2e/secret.txt',
+      '/%2E%2E%2Fsecret.txt', '/..%5csecret.txt', '/a.js%00.html']) {
+      const res = await request(server.port, path);
+      assert.equal(res.status, 400, path);
+      assert.ok(!res.body.toString().includes(secret), path);
+    }
+  });
+
+  test('query strings are ignored when mapping to files', async () => {
+    const res = await request(server.port, '/style.css?v=123');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.toString(), files['style.css']);
+  });
+
+  test('methods other than GET/HEAD get 405 with Allow', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const res = await request(server.port, '/', { method });
+      assert.equal(res.status, 405, method);
+      assert.match(res.headers.allow, /GET/);
+    }
+  });
+
+  test('/healthz answers ok', async () => {
+    const res = await request(server.port, '/healthz');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.toString(), 'ok');
+  });
+
+  test('oversized request headers are refused with 431', async () => {
+    const res = await request(server.port, '/', { headers: { 'x-filler': 'a'.repeat(20000) } });
+    assert.equal(res.status, 431);
+  });
+
+  test('WebSocket upgrade on a path other than /ws is 404', async () => {
+    const status = await withTimeout(new Promise((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/chat`);
+      ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode); ws.terminate(); });
+      ws.on('open', () => reject(new Error('upgrade on /chat was accepted')));
+      ws.on('error', () => {});
+    }), WAIT_MS, 'the upgrade answer');
+    assert.equal(status, 404);
+  });
+});
+
+describe('command line', () => {
+  test('--help prints usage and exits 0', async () => {
+    const run = await runServerOnce(['--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /Usage: peerline-server/);
+    assert.match(run.stdout, /--web-root/);
+  });
+
+  test('an unknown flag exits 2 with a message on stderr', async () => {
+    const run = await runServerOnce(['--bogus']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /unknown option '--bogus'/);
+    assert.equal(run.stdout, '');
+  });
+
+  test('bad values exit 2', async () => {
+    for (const args of [['--port', 'http'], ['--port', '70000'], ['--port'], ['--address', 'not-an-ip']]) {
+      const run = await runServerOnce(args);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.ok(run.stderr.length > 0);
+    }
+  });
+
+  test('prints exactly one URL line on stdout', async () => {
+    const server = await startServer();
+    try {
+      assert.match(server.stdout(), /^Peerline listening on http:\/\/127\.0\.0\.1:\d+\/\n$/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
