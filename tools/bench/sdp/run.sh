@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SDP benchmark: parse + serialize of Chrome's audio+video offer (the fixture captured from
+# headless Chromium), native (g++ -O3) and Wasm (Debian emcc 3.1.6 -O3, run under Node),
+# side by side in one run. Prints a table with the Wasm/native ratio.
+#   tools/bench/sdp/run.sh [fixture.sdp] [iterations]
+set -euo pipefail
+cd "$(dirname "$0")/../../.."
+fixture=${1:-tests/fixtures/sdp/chrome-audio-video-offer.sdp}
+iterations=${2:-20000}
+out=build/bench/sdp
+mkdir -p "$out"
+# Emscripten 3.1.6 writes CommonJS; the repo's package.json says "type": "module", so the
+# output folder gets its own package.json.
+echo '{ "type": "commonjs" }' >"$out/package.json"
+sources=(tools/bench/sdp/sdp_bench.cpp src/core/sdp/*.cpp)
+
+echo "bench: building native (g++ -O3)" >&2
+g++ -std=c++17 -O3 -DNDEBUG -Isrc/core "${sources[@]}" -o "$out/sdp_bench"
+
+echo "bench: building wasm (emcc -O3)" >&2
+export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs it (DESIGN.md pitfalls)
+em++ -std=c++17 -O3 -DNDEBUG -Isrc/core "${sources[@]}" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 \
+     --embed-file "$fixture@/fixture.sdp" -o "$out/sdp_bench.js"
+
+native=$("$out/sdp_bench" "$fixture" "$iterations")
+wasm=$(node --no-experimental-fetch "$out/sdp_bench.js" /fixture.sdp "$iterations")
+value() { awk -v k="$1" '$1 == k { print $2 }' <<<"$2"; }
+
+echo
+echo "SDP benchmark: $(basename "$fixture") ($(value bytes "$native") bytes), median of 7 rounds x $iterations ops"
+echo "$(uname -m), $(g++ --version | head -1), emcc $(em++ --version | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1), node $(node --version)"
+printf '%-18s %14s %14s %8s\n' "operation" "native µs/op" "wasm µs/op" "ratio"
+for op in parse serialize parse+serialize; do
+  n=$(value "$op" "$native"); w=$(value "$op" "$wasm")
+  printf '%-18s %14s %14s %7.2fx\n' "$op" "$n" "$w" "$(awk -v a="$w" -v b="$n" 'BEGIN { print a / b }')"
+done
