@@ -1,26 +1,34 @@
 #!/usr/bin/env bash
-# Runs every test: native unit tests (ctest), the real server binary with real WebSocket
+# Runs every test: native unit tests (ctest), bounded fuzzing of the parsers, the real server
+# binary with real WebSocket
 # clients, and end-to-end calls in headless Chromium. Installs and builds first.
 # Every suite runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+started=$SECONDS
 tools/setup.sh || exit 1
 tools/build.sh || exit 1
+echo "setup + build: $((SECONDS - started)) s"
 
 failed=()
 suite() {
   local name=$1; shift
+  local t0=$SECONDS
   echo; echo "=== $name: $*"
   "$@" || failed+=("$name")
+  echo "=== $name: $((SECONDS - t0)) s"
 }
 
 suite unit   ctest --preset native
+# Bounded: a few seconds per parser; `tools/fuzz.sh 600` is the long run.
+suite fuzz   tools/fuzz.sh 8
 suite server node --test --test-concurrency=1 tests/server/
 suite e2e    node --test --test-concurrency=1 tests/e2e/
 
 echo
+echo "total: $((SECONDS - started)) s"
 if ((${#failed[@]})); then
   echo "FAILED suites: ${failed[*]}"
   exit 1
 fi
-echo "All suites passed: unit, server, e2e"
+echo "All suites passed: unit, fuzz, server, e2e"
