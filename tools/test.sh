@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: native unit tests (ctest), bounded fuzzing of the parsers, the real server
-# binary with real WebSocket
-# clients, and end-to-end calls in headless Chromium. Installs and builds first.
+# binary with real WebSocket clients, and end-to-end calls in headless Chromium.
+# Installs and builds first.
 # Every suite runs even if an earlier one failed; the exit code is non-zero if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
