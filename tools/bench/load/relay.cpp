@@ -1,0 +1,436 @@
+// Relay mode: clients in pairs on a shared source address (one network room per pair or group
+// of pairs); both members of a pair send `signal` to each other. Each message carries its send
+// time (steady_clock ns) in `data.ts`; the receiver turns it into relay latency. All clients of a
+// pair live on the same io_context thread, so the sender's in-flight count is a plain integer.
+//
+// Paced mode: a 1 ms ticker per thread issues the thread's share of the target rate, round
+// robin over its senders. Unpaced mode: every sender keeps `window` messages in flight (closed
+// loop), which finds the server's maximum without unbounded queues anywhere.
+//
+// Hot path: one preallocated output string per client rebuilt in place, one flat_buffer per
+// client reused, substring scans instead of a JSON parser; no allocation per message here.
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <cstdio>
+#include <memory>
+#include <thread>
+#include <unistd.h>
+
+#include "histogram.hpp"
+#include "modes.hpp"
+
+namespace peerline::load {
+namespace {
+
+struct Worker;
+
+struct Client {
+    Client(Worker& worker, net::io_context& ioc) : worker(worker), ws(ioc) {}
+
+    Worker& worker;
+    WebSocket ws;
+    beast::flat_buffer in;
+    std::string out;
+    std::string prefix;        // {"type":"signal","to":"<partner>","data":{"kind":"candidate","ts":
+    std::string suffix;        // ,"candidate":"..."}}
+    std::string id;
+    Client* partner = nullptr;
+    net::ip::address_v4 source;
+    int in_flight = 0;         // sent, not yet received by the partner
+    int pending = 0;           // paced: due but not yet written (a write was in flight)
+    bool writing = false;
+    bool ready = false;
+    std::uint64_t seq = 0;
+
+    void start();
+    void on_connect(beast::error_code ec);
+    void on_handshake(beast::error_code ec);
+    void do_read();
+    void on_read(beast::error_code ec, std::size_t);
+    void on_signal(std::string_view frame, std::size_t ts_at);
+    void maybe_send();
+    void write_signal();
+    void on_write(beast::error_code ec, std::size_t);
+};
+
+struct Worker {
+    explicit Worker(const RelayConfig& config) : config(config), pacer(ioc) {}
+
+    const RelayConfig& config;
+    net::io_context ioc{1};
+    net::steady_timer pacer;
+    std::vector<std::unique_ptr<Client>> clients;
+    std::vector<Client*> senders;
+    std::size_t next_connect = 0;
+    std::size_t rr = 0;
+    std::atomic<int>* ready_count = nullptr;
+
+    // Shared timeline, fixed before `start` is posted.
+    std::uint64_t t_start = 0, t_window = 0, t_end = 0;
+    bool sending = false;
+    bool closing = false;
+    double thread_rate = 0;  // msg/s this thread issues in paced mode
+    std::uint64_t issued = 0;
+
+    // Results, read by main after the thread has finished.
+    Histogram latency;
+    std::uint64_t sent = 0, received = 0, received_in_window = 0, errors = 0, lost = 0,
+                  skipped = 0, wrong_sender = 0, connect_failures = 0;
+    std::string first_error;
+    std::atomic<std::uint64_t> last_frame_ns{0};  // presence still arriving? (read by main)
+
+    void connect_more() {
+        while (next_connect < clients.size() &&
+               next_connect < static_cast<std::size_t>(ready_count_local + config.connect_concurrency)) {
+            clients[next_connect++]->start();
+        }
+    }
+    int ready_count_local = 0;
+
+    void on_ready() {
+        ++ready_count_local;
+        ready_count->fetch_add(1);
+        connect_more();
+    }
+
+    void begin() {
+        sending = true;
+        if (config.rate > 0) {
+            pacer.expires_at(net::steady_timer::clock_type::now());
+            tick();
+        } else {
+            for (Client* c : senders) c->maybe_send();
+        }
+    }
+
+    void tick() {
+        const std::uint64_t now = now_ns();
+        if (!sending) return;
+        if (now >= t_end) {
+            sending = false;
+            return;
+        }
+        const double elapsed = static_cast<double>(now - t_start) * 1e-9;
+        const auto due = static_cast<std::uint64_t>(elapsed * thread_rate);
+        while (issued < due && !senders.empty()) {
+            ++issued;
+            Client* c = senders[rr++ % senders.size()];
+            if (c->in_flight + c->pending >= config.max_in_flight) {
+                ++skipped;
+                continue;
+            }
+            ++c->pending;
+            c->maybe_send();
+        }
+        pacer.expires_at(pacer.expiry() + std::chrono::milliseconds(1));
+        pacer.async_wait([this](beast::error_code ec) {
+            if (!ec) tick();
+        });
+    }
+
+    void stop_sending() {
+        sending = false;
+        pacer.cancel();
+    }
+
+    void close_all() {
+        closing = true;
+        for (auto& c : clients) {
+            if (!c->ready) continue;
+            c->ws.async_close(websocket::close_code::normal, [](beast::error_code) {});
+        }
+    }
+};
+
+void Client::start() {
+    beast::error_code ec;
+    open_bound(ws, source, ec);
+    if (ec) return on_connect(ec);
+    configure_client(ws, worker.config.target.host_port());
+    const tcp::endpoint server(net::ip::make_address(worker.config.target.host),
+                               worker.config.target.port);
+    ws.next_layer().async_connect(server, [this](beast::error_code e) { on_connect(e); });
+}
+
+void Client::on_connect(beast::error_code ec) {
+    if (ec) {
+        if (worker.connect_failures++ < 3) {
+            std::fprintf(stderr, "connect from %s failed: %s\n", source.to_string().c_str(),
+                         ec.message().c_str());
+        }
+        return;
+    }
+    ws.next_layer().set_option(tcp::no_delay(true), ec);
+    ws.async_handshake(worker.config.target.host_port(), "/ws",
+                       [this](beast::error_code e) { on_handshake(e); });
+}
+
+void Client::on_handshake(beast::error_code ec) {
+    if (ec) {
+        if (worker.connect_failures++ < 3) {
+            std::fprintf(stderr, "handshake failed: %s\n", ec.message().c_str());
+        }
+        return;
+    }
+    ws.text(true);
+    out = R"({"type":"hello","v":1,"name":"load","device":"desktop"})";
+    writing = true;
+    ws.async_write(net::buffer(out), [this](beast::error_code e, std::size_t n) { on_write(e, n); });
+    do_read();
+}
+
+void Client::do_read() {
+    ws.async_read(in, [this](beast::error_code e, std::size_t n) { on_read(e, n); });
+}
+
+void Client::on_read(beast::error_code ec, std::size_t) {
+    if (ec) {
+        if (!worker.closing) ++worker.lost;
+        return;
+    }
+    const auto data = in.cdata();
+    const std::string_view frame(static_cast<const char*>(data.data()), data.size());
+    if (const auto ts_at = frame.find("\"ts\":"); ts_at != std::string_view::npos) {
+        on_signal(frame, ts_at);
+    } else {
+        if (!worker.sending) worker.last_frame_ns.store(now_ns(), std::memory_order_relaxed);
+        if (!ready && is_type(frame, "\"type\":\"welcome\"")) {
+            id = std::string(welcome_id(frame));
+            ready = true;
+            worker.on_ready();
+        } else if (is_type(frame, "\"type\":\"error\"")) {
+            if (worker.errors++ == 0) worker.first_error = std::string(frame.substr(0, 200));
+        }
+    }
+    in.consume(in.size());
+    do_read();
+}
+
+void Client::on_signal(std::string_view frame, std::size_t ts_at) {
+    const std::uint64_t now = now_ns();
+    std::uint64_t ts = 0;
+    const char* begin = frame.data() + ts_at + 5;
+    std::from_chars(begin, frame.data() + frame.size(), ts);
+    ++worker.received;
+    if (now >= worker.t_window && now < worker.t_end && ts >= worker.t_window) {
+        ++worker.received_in_window;
+        worker.latency.record(now - ts);
+    }
+    // The server must stamp the partner's id as `from`.
+    const auto from_at = frame.find("\"from\":\"");
+    if (from_at == std::string_view::npos ||
+        frame.compare(from_at + 8, partner->id.size(), partner->id) != 0) {
+        ++worker.wrong_sender;
+    }
+    --partner->in_flight;
+    partner->maybe_send();
+}
+
+void Client::maybe_send() {
+    if (writing || !worker.sending || worker.closing) return;
+    if (worker.config.rate > 0) {
+        if (pending == 0) return;
+        --pending;
+    } else if (in_flight >= worker.config.window) {
+        return;
+    }
+    write_signal();
+}
+
+void Client::write_signal() {
+    char number[24];
+    out.assign(prefix);
+    auto r = std::to_chars(number, number + sizeof number, now_ns());
+    out.append(number, r.ptr);
+    out.append(",\"seq\":");
+    r = std::to_chars(number, number + sizeof number, ++seq);
+    out.append(number, r.ptr);
+    out.append(suffix);
+    writing = true;
+    ++in_flight;
+    ws.async_write(net::buffer(out), [this](beast::error_code e, std::size_t n) { on_write(e, n); });
+}
+
+void Client::on_write(beast::error_code ec, std::size_t) {
+    writing = false;
+    if (ec) return;
+    if (ready) ++worker.sent;
+    maybe_send();
+}
+
+// Waits until `pid` uses under 5 % of a core over 250 ms (at most `limit_s`): presence storms
+// of earlier joins or leaves must be over before anything is measured. Returns seconds waited.
+double wait_until_quiet(long pid, double limit_s) {
+    const std::uint64_t begin = now_ns();
+    double before = process_cpu_seconds(pid);
+    while (static_cast<double>(now_ns() - begin) * 1e-9 < limit_s) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        const double after = process_cpu_seconds(pid);
+        if (after < 0 || after - before < 0.0125) break;
+        before = after;
+    }
+    return static_cast<double>(now_ns() - begin) * 1e-9;
+}
+
+void sleep_until_ns(std::uint64_t t) {
+    const std::uint64_t now = now_ns();
+    if (t > now) std::this_thread::sleep_for(std::chrono::nanoseconds(t - now));
+}
+
+}  // namespace
+
+int run_relay(const RelayConfig& config) {
+    const int pairs = config.clients / 2;
+    const int threads = std::max(1, config.threads);
+    std::vector<std::unique_ptr<Worker>> workers;
+    std::atomic<int> ready{0};
+    for (int t = 0; t < threads; ++t) {
+        workers.push_back(std::make_unique<Worker>(config));
+        workers.back()->ready_count = &ready;
+    }
+
+    // A fake trickled ICE candidate, the most common signaling message.
+    std::string candidate = "candidate:842163049 1 udp 1677729535 192.168.1.2 54321 typ srflx";
+    while (static_cast<int>(candidate.size()) < config.payload_bytes) candidate += " x";
+    candidate.resize(static_cast<std::size_t>(std::max(config.payload_bytes, 1)));
+
+    for (int p = 0; p < pairs; ++p) {
+        Worker& w = *workers[static_cast<std::size_t>(p % threads)];
+        const auto source = source_address(config.source_base,
+                                           static_cast<std::size_t>(p / std::max(1, config.pairs_per_source)));
+        auto a = std::make_unique<Client>(w, w.ioc);
+        auto b = std::make_unique<Client>(w, w.ioc);
+        a->partner = b.get();
+        b->partner = a.get();
+        for (Client* c : {a.get(), b.get()}) {
+            c->source = source;
+            c->suffix = ",\"candidate\":\"" + candidate + "\"}}";
+            c->out.reserve(256 + candidate.size());
+            w.senders.push_back(c);
+        }
+        w.clients.push_back(std::move(a));
+        w.clients.push_back(std::move(b));
+    }
+
+    if (config.server_pid > 0) wait_until_quiet(config.server_pid, 30);
+    const double setup_cpu0 = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) : -1;
+    const std::uint64_t setup_begin = now_ns();
+    std::vector<std::thread> pool;
+    for (auto& w : workers) {
+        net::post(w->ioc, [wp = w.get()] { wp->connect_more(); });
+        pool.emplace_back([wp = w.get()] {
+            auto guard = net::make_work_guard(wp->ioc);
+            wp->ioc.run();
+        });
+    }
+
+    const int total = pairs * 2;
+    const std::uint64_t connect_deadline = now_ns() + 60'000'000'000ull;
+    while (ready.load() < total && now_ns() < connect_deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (ready.load() < total) {
+        std::fprintf(stderr, "peerline-load: only %d of %d clients were welcomed within 60 s\n",
+                     ready.load(), total);
+        for (auto& w : workers) w->ioc.stop();
+        for (auto& t : pool) t.join();
+        return 1;
+    }
+    const double welcomed_s = static_cast<double>(now_ns() - setup_begin) * 1e-9;
+    // Everyone is welcomed: let the presence of all those joins reach everyone (in one big room
+    // that is O(N^2) frames), then aim each client at its partner's id.
+    // Quiet means: the server idle AND no client received anything for 300 ms (the server may
+    // sit idle with presence frames queued while this process is still reading them).
+    const std::uint64_t settle_begin = now_ns();
+    for (;;) {
+        if (config.server_pid > 0) wait_until_quiet(config.server_pid, 60);
+        std::uint64_t last = 0;
+        for (auto& w : workers) last = std::max(last, w->last_frame_ns.load(std::memory_order_relaxed));
+        if (now_ns() - last > 300'000'000 || now_ns() - settle_begin > 90'000'000'000ull) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const double settle_s = static_cast<double>(now_ns() - settle_begin) * 1e-9;
+    const double setup_cpu = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) - setup_cpu0 : -1;
+    std::fprintf(stderr, "relay: %d clients welcomed in %.1f s, presence settled %.1f s later; "
+                 "server CPU for the joins %.2f s\n", total, welcomed_s, settle_s, setup_cpu);
+    const std::uint64_t t_start = now_ns() + 20'000'000;
+    const std::uint64_t t_window = t_start + static_cast<std::uint64_t>(config.warmup_s * 1e9);
+    const std::uint64_t t_end = t_window + static_cast<std::uint64_t>(config.duration_s * 1e9);
+    for (auto& w : workers) {
+        net::post(w->ioc, [wp = w.get(), t_start, t_window, t_end, total] {
+            for (auto& c : wp->clients) {
+                c->prefix = R"({"type":"signal","to":")" + c->partner->id +
+                            R"(","data":{"kind":"candidate","call":"bench","ts":)";
+            }
+            wp->t_start = t_start;
+            wp->t_window = t_window;
+            wp->t_end = t_end;
+            wp->thread_rate = wp->config.rate * static_cast<double>(wp->senders.size()) / total;
+        });
+    }
+    sleep_until_ns(t_start);
+    for (auto& w : workers) net::post(w->ioc, [wp = w.get()] { wp->begin(); });
+
+    sleep_until_ns(t_window);
+    const double server_cpu0 = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) : -1;
+    const double self_cpu0 = process_cpu_seconds(static_cast<long>(getpid()));
+    sleep_until_ns(t_end);
+    const double server_cpu1 = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) : -1;
+    const double self_cpu1 = process_cpu_seconds(static_cast<long>(getpid()));
+
+    for (auto& w : workers) net::post(w->ioc, [wp = w.get()] { wp->stop_sending(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // in-flight messages land
+    for (auto& w : workers) net::post(w->ioc, [wp = w.get()] { wp->close_all(); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    for (auto& w : workers) w->ioc.stop();
+    for (auto& t : pool) t.join();
+
+    Histogram latency;
+    std::uint64_t sent = 0, received = 0, in_window = 0, errors = 0, lost = 0, skipped = 0,
+                  wrong = 0;
+    std::string first_error;
+    for (auto& w : workers) {
+        latency.merge(w->latency);
+        sent += w->sent;
+        received += w->received;
+        in_window += w->received_in_window;
+        errors += w->errors;
+        lost += w->lost;
+        skipped += w->skipped;
+        wrong += w->wrong_sender;
+        if (first_error.empty()) first_error = w->first_error;
+    }
+    const double rate = static_cast<double>(in_window) / config.duration_s;
+    const double server_cpu = server_cpu0 >= 0 && server_cpu1 >= 0 ? server_cpu1 - server_cpu0 : -1;
+    const double us = 1e-3;
+    std::fprintf(stderr,
+                 "relay: %.0f msg/s relayed (%s), p50 %.1f us, p90 %.1f us, p99 %.1f us, "
+                 "max %.1f us; sent %llu received %llu errors %llu lost %llu skipped %llu\n",
+                 rate, config.rate > 0 ? "paced" : "unpaced",
+                 static_cast<double>(latency.quantile(0.5)) * us,
+                 static_cast<double>(latency.quantile(0.9)) * us,
+                 static_cast<double>(latency.quantile(0.99)) * us,
+                 static_cast<double>(latency.max()) * us, static_cast<unsigned long long>(sent),
+                 static_cast<unsigned long long>(received), static_cast<unsigned long long>(errors),
+                 static_cast<unsigned long long>(lost), static_cast<unsigned long long>(skipped));
+    if (!first_error.empty()) std::fprintf(stderr, "relay: first error: %s\n", first_error.c_str());
+    std::printf(
+        "RESULT mode=relay clients=%d target_rate=%.0f duration_s=%.1f msgs_per_s=%.0f "
+        "relayed=%llu p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
+        "errors=%llu lost=%llu skipped=%llu wrong_sender=%llu server_cpu_s=%.2f "
+        "server_cpu_ms_per_10k=%.1f load_cpu_pct=%.0f join_s=%.1f join_server_cpu_s=%.2f\n",
+        total, config.rate, config.duration_s, rate, static_cast<unsigned long long>(in_window),
+        static_cast<double>(latency.quantile(0.5)) * us,
+        static_cast<double>(latency.quantile(0.9)) * us,
+        static_cast<double>(latency.quantile(0.99)) * us,
+        static_cast<double>(latency.quantile(0.999)) * us, static_cast<double>(latency.max()) * us,
+        static_cast<unsigned long long>(errors), static_cast<unsigned long long>(lost),
+        static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(wrong),
+        server_cpu, in_window > 0 && server_cpu >= 0 ? server_cpu * 1e3 * 1e4 / static_cast<double>(in_window) : -1,
+        100.0 * (self_cpu1 - self_cpu0) / config.duration_s, welcomed_s + settle_s, setup_cpu);
+    std::fflush(stdout);
+    return errors == 0 && lost == 0 && wrong == 0 ? 0 : 3;
+}
+
+}  // namespace peerline::load
