@@ -4,19 +4,34 @@
 
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace peerline {
 
+// ---- the signaling connection ---------------------------------------------------------------
+struct ConnectServer {};  // open the WebSocket; answers ServerOpened / ServerClosed
 struct SendToServer {
     std::string text;  // one WebSocket text frame
 };
 
 // ---- local media ---------------------------------------------------------------------------------
-struct RequestMedia {  // getUserMedia; answers MediaReady or MediaFailed
+struct RequestMedia {  // getUserMedia with the selected devices; answers MediaReady or MediaFailed
     bool audio = true;
     bool video = true;
+    std::string audio_device;  // "" : the browser's default
+    std::string video_device;
 };
 struct StopMedia {};  // stop every local track
+struct SetTrackEnabled {  // track.enabled on the local tracks of a kind (mute, camera off)
+    std::string kind;     // "audio" | "video"
+    bool enabled = true;
+};
+struct ListDevices {};  // enumerateDevices; answers DevicesListed (and again on devicechange)
+struct SwitchDevice {   // new track from that device, replaceTrack on every sender (no
+                        // renegotiation); "audiooutput": setSinkId on the remote media element
+    std::string kind;
+    std::string device_id;
+};
 
 // ---- RTCPeerConnection, keyed by an id the core chose ----------------------------------------
 struct CreatePeerConnection {
@@ -26,27 +41,45 @@ struct CreatePeerConnection {
 struct AddLocalTracks {  // addTrack for each track of the local stream
     int pc = 0;
 };
+// RTCRtpTransceiver.setCodecPreferences for every transceiver of `kind`: the browser's own
+// capabilities, reordered so that mime types listed here come first, in this order.
+struct SetCodecPreferences {
+    int pc = 0;
+    std::string kind;                    // "audio" | "video"
+    std::vector<std::string> mime_order; // e.g. {"video/VP9", "video/VP8"}
+};
+// RTCRtpSender.setParameters: encodings[].maxBitrate for every sender of `kind`.
+struct SetSenderMaxBitrate {
+    int pc = 0;
+    std::string kind;
+    int max_bitrate_bps = 0;
+};
 struct CreateOffer {  // answers LocalDescriptionCreated
     int pc = 0;
+    bool ice_restart = false;
 };
 struct CreateAnswer {  // answers LocalDescriptionCreated
     int pc = 0;
 };
-struct SetLocalDescription {
+struct SetLocalDescription {  // answers LocalDescriptionSet or PcOperationFailed
     int pc = 0;
     std::string type;
     std::string sdp;
 };
-struct SetRemoteDescription {  // answers RemoteDescriptionSet or PcOperationFailed
+struct SetRemoteDescription {  // answers RemoteDescriptionSet or PcOperationFailed; an offer
+                               // in have-local-offer rolls back implicitly (perfect negotiation)
     int pc = 0;
     std::string type;
     std::string sdp;
 };
 struct AddIceCandidate {
     int pc = 0;
-    std::string candidate;  // empty: end of candidates
+    std::string candidate;
     std::string mid;
     int mline_index = 0;
+};
+struct CollectStats {  // pc.getStats(); answers StatsReport
+    int pc = 0;
 };
 struct ClosePeerConnection {
     int pc = 0;
@@ -64,9 +97,10 @@ struct CancelTimer {
 // The View changed: redraw the page from App::view().
 struct Render {};
 
-using Action = std::variant<SendToServer, RequestMedia, StopMedia, CreatePeerConnection,
-                            AddLocalTracks, CreateOffer, CreateAnswer, SetLocalDescription,
-                            SetRemoteDescription, AddIceCandidate, ClosePeerConnection, StartTimer,
-                            CancelTimer, Render>;
+using Action = std::variant<ConnectServer, SendToServer, RequestMedia, StopMedia, SetTrackEnabled,
+                            ListDevices, SwitchDevice, CreatePeerConnection, AddLocalTracks,
+                            SetCodecPreferences, SetSenderMaxBitrate, CreateOffer, CreateAnswer,
+                            SetLocalDescription, SetRemoteDescription, AddIceCandidate,
+                            CollectStats, ClosePeerConnection, StartTimer, CancelTimer, Render>;
 
 }  // namespace peerline

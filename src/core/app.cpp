@@ -1,3 +1,5 @@
+// App: routes each event to the part of the client it concerns (the signaling link, the
+// roster, the current call, the device choice) and derives the View afterwards.
 #include "app.hpp"
 
 #include <algorithm>
@@ -10,13 +12,26 @@
 
 namespace peerline {
 
+namespace {
+// Reconnect backoff: 0.5 s, 1 s, 2 s, … capped at 8 s. No jitter source in a clock-free core;
+// after a server restart clients still spread out because their sockets close at different
+// moments.
+int reconnect_delay_ms(int attempt) { return std::min(500 << std::min(attempt, 4), 8000); }
+}  // namespace
+
 struct App::State {
+    using Out = std::vector<Action>;
+
     AppConfig config;
+    LinkState link = LinkState::connecting;
     bool online = false;
+    int reconnect_attempt = 0;
+    int reconnect_timer = 0;
     std::string self_id;
     nlohmann::json ice_servers = nlohmann::json::array();
     std::vector<protocol::PeerInfo> peers;  // in join order
     std::optional<Call> call;               // the current or last call
+    DeviceChoice devices;
     int next_pc = 1;
     int next_timer = 1;
     int call_seq = 0;
@@ -29,158 +44,195 @@ struct App::State {
     bool in_call() const { return call && call->active(); }
     Call* call_for_pc(int pc) { return in_call() && call->ids().pc == pc ? &*call : nullptr; }
 
-    std::string configuration_json() const {
-        return protocol::dump_json(nlohmann::json{{"iceServers", ice_servers}});
+    CallSettings call_settings() const {
+        CallSettings s;
+        s.configuration_json = protocol::dump_json(nlohmann::json{{"iceServers", ice_servers}});
+        s.audio_device = devices.audio_input;
+        s.video_device = devices.video_input;
+        return s;
     }
-    CallIds new_call_ids(std::string peer, std::string call_id) {
-        return CallIds{std::move(call_id), std::move(peer), next_pc++, next_timer++};
+    CallIds new_call_ids(const protocol::PeerInfo& peer, std::string call_id) {
+        CallTimers t{next_timer, next_timer + 1, next_timer + 2, next_timer + 3, next_timer + 4};
+        next_timer += 5;
+        return CallIds{std::move(call_id), peer.id, peer.name, next_pc++, t};
     }
-
-    // ---- server messages ---------------------------------------------------------------------
-    void on_server(const protocol::ServerMessage& message, std::vector<Action>& out) {
-        std::visit([&](const auto& m) { on(m, out); }, message);
-    }
-    void on(const protocol::Welcome& m, std::vector<Action>&) {
-        online = true;
-        self_id = m.id;
-        peers = m.peers;
-        ice_servers = m.ice_servers;
-        notice.clear();
-    }
-    void on(const protocol::PeerJoined& m, std::vector<Action>&) {
-        if (m.peer.id == self_id || find_peer(m.peer.id)) return;
-        peers.push_back(m.peer);
-    }
-    void on(const protocol::PeerLeft& m, std::vector<Action>& out) {
-        peers.erase(std::remove_if(peers.begin(), peers.end(), [&](const auto& p) { return p.id == m.id; }),
-                    peers.end());
-        if (in_call() && call->ids().peer == m.id) call->on_peer_gone(out);
-    }
-    void on(const protocol::SignalFrom& m, std::vector<Action>& out) {
-        auto payload = signal::parse(m.data);
-        if (!payload) return;  // a peer's malformed signal is dropped; it cannot disturb us
-        const auto& call_id = signal::call_id(payload.value());
-
-        if (const auto* offer = std::get_if<signal::Offer>(&payload.value())) {
-            if (in_call()) {
-                if (call->ids().call != call_id) {
-                    // Someone else, or a new call from the same peer, while we are busy.
-                    out.push_back(SendToServer{protocol::serialize(protocol::ClientMessage{
-                        protocol::SignalTo{m.from, signal::to_json(signal::Hangup{call_id, "busy"})}})});
-                }
-                return;
-            }
-            if (!find_peer(m.from)) return;  // only people on our roster can call us
-            call = Call::incoming(new_call_ids(m.from, call_id), configuration_json(), offer->sdp, out);
-            return;
-        }
-        // Everything else must belong to the current call and come from its peer.
-        if (!in_call() || call->ids().call != call_id || call->ids().peer != m.from) return;
-        call->on_signal(payload.value(), out);
-    }
-    void on(const protocol::ErrorMessage& m, std::vector<Action>& out) {
-        notice = m.message.empty() ? m.code : m.message;
-        if (m.code == protocol::code::kUnknownPeer && in_call()) call->on_peer_gone(out);
+    void send_signal(const std::string& to, const signal::Payload& payload, Out& out) const {
+        out.push_back(SendToServer{protocol::serialize(
+            protocol::ClientMessage{protocol::SignalTo{to, signal::to_json(payload)}})});
     }
 
-    // ---- events ------------------------------------------------------------------------------
-    void on(const ServerOpened&, std::vector<Action>& out) {
+    // ---- the signaling link -------------------------------------------------------------------
+    void on(const AppStarted&, Out& out) {
+        reconnect_timer = next_timer++;
+        out.push_back(ConnectServer{});
+        out.push_back(ListDevices{});
+    }
+    void on(const ServerOpened&, Out& out) {
         out.push_back(SendToServer{protocol::serialize(
             protocol::ClientMessage{protocol::Hello{config.name, config.device}})});
     }
-    void on(const ServerClosed&, std::vector<Action>&) {
+    void on(const ServerClosed&, Out& out) {
+        // A call's media does not depend on this link: the call goes on while we reconnect.
         online = false;
+        link = LinkState::reconnecting;
         peers.clear();
-        notice = "Disconnected from the server";
+        out.push_back(StartTimer{reconnect_timer, reconnect_delay_ms(reconnect_attempt++)});
     }
-    void on(const ServerText& e, std::vector<Action>& out) {
+    void on(const ServerText& e, Out& out) {
         auto message = protocol::parse_server_message(e.text);
         if (!message) {
             notice = "Unreadable message from the server: " + message.error().message;
             return;
         }
-        on_server(message.value(), out);
+        std::visit([&](const auto& m) { on_server(m, out); }, message.value());
     }
-    void on(const CallIntent& e, std::vector<Action>& out) {
+
+    // ---- server messages ---------------------------------------------------------------------
+    void on_server(const protocol::Welcome& m, Out&) {
+        online = true;
+        link = LinkState::online;
+        reconnect_attempt = 0;
+        self_id = m.id;
+        peers = m.peers;
+        ice_servers = m.ice_servers;
+        notice.clear();
+        if (in_call() && find_peer(call->ids().peer)) call->on_peer_back();
+    }
+    void on_server(const protocol::PeerJoined& m, Out&) {
+        if (m.peer.id == self_id || find_peer(m.peer.id)) return;
+        peers.push_back(m.peer);
+        if (in_call() && call->ids().peer == m.peer.id) call->on_peer_back();
+    }
+    void on_server(const protocol::PeerLeft& m, Out& out) {
+        peers.erase(std::remove_if(peers.begin(), peers.end(), [&](const auto& p) { return p.id == m.id; }),
+                    peers.end());
+        if (in_call() && call->ids().peer == m.id) call->on_peer_left(out);
+    }
+    void on_server(const protocol::SignalFrom& m, Out& out) {
+        auto payload = signal::parse(m.data);
+        if (!payload) return;  // a peer's malformed signal is dropped; it cannot disturb us
+        const auto& call_id = signal::call_id(payload.value());
+        if (in_call() && call->ids().call == call_id) {
+            if (call->ids().peer == m.from) call->on_signal(payload.value(), out);
+            return;  // someone else naming our call: ignored
+        }
+        const auto* offer = std::get_if<signal::Offer>(&payload.value());
+        if (!offer) return;  // anything else of an unknown or ended call is stale
+        const auto* peer = find_peer(m.from);
+        if (!peer) return;   // only people on our roster can call us
+        if (in_call()) {
+            // Glare: we are calling the one who calls us. Exactly one call must survive, so both
+            // sides apply the same rule: the call placed by the smaller id wins.
+            const bool glare = call->phase() == CallPhase::ringing_out && call->ids().peer == m.from;
+            if (!glare) return send_signal(m.from, signal::Hangup{call_id, "busy"}, out);
+            if (self_id < m.from) return;  // ours wins; they drop theirs when they see our offer
+            const bool video = call->video();  // what we chose when we called
+            call->abandon(out);
+            call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);
+            call->accept(video, out);  // we wanted this call: no ring
+            return;
+        }
+        call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);
+    }
+    void on_server(const protocol::ErrorMessage& m, Out& out) {
+        notice = m.message.empty() ? m.code : m.message;
+        if (m.code == protocol::code::kUnknownPeer && in_call()) call->on_peer_left(out);
+    }
+
+    // ---- the user ----------------------------------------------------------------------------
+    void on(const CallIntent& e, Out& out) {
         if (in_call()) return;
-        if (!online || !find_peer(e.peer)) {
+        const auto* peer = find_peer(e.peer);
+        if (!online || !peer) {
             notice = "That person is no longer online";
             return;
         }
         notice.clear();
-        call = Call::outgoing(new_call_ids(e.peer, self_id + "-" + std::to_string(++call_seq)),
-                              configuration_json(), out);
+        call = Call::place(new_call_ids(*peer, self_id + "-" + std::to_string(++call_seq)), e.video,
+                           call_settings(), out);
     }
-    void on(const HangUpIntent&, std::vector<Action>& out) {
-        if (in_call()) call->hang_up(out);
+    void on(const AcceptIntent& e, Out& out) { if (in_call()) call->accept(e.video, out); }
+    void on(const DeclineIntent&, Out& out) { if (in_call()) call->decline(out); }
+    void on(const HangUpIntent&, Out& out) { if (in_call()) call->hang_up(out); }
+    void on(const SetMicMuted& e, Out& out) { if (in_call()) call->set_mic_muted(e.muted, out); }
+    void on(const SetCameraOff& e, Out& out) { if (in_call()) call->set_camera_off(e.off, out); }
+    void on(const SetPeerMuted& e, Out&) { if (in_call()) call->set_peer_muted(e.muted); }
+    void on(const SetPeerVolume& e, Out&) { if (in_call()) call->set_peer_volume(e.volume); }
+    void on(const SelectDevice& e, Out& out) {
+        std::string* slot = e.kind == "audioinput"    ? &devices.audio_input
+                            : e.kind == "videoinput"  ? &devices.video_input
+                            : e.kind == "audiooutput" ? &devices.audio_output
+                                                      : nullptr;
+        if (!slot || *slot == e.device_id) return;
+        *slot = e.device_id;
+        // Inside a call the new device replaces the track (no renegotiation); else it is used
+        // by the next call. Speakers apply to the page at once.
+        if (in_call() || e.kind == "audiooutput") out.push_back(SwitchDevice{e.kind, e.device_id});
     }
-    void on(const MediaReady&, std::vector<Action>& out) {
-        if (in_call()) call->on_media_ready(out);
+
+    // ---- local media -------------------------------------------------------------------------
+    void on(const MediaReady& e, Out& out) { if (in_call()) call->on_media_ready(e.audio, e.video, out); }
+    void on(const MediaFailed& e, Out& out) { if (in_call()) call->on_media_failed(e.reason, out); }
+    void on(const DevicesListed& e, Out&) {
+        devices.devices.clear();
+        for (const auto& d : e.devices) {
+            if (devices.devices.size() >= 64) break;  // a bounded list, whatever the browser says
+            devices.devices.push_back(d);
+        }
     }
-    void on(const MediaFailed& e, std::vector<Action>& out) {
-        if (in_call()) call->on_media_failed(e.reason, out);
+    void on(const DeviceSwitched& e, Out&) {
+        if (!e.ok) notice = "Could not switch to that device: " + e.reason;
     }
-    void on(const LocalDescriptionCreated& e, std::vector<Action>& out) {
+
+    // ---- the peer connection -----------------------------------------------------------------
+    void on(const LocalDescriptionCreated& e, Out& out) {
         if (auto* c = call_for_pc(e.pc)) c->on_local_description(e.type, e.sdp, out);
     }
-    void on(const RemoteDescriptionSet& e, std::vector<Action>& out) {
+    void on(const LocalDescriptionSet& e, Out& out) {
+        if (auto* c = call_for_pc(e.pc)) c->on_local_description_set(out);
+    }
+    void on(const RemoteDescriptionSet& e, Out& out) {
         if (auto* c = call_for_pc(e.pc)) c->on_remote_description_set(out);
     }
-    void on(const LocalCandidate& e, std::vector<Action>& out) {
+    void on(const LocalCandidate& e, Out& out) {
         if (auto* c = call_for_pc(e.pc)) c->on_local_candidate(e.candidate, e.mid, e.mline_index, out);
     }
-    void on(const PcStateChanged& e, std::vector<Action>& out) {
+    void on(const PcStateChanged& e, Out& out) {
         if (auto* c = call_for_pc(e.pc)) c->on_pc_state(e.state, out);
     }
-    void on(const RemoteTrackAdded& e, std::vector<Action>& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_remote_track(out);
+    void on(const NegotiationNeeded& e, Out& out) {
+        if (auto* c = call_for_pc(e.pc)) c->on_negotiation_needed(out);
     }
-    void on(const PcOperationFailed& e, std::vector<Action>& out) {
+    void on(const RemoteTrackAdded& e, Out&) {
+        if (auto* c = call_for_pc(e.pc)) c->on_remote_track();
+    }
+    void on(const PcOperationFailed& e, Out& out) {
         if (auto* c = call_for_pc(e.pc)) c->on_pc_failed(e.operation, e.reason, out);
     }
-    void on(const TimerFired& e, std::vector<Action>& out) {
-        if (in_call() && call->ids().connect_timer == e.timer) call->on_connect_timeout(out);
+    void on(const StatsReport& e, Out&) {
+        if (auto* c = call_for_pc(e.pc)) c->on_stats(e.json);
+    }
+    void on(const TimerFired& e, Out& out) {
+        if (e.timer == reconnect_timer && reconnect_timer != 0) {
+            if (!online) out.push_back(ConnectServer{});
+            return;
+        }
+        if (call) call->on_timer(e.timer, out);
     }
 
-    View build_view() const;
+    View build_view() const {
+        View v;
+        v.link = link;
+        v.online = online;
+        v.self_id = self_id;
+        v.self_name = config.name;
+        v.notice = notice;
+        v.devices = devices;
+        for (const auto& p : peers) v.peers.push_back(PeerTile{p.id, p.name, p.device, online && !in_call()});
+        if (call) call->fill(v.call);
+        return v;
+    }
 };
-
-namespace {
-
-std::string status_line(const Call& call, const std::string& peer_name) {
-    switch (call.phase()) {
-        case CallPhase::idle: return "";
-        case CallPhase::calling: return "Calling " + peer_name + "…";
-        case CallPhase::incoming: return peer_name + " is calling";
-        case CallPhase::connecting: return "Connecting to " + peer_name + "…";
-        case CallPhase::connected: return "In a call with " + peer_name;
-        case CallPhase::ended: return "Call with " + peer_name + " ended: " + call.end_reason();
-    }
-    return "";
-}
-
-}  // namespace
-
-View App::State::build_view() const {
-    View v;
-    v.online = online;
-    v.self_id = self_id;
-    v.self_name = config.name;
-    v.notice = notice;
-    for (const auto& p : peers) v.peers.push_back(PeerTile{p.id, p.name, p.device, online && !in_call()});
-    if (call) {
-        const auto* peer = find_peer(call->ids().peer);
-        CallPanel& panel = v.call;
-        panel.phase = call->phase();
-        panel.peer_id = call->ids().peer;
-        panel.peer_name = peer ? peer->name : "your peer";
-        panel.status = status_line(*call, panel.peer_name);
-        panel.remote_pc = call->active() && call->has_remote_media() ? call->ids().pc : 0;
-        panel.show_local_video = call->active();
-        panel.can_hang_up = call->active();
-    }
-    return v;
-}
 
 App::App(AppConfig config) : state_(std::make_unique<State>()) {
     config.name = protocol::sanitize_name(config.name);

@@ -1,166 +1,210 @@
+// The life of a call: ringing, accept/decline, controls, timers, ending. Negotiation (offers,
+// answers, candidates, ICE restart) is in call_negotiation.cpp.
 #include "call.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "protocol.hpp"
 
 namespace peerline {
-namespace {
-// A peer that floods candidates before its description cannot make us hold them forever.
-constexpr std::size_t kMaxPendingCandidates = 256;
-}  // namespace
 
-Call::Call(CallIds ids, CallRole role, std::string configuration_json)
-    : ids_(std::move(ids)), role_(role), configuration_json_(std::move(configuration_json)) {}
+Call::Call(CallIds ids, bool outgoing, bool video, CallSettings settings)
+    : ids_(std::move(ids)),
+      outgoing_(outgoing),
+      video_(video),
+      settings_(std::move(settings)),
+      phase_(outgoing ? CallPhase::ringing_out : CallPhase::ringing_in) {}
 
-Call Call::outgoing(CallIds ids, std::string configuration_json, std::vector<Action>& out) {
-    Call call(std::move(ids), CallRole::caller, std::move(configuration_json));
-    call.phase_ = CallPhase::calling;
-    out.push_back(RequestMedia{true, true});
-    out.push_back(StartTimer{call.ids_.connect_timer, kConnectTimeoutMs});
+Call Call::place(CallIds ids, bool video, CallSettings settings, Out& out) {
+    Call call(std::move(ids), true, video, std::move(settings));
+    out.push_back(RequestMedia{true, video, call.settings_.audio_device, call.settings_.video_device});
+    out.push_back(StartTimer{call.ids_.timers.ring, call_timing::kRingMs});
     return call;
 }
 
-Call Call::incoming(CallIds ids, std::string configuration_json, std::string offer_sdp,
-                    std::vector<Action>& out) {
-    Call call(std::move(ids), CallRole::callee, std::move(configuration_json));
-    call.phase_ = CallPhase::connecting;
-    call.pending_offer_sdp_ = std::move(offer_sdp);
-    out.push_back(RequestMedia{true, true});
-    out.push_back(StartTimer{call.ids_.connect_timer, kConnectTimeoutMs});
+Call Call::receive(CallIds ids, const signal::Offer& offer, CallSettings settings, Out& out) {
+    Call call(std::move(ids), false, offer.video, std::move(settings));
+    // Refuse what cannot work before ringing anyone (issue: "refused before it reaches the
+    // browser"). Until we have our own description, we check against what every WebRTC
+    // browser can receive (sdp::Capabilities of the baseline codecs).
+    auto checked = sdp::validate_remote(offer.sdp, browser_baseline_capabilities());
+    if (!checked) {
+        call.end_and_tell(EndReason::failed, checked.error().message, out);
+        return call;
+    }
+    call.pending_offer_sdp_ = offer.sdp;
+    call.send(signal::Ringing{call.ids_.call}, out);
+    out.push_back(StartTimer{call.ids_.timers.ring, call_timing::kRingMs});
     return call;
 }
 
-void Call::send(signal::Payload payload, std::vector<Action>& out) const {
-    out.push_back(SendToServer{
-        protocol::serialize(protocol::ClientMessage{protocol::SignalTo{ids_.peer, signal::to_json(payload)}})});
+void Call::send(signal::Payload payload, Out& out) const {
+    out.push_back(SendToServer{protocol::serialize(
+        protocol::ClientMessage{protocol::SignalTo{ids_.peer, signal::to_json(payload)}})});
 }
 
-void Call::open_peer_connection(std::vector<Action>& out) {
-    out.push_back(CreatePeerConnection{ids_.pc, configuration_json_});
-    out.push_back(AddLocalTracks{ids_.pc});
-    pc_open_ = true;
+void Call::send_media_state(Out& out) const {
+    send(signal::MediaState{ids_.call, mic_muted_, camera_off_ || !has_camera_}, out);
 }
 
-void Call::apply_remote_description(const std::string& type, const std::string& sdp,
-                                    std::vector<Action>& out) {
-    out.push_back(SetRemoteDescription{ids_.pc, type, sdp});
+// ---- the user -------------------------------------------------------------------------------
+
+void Call::accept(bool video, Out& out) {
+    if (phase_ != CallPhase::ringing_in) return;
+    video_ = video_ && video;
+    phase_ = CallPhase::connecting;
+    out.push_back(CancelTimer{ids_.timers.ring});
+    out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});
+    // The camera and microphone are opened only now, on accept.
+    out.push_back(RequestMedia{true, video_, settings_.audio_device, settings_.video_device});
 }
 
-void Call::on_media_ready(std::vector<Action>& out) {
-    if (!active() || pc_open_) return;
+void Call::decline(Out& out) {
+    if (phase_ != CallPhase::ringing_in) return;
+    end_and_tell(EndReason::declined, "", out);
+}
+
+void Call::hang_up(Out& out) {
+    if (!active()) return;
+    if (phase_ == CallPhase::ringing_in) return decline(out);
+    end_and_tell(phase_ == CallPhase::ringing_out ? EndReason::cancelled : EndReason::hung_up, "", out);
+}
+
+void Call::set_mic_muted(bool muted, Out& out) {
+    if (!active() || mic_muted_ == muted) return;
+    mic_muted_ = muted;
+    out.push_back(SetTrackEnabled{"audio", !muted});
+    send_media_state(out);
+}
+
+void Call::set_camera_off(bool off, Out& out) {
+    if (!active() || !video_ || camera_off_ == off) return;
+    camera_off_ = off;
+    out.push_back(SetTrackEnabled{"video", !off});
+    send_media_state(out);
+}
+
+void Call::set_peer_volume(double volume) { peer_volume_ = std::clamp(volume, 0.0, 1.0); }
+
+// ---- local media ------------------------------------------------------------------------------
+
+void Call::on_media_ready(bool /*audio*/, bool video, Out& out) {
+    if (!active() || media_ready_) return;
+    if (phase_ == CallPhase::ringing_in) return;  // not accepted: a late stream is not ours
+    media_ready_ = true;
+    has_camera_ = video;
+    if (!video) video_ = video_ && outgoing_;  // no camera: we still receive the peer's video
     open_peer_connection(out);
-    if (role_ == CallRole::caller) {
-        out.push_back(CreateOffer{ids_.pc});
+    if (outgoing_) {
+        make_offer(false, out);
     } else {
-        apply_remote_description("offer", pending_offer_sdp_, out);
+        signaling_ = Signaling::have_remote_offer;
+        out.push_back(SetRemoteDescription{ids_.pc, "offer", pending_offer_sdp_});
         pending_offer_sdp_.clear();
     }
+    if (mic_muted_ || camera_off_ || !has_camera_) send_media_state(out);
 }
 
-void Call::on_media_failed(const std::string& reason, std::vector<Action>& out) {
+void Call::on_media_failed(const std::string& reason, Out& out) {
+    if (!active() || media_ready_ || phase_ == CallPhase::ringing_in) return;
+    end_and_tell(EndReason::failed, "camera or microphone unavailable (" + reason + ")", out);
+}
+
+// ---- the peer ---------------------------------------------------------------------------------
+
+void Call::on_signal(const signal::Payload& payload, Out& out) {
     if (!active()) return;
-    send(signal::Hangup{ids_.call, "failed"}, out);
-    end("failed: camera or microphone unavailable (" + reason + ")", out);
-}
-
-void Call::on_local_description(const std::string& type, const std::string& sdp,
-                                std::vector<Action>& out) {
-    if (!active()) return;
-    out.push_back(SetLocalDescription{ids_.pc, type, sdp});
-    if (type == "offer") {
-        send(signal::Offer{ids_.call, sdp}, out);
-    } else if (type == "answer") {
-        send(signal::Answer{ids_.call, sdp}, out);
-    }
-}
-
-void Call::on_remote_description_set(std::vector<Action>& out) {
-    if (!active()) return;
-    const bool first = !remote_description_set_;
-    remote_description_set_ = true;
-    // RFC 8838 §11: candidates can only be added once the remote description is known.
-    for (const auto& c : pending_candidates_) {
-        out.push_back(AddIceCandidate{ids_.pc, c.candidate, c.mid, c.mline_index});
-    }
-    pending_candidates_.clear();
-    if (first && role_ == CallRole::callee) out.push_back(CreateAnswer{ids_.pc});
-}
-
-void Call::on_local_candidate(const std::string& candidate, const std::string& mid, int mline,
-                              std::vector<Action>& out) {
-    // End-of-candidates is not forwarded: Chromium does not need it, and an empty candidate
-    // added before the remote description would fail on the other side.
-    if (!active() || candidate.empty()) return;
-    send(signal::Candidate{ids_.call, candidate, mid, mline}, out);
-}
-
-void Call::on_pc_state(const std::string& state, std::vector<Action>& out) {
-    if (!active()) return;
-    if (state == "connected") {
-        phase_ = CallPhase::connected;
-        out.push_back(CancelTimer{ids_.connect_timer});
-    } else if (state == "failed") {
-        send(signal::Hangup{ids_.call, "failed"}, out);
-        end("failed: the connection to the peer could not be kept", out);
-    }
-}
-
-void Call::on_remote_track(std::vector<Action>&) { remote_media_ = true; }
-
-void Call::on_pc_failed(const std::string& operation, const std::string& reason,
-                        std::vector<Action>& out) {
-    if (!active()) return;
-    send(signal::Hangup{ids_.call, "failed"}, out);
-    end("failed: " + operation + " (" + reason + ")", out);
-}
-
-void Call::on_signal(const signal::Payload& payload, std::vector<Action>& out) {
-    if (!active()) return;
-    if (const auto* answer = std::get_if<signal::Answer>(&payload)) {
-        // Only the caller expects an answer, and only one.
-        if (role_ != CallRole::caller || phase_ != CallPhase::calling || !pc_open_) return;
-        phase_ = CallPhase::connecting;
-        apply_remote_description("answer", answer->sdp, out);
-    } else if (const auto* candidate = std::get_if<signal::Candidate>(&payload)) {
-        if (remote_description_set_) {
-            out.push_back(AddIceCandidate{ids_.pc, candidate->candidate, candidate->mid,
-                                          candidate->mline_index});
-        } else if (pending_candidates_.size() < kMaxPendingCandidates) {
-            pending_candidates_.push_back(*candidate);
+    if (const auto* offer = std::get_if<signal::Offer>(&payload)) return on_remote_offer(*offer, out);
+    if (const auto* answer = std::get_if<signal::Answer>(&payload)) return on_remote_answer(*answer, out);
+    if (const auto* c = std::get_if<signal::Candidate>(&payload)) {
+        if (remote_description_known_) {
+            out.push_back(AddIceCandidate{ids_.pc, c->candidate, c->mid, c->mline_index});
+        } else if (pending_candidates_.size() < 256) {  // bounded: a flood cannot grow us
+            pending_candidates_.push_back(*c);
         }
-    } else if (const auto* hangup = std::get_if<signal::Hangup>(&payload)) {
-        end(hangup->reason == "busy" ? "busy" : "ended by peer", out);
+        return;
     }
-    // A repeated offer for this call (renegotiation) is not supported yet: ignored.
+    if (std::holds_alternative<signal::Ringing>(payload)) {
+        peer_ringing_ = true;
+        return;
+    }
+    if (const auto* state = std::get_if<signal::MediaState>(&payload)) {
+        remote_muted_ = state->muted;
+        remote_camera_off_ = state->camera_off;
+        return;
+    }
+    const auto& hangup = std::get<signal::Hangup>(payload);
+    const EndReason reason = end_reason_from(hangup.reason);
+    end(reason, reason == EndReason::failed ? "on the other side" : "", out);
 }
 
-void Call::on_connect_timeout(std::vector<Action>& out) {
-    if (!active() || phase_ == CallPhase::connected) return;
-    send(signal::Hangup{ids_.call, "failed"}, out);
-    end("failed: no connection within " + std::to_string(kConnectTimeoutMs / 1000) + " s", out);
+void Call::on_peer_left(Out& out) {
+    peer_online_ = false;
+    // Before media flows, nobody is left to talk to. Once connected, media may outlive the
+    // signaling link (a server restart); the connection state decides (on_connection_trouble).
+    if (phase_ == CallPhase::ringing_out || phase_ == CallPhase::ringing_in ||
+        phase_ == CallPhase::connecting) {
+        end(phase_ == CallPhase::ringing_in ? EndReason::cancelled : EndReason::connection_lost,
+            "the other side went offline", out);
+    }
 }
 
-void Call::hang_up(std::vector<Action>& out) {
+// ---- time -------------------------------------------------------------------------------------
+
+bool Call::on_timer(int timer, Out& out) {
+    const auto& t = ids_.timers;
+    if (timer != t.ring && timer != t.connect && timer != t.restart && timer != t.reconnect &&
+        timer != t.stats) {
+        return false;
+    }
+    if (!active()) return true;
+    if (timer == t.ring && (phase_ == CallPhase::ringing_out || phase_ == CallPhase::ringing_in)) {
+        end_and_tell(EndReason::missed, "", out);
+    } else if (timer == t.connect && phase_ == CallPhase::connecting) {
+        end_and_tell(EndReason::failed, "no connection within " +
+                                            std::to_string(call_timing::kConnectMs / 1000) + " s", out);
+    } else if (timer == t.restart && phase_ == CallPhase::reconnecting && outgoing_) {
+        make_offer(true, out);
+    } else if (timer == t.reconnect && phase_ == CallPhase::reconnecting) {
+        end_and_tell(EndReason::connection_lost, "", out);
+    } else if (timer == t.stats && phase_ == CallPhase::connected) {
+        out.push_back(CollectStats{ids_.pc});
+        out.push_back(StartTimer{t.stats, call_timing::kStatsEveryMs});
+    }
+    return true;
+}
+
+void Call::on_stats(const std::string& json) {
+    auto sample = parse_stats_report(json);
+    if (!sample) return;  // a report we cannot read changes nothing
+    stats_ = stats_tracker_.update(sample.value());
+}
+
+// ---- ending -------------------------------------------------------------------------------------
+
+void Call::abandon(Out& out) { end(EndReason::none, "", out); }
+
+void Call::end_and_tell(EndReason reason, std::string detail, Out& out) {
     if (!active()) return;
-    send(signal::Hangup{ids_.call, "hung-up"}, out);
-    end("hung up", out);
+    send(signal::Hangup{ids_.call, to_string(reason)}, out);
+    end(reason, std::move(detail), out);
 }
 
-void Call::on_peer_gone(std::vector<Action>& out) {
+void Call::end(EndReason reason, std::string detail, Out& out) {
     if (!active()) return;
-    end("the peer left", out);
-}
-
-void Call::end(const std::string& reason, std::vector<Action>& out) {
     if (pc_open_) out.push_back(ClosePeerConnection{ids_.pc});
     pc_open_ = false;
-    out.push_back(StopMedia{});
-    out.push_back(CancelTimer{ids_.connect_timer});
+    if (media_ready_ || phase_ == CallPhase::ringing_out || phase_ == CallPhase::connecting) {
+        out.push_back(StopMedia{});  // also stops a stream still being opened
+    }
+    const auto& t = ids_.timers;
+    for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats}) out.push_back(CancelTimer{timer});
     pending_candidates_.clear();
     remote_media_ = false;
     phase_ = CallPhase::ended;
     end_reason_ = reason;
+    end_detail_ = std::move(detail);
 }
 
 }  // namespace peerline

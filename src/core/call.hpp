@@ -1,79 +1,157 @@
-// One call with one peer: who offers, when candidates may be applied, when the call is up or
-// over. It turns its inputs into Actions; App routes events to it and owns the ids it uses.
+// One call with one peer (DESIGN.md `call`): ringing, accept/decline, the media controls, and
+// perfect negotiation (W3C WebRTC §10.7) with ICE restart. It turns inputs into Actions; App
+// routes events to it and owns the ids it uses.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "actions.hpp"
+#include "sdp/policy.hpp"
+#include "sdp/validate.hpp"
 #include "signal.hpp"
+#include "stats.hpp"
 #include "view.hpp"
 
 namespace peerline {
 
-enum class CallRole { caller, callee };
+// Timers of one call; App hands out unique ids.
+struct CallTimers {
+    int ring = 0;        // unanswered → missed
+    int connect = 0;     // accepted but never connected → failed
+    int restart = 0;     // disconnected for a while → ICE restart
+    int reconnect = 0;   // reconnecting for too long → connection lost
+    int stats = 0;       // collect getStats() every second while connected
+};
 
 struct CallIds {
-    std::string call;      // unique per call, carried in every signal of it
-    std::string peer;      // the other side's server id
-    int pc = 0;            // RTCPeerConnection id in the shell
-    int connect_timer = 0; // ends a call stuck before "connected"
+    std::string call;    // unique per call, carried in every signal of it
+    std::string peer;    // the other side's server id
+    std::string peer_name;
+    int pc = 0;          // RTCPeerConnection id in the shell
+    CallTimers timers;
 };
+
+struct CallSettings {
+    std::string configuration_json;  // RTCConfiguration
+    sdp::MediaPolicy policy;
+    std::string audio_device, video_device;  // "" : default
+};
+
+// Durations, in one place so docs and tests can name them.
+namespace call_timing {
+inline constexpr int kRingMs = 30000;
+inline constexpr int kConnectMs = 20000;
+inline constexpr int kRestartAfterDisconnectMs = 2000;
+inline constexpr int kReconnectMs = 20000;
+inline constexpr int kStatsEveryMs = 1000;
+}  // namespace call_timing
+
+// What every WebRTC browser can receive (RFC 7874 §3: Opus and G.711 are mandatory): the
+// yardstick for an incoming offer before we have a description of our own.
+sdp::Capabilities browser_baseline_capabilities();
 
 class Call {
 public:
-    static constexpr int kConnectTimeoutMs = 20000;
+    using Out = std::vector<Action>;
 
-    // A call we place: asks for media, then offers.
-    static Call outgoing(CallIds ids, std::string configuration_json, std::vector<Action>& out);
-    // A call offered to us (auto-accepted for now): asks for media, then answers `offer_sdp`.
-    static Call incoming(CallIds ids, std::string configuration_json, std::string offer_sdp,
-                         std::vector<Action>& out);
+    // A call we place: opens our devices and offers at once, so ringing overlaps the setup.
+    static Call place(CallIds ids, bool video, CallSettings settings, Out& out);
+    // A call offered to us: rings; nothing is opened until accept(). A description that cannot
+    // work ends it at once with the reason (no ring).
+    static Call receive(CallIds ids, const signal::Offer& offer, CallSettings settings, Out& out);
 
-    void on_media_ready(std::vector<Action>& out);
-    void on_media_failed(const std::string& reason, std::vector<Action>& out);
-    void on_local_description(const std::string& type, const std::string& sdp,
-                              std::vector<Action>& out);
-    void on_remote_description_set(std::vector<Action>& out);
-    void on_local_candidate(const std::string& candidate, const std::string& mid, int mline,
-                            std::vector<Action>& out);
-    void on_pc_state(const std::string& state, std::vector<Action>& out);
-    void on_remote_track(std::vector<Action>& out);
-    void on_pc_failed(const std::string& operation, const std::string& reason,
-                      std::vector<Action>& out);
-    void on_signal(const signal::Payload& payload, std::vector<Action>& out);
-    void on_connect_timeout(std::vector<Action>& out);
-    void hang_up(std::vector<Action>& out);
-    // The peer went away (left the server): nothing more can be said to it.
-    void on_peer_gone(std::vector<Action>& out);
+    // ---- the user
+    void accept(bool video, Out& out);
+    void decline(Out& out);
+    void hang_up(Out& out);  // also cancels while ringing out
+    void set_mic_muted(bool muted, Out& out);
+    void set_camera_off(bool off, Out& out);
+    void set_peer_muted(bool muted) { peer_muted_ = muted; }
+    void set_peer_volume(double volume);
+    // ---- local media
+    void on_media_ready(bool audio, bool video, Out& out);
+    void on_media_failed(const std::string& reason, Out& out);
+    // ---- the peer connection
+    void on_local_description(const std::string& type, const std::string& sdp, Out& out);
+    void on_local_description_set(Out& out);
+    void on_remote_description_set(Out& out);
+    void on_local_candidate(const std::string& candidate, const std::string& mid, int mline, Out& out);
+    void on_pc_state(const std::string& state, Out& out);
+    void on_negotiation_needed(Out& out);
+    void on_remote_track() { remote_media_ = true; }
+    void on_pc_failed(const std::string& operation, const std::string& reason, Out& out);
+    void on_stats(const std::string& json);
+    // ---- the peer, through the server
+    void on_signal(const signal::Payload& payload, Out& out);
+    void on_peer_left(Out& out);
+    void on_peer_back() { peer_online_ = true; }
+    // ---- time; returns false if the timer is not this call's
+    bool on_timer(int timer, Out& out);
+    // Glare: both called each other; the loser drops its own call without telling anyone.
+    void abandon(Out& out);
 
     const CallIds& ids() const { return ids_; }
-    CallRole role() const { return role_; }
     CallPhase phase() const { return phase_; }
     bool active() const { return phase_ != CallPhase::ended; }
-    bool has_remote_media() const { return remote_media_; }
-    const std::string& end_reason() const { return end_reason_; }
+    bool polite() const { return !outgoing_; }  // the callee yields on offer collisions
+    bool outgoing() const { return outgoing_; }
+    bool video() const { return video_; }
+    void fill(CallPanel& panel) const;
 
 private:
-    Call(CallIds ids, CallRole role, std::string configuration_json);
+    Call(CallIds ids, bool outgoing, bool video, CallSettings settings);
 
-    void send(signal::Payload payload, std::vector<Action>& out) const;
-    void open_peer_connection(std::vector<Action>& out);
-    void apply_remote_description(const std::string& type, const std::string& sdp,
-                                  std::vector<Action>& out);
-    // Ends the call locally: closes the connection, releases the devices, stops the timer.
-    void end(const std::string& reason, std::vector<Action>& out);
+    void send(signal::Payload payload, Out& out) const;
+    void send_media_state(Out& out) const;
+    void open_peer_connection(Out& out);
+    void make_offer(bool ice_restart, Out& out);
+    void on_remote_offer(const signal::Offer& offer, Out& out);
+    void on_remote_answer(const signal::Answer& answer, Out& out);
+    void on_connected(Out& out);
+    void on_connection_trouble(bool failed, Out& out);
+    // Ends the call here: closes the connection, releases the devices, stops every timer.
+    void end(EndReason reason, std::string detail, Out& out);
+    // Ends the call on both sides.
+    void end_and_tell(EndReason reason, std::string detail, Out& out);
+
+    enum class Signaling { stable, have_local_offer, have_remote_offer };
 
     CallIds ids_;
-    CallRole role_;
-    std::string configuration_json_;
-    CallPhase phase_ = CallPhase::calling;
-    std::string pending_offer_sdp_;            // callee: offer held until media is ready
+    bool outgoing_;
+    bool video_;                 // the call carries video (both chose it)
+    CallSettings settings_;
+    CallPhase phase_;
+    EndReason end_reason_ = EndReason::none;
+    std::string end_detail_;
+    bool peer_ringing_ = false;  // the callee's page told us it rings
+    bool peer_online_ = true;
+
+    // Negotiation (perfect negotiation, W3C WebRTC §10.7).
+    std::string pending_offer_sdp_;   // callee: the first offer, until media is ready
     bool pc_open_ = false;
-    bool remote_description_set_ = false;
-    std::vector<signal::Candidate> pending_candidates_;  // until the remote description is set
+    bool media_ready_ = false;
+    bool making_offer_ = false;
+    bool drop_created_offer_ = false; // a remote offer won while ours was being created
+    Signaling signaling_ = Signaling::stable;
+    bool remote_description_known_ = false;
+    bool negotiated_once_ = false;
+    std::vector<signal::Candidate> pending_candidates_;  // until a remote description is set
+    std::optional<sdp::Capabilities> local_capabilities_; // from our last local description
+
+    // Media controls.
+    bool mic_muted_ = false;
+    bool camera_off_ = false;
+    bool has_camera_ = false;
+    bool remote_muted_ = false;
+    bool remote_camera_off_ = false;
+    bool peer_muted_ = false;
+    double peer_volume_ = 1.0;
     bool remote_media_ = false;
-    std::string end_reason_;
+
+    StatsTracker stats_tracker_;
+    CallStats stats_;
 };
 
 }  // namespace peerline

@@ -4,8 +4,12 @@
 
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace peerline {
+
+// ---- the page -----------------------------------------------------------------------------------
+struct AppStarted {};  // the shell is ready: the core asks it to connect
 
 // ---- the signaling connection ---------------------------------------------------------------
 struct ServerOpened {};
@@ -17,13 +21,51 @@ struct ServerText {
 // ---- the user ----------------------------------------------------------------------------------
 struct CallIntent {
     std::string peer;  // id from the roster
+    bool video = true; // false: an audio-only call
 };
-struct HangUpIntent {};
+struct AcceptIntent {
+    bool video = true; // false: "Accept audio only"
+};
+struct DeclineIntent {};
+struct HangUpIntent {};  // also cancels a call still ringing out
+struct SetMicMuted {
+    bool muted = false;
+};
+struct SetCameraOff {
+    bool off = false;
+};
+struct SetPeerMuted {  // local only: the peer is not told
+    bool muted = false;
+};
+struct SetPeerVolume {  // local only, 0..1
+    double volume = 1.0;
+};
+struct SelectDevice {
+    std::string kind;  // "audioinput" | "videoinput" | "audiooutput"
+    std::string device_id;
+};
 
-// ---- local media (getUserMedia) ---------------------------------------------------------------
-struct MediaReady {};
+// ---- local media (getUserMedia, enumerateDevices) ---------------------------------------------
+struct MediaReady {
+    bool audio = true;  // the stream has a microphone track
+    bool video = true;  // the stream has a camera track
+};
 struct MediaFailed {
     std::string reason;  // DOMException name + message, shown to the user
+};
+struct MediaDevice {
+    std::string id;
+    std::string kind;   // "audioinput" | "videoinput" | "audiooutput"
+    std::string label;  // may be empty before permission is granted
+};
+struct DevicesListed {
+    std::vector<MediaDevice> devices;
+};
+struct DeviceSwitched {
+    std::string kind;
+    std::string device_id;
+    bool ok = true;
+    std::string reason;  // why not, if !ok
 };
 
 // ---- RTCPeerConnection callbacks, keyed by the core's pc id -----------------------------------
@@ -31,6 +73,9 @@ struct LocalDescriptionCreated {
     int pc = 0;
     std::string type;  // "offer" | "answer"
     std::string sdp;
+};
+struct LocalDescriptionSet {
+    int pc = 0;
 };
 struct RemoteDescriptionSet {
     int pc = 0;
@@ -45,6 +90,9 @@ struct PcStateChanged {
     int pc = 0;
     std::string state;  // RTCPeerConnectionState: new|connecting|connected|disconnected|failed|closed
 };
+struct NegotiationNeeded {
+    int pc = 0;
+};
 struct RemoteTrackAdded {
     int pc = 0;
     std::string kind;  // "audio" | "video"
@@ -54,15 +102,22 @@ struct PcOperationFailed {
     std::string operation;  // e.g. "setRemoteDescription"
     std::string reason;
 };
+struct StatsReport {
+    int pc = 0;
+    std::string json;  // JSON.stringify(Array.from((await pc.getStats()).values()))
+};
 
 // ---- timers started with StartTimer -------------------------------------------------------------
 struct TimerFired {
     int timer = 0;
 };
 
-using Event = std::variant<ServerOpened, ServerClosed, ServerText, CallIntent, HangUpIntent,
-                           MediaReady, MediaFailed, LocalDescriptionCreated, RemoteDescriptionSet,
-                           LocalCandidate, PcStateChanged, RemoteTrackAdded, PcOperationFailed,
-                           TimerFired>;
+using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, CallIntent,
+                           AcceptIntent, DeclineIntent, HangUpIntent, SetMicMuted, SetCameraOff,
+                           SetPeerMuted, SetPeerVolume, SelectDevice, MediaReady, MediaFailed,
+                           DevicesListed, DeviceSwitched, LocalDescriptionCreated,
+                           LocalDescriptionSet, RemoteDescriptionSet, LocalCandidate,
+                           PcStateChanged, NegotiationNeeded, RemoteTrackAdded, PcOperationFailed,
+                           StatsReport, TimerFired>;
 
 }  // namespace peerline

@@ -15,11 +15,16 @@ std::optional<std::string> string_field(const json& object, const char* key, std
     return s;
 }
 
+bool bool_field(const json& object, const char* key, bool fallback) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
 Error bad(const std::string& what) { return make_error("bad-signal", what); }
 
 struct ToJson {
     json operator()(const Offer& m) const {
-        return json{{"kind", "offer"}, {"call", m.call}, {"sdp", m.sdp}};
+        return json{{"kind", "offer"}, {"call", m.call}, {"sdp", m.sdp}, {"video", m.video}};
     }
     json operator()(const Answer& m) const {
         return json{{"kind", "answer"}, {"call", m.call}, {"sdp", m.sdp}};
@@ -27,6 +32,10 @@ struct ToJson {
     json operator()(const Candidate& m) const {
         return json{{"kind", "candidate"}, {"call", m.call},          {"candidate", m.candidate},
                     {"mid", m.mid},        {"mline", m.mline_index}};
+    }
+    json operator()(const Ringing& m) const { return json{{"kind", "ringing"}, {"call", m.call}}; }
+    json operator()(const MediaState& m) const {
+        return json{{"kind", "media-state"}, {"call", m.call}, {"muted", m.muted}, {"cameraOff", m.camera_off}};
     }
     json operator()(const Hangup& m) const {
         return json{{"kind", "hangup"}, {"call", m.call}, {"reason", m.reason}};
@@ -44,7 +53,7 @@ Result<Payload> parse(const json& data) {
     if (*kind == "offer" || *kind == "answer") {
         auto sdp = string_field(data, "sdp", kMaxSdpBytes);
         if (!sdp || sdp->empty()) return bad("`" + *kind + "` needs an `sdp` under 48 KiB");
-        if (*kind == "offer") return Payload{Offer{*call, *sdp}};
+        if (*kind == "offer") return Payload{Offer{*call, *sdp, bool_field(data, "video", true)}};
         return Payload{Answer{*call, *sdp}};
     }
     if (*kind == "candidate") {
@@ -56,6 +65,10 @@ Result<Payload> parse(const json& data) {
             return bad("`candidate` needs candidate, mid and an mline index in 0..1024");
         }
         return Payload{Candidate{*call, *candidate, *mid, static_cast<int>(mline->get<long long>())}};
+    }
+    if (*kind == "ringing") return Payload{Ringing{*call}};
+    if (*kind == "media-state") {
+        return Payload{MediaState{*call, bool_field(data, "muted", false), bool_field(data, "cameraOff", false)}};
     }
     if (*kind == "hangup") {
         return Payload{Hangup{*call, string_field(data, "reason", 64).value_or("hung-up")}};

@@ -20,6 +20,7 @@ constexpr std::size_t kMaxCandidateBytes = 1024;
 struct Offer {
     std::string call;
     std::string sdp;
+    bool video = true;  // the kind of call the caller chose; the first offer of a call rings
 };
 struct Answer {
     std::string call;
@@ -32,12 +33,23 @@ struct Candidate {
     std::string mid;
     int mline_index = 0;
 };
+// The callee's page is ringing: the caller shows "Ringing…" instead of "Calling…".
+struct Ringing {
+    std::string call;
+};
+// What the sender's own controls say, so the other side can show a muted badge or an avatar
+// instead of a frozen frame.
+struct MediaState {
+    std::string call;
+    bool muted = false;
+    bool camera_off = false;
+};
 struct Hangup {
     std::string call;
-    std::string reason;  // "hung-up", "busy", "failed", ...
+    std::string reason;  // "hung-up" | "declined" | "missed" | "busy" | "cancelled" | "failed"
 };
 
-using Payload = std::variant<Offer, Answer, Candidate, Hangup>;
+using Payload = std::variant<Offer, Answer, Candidate, Ringing, MediaState, Hangup>;
 
 Result<Payload> parse(const nlohmann::json& data);
 nlohmann::json to_json(const Payload& payload);

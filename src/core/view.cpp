@@ -1,32 +1,52 @@
 #include "view.hpp"
 
+#include <tuple>
+
 namespace peerline {
 
 const char* to_string(CallPhase phase) {
     switch (phase) {
         case CallPhase::idle: return "idle";
-        case CallPhase::calling: return "calling";
-        case CallPhase::incoming: return "incoming";
+        case CallPhase::ringing_out: return "ringing-out";
+        case CallPhase::ringing_in: return "ringing-in";
         case CallPhase::connecting: return "connecting";
         case CallPhase::connected: return "connected";
+        case CallPhase::reconnecting: return "reconnecting";
         case CallPhase::ended: return "ended";
     }
     return "unknown";
 }
 
-bool operator==(const PeerTile& a, const PeerTile& b) {
-    return a.id == b.id && a.name == b.name && a.device == b.device && a.can_call == b.can_call;
+// These strings are also the `reason` of a hangup signal (docs/protocol.md).
+const char* to_string(EndReason reason) {
+    switch (reason) {
+        case EndReason::none: return "none";
+        case EndReason::declined: return "declined";
+        case EndReason::missed: return "missed";
+        case EndReason::busy: return "busy";
+        case EndReason::cancelled: return "cancelled";
+        case EndReason::hung_up: return "hung-up";
+        case EndReason::failed: return "failed";
+        case EndReason::connection_lost: return "connection-lost";
+    }
+    return "unknown";
 }
 
-bool operator==(const CallPanel& a, const CallPanel& b) {
-    return a.phase == b.phase && a.peer_id == b.peer_id && a.peer_name == b.peer_name &&
-           a.status == b.status && a.remote_pc == b.remote_pc &&
-           a.show_local_video == b.show_local_video && a.can_hang_up == b.can_hang_up;
+EndReason end_reason_from(std::string_view word) {
+    for (auto reason : {EndReason::declined, EndReason::missed, EndReason::busy, EndReason::cancelled,
+                        EndReason::hung_up, EndReason::failed, EndReason::connection_lost}) {
+        if (word == to_string(reason)) return reason;
+    }
+    return EndReason::hung_up;
 }
 
-bool operator==(const View& a, const View& b) {
-    return a.online == b.online && a.self_id == b.self_id && a.self_name == b.self_name &&
-           a.peers == b.peers && a.call == b.call && a.notice == b.notice;
+const char* to_string(LinkState state) {
+    switch (state) {
+        case LinkState::connecting: return "connecting";
+        case LinkState::online: return "online";
+        case LinkState::reconnecting: return "reconnecting";
+    }
+    return "unknown";
 }
 
 }  // namespace peerline

@@ -1,8 +1,13 @@
 // What the page shows, derived by the core. The shell draws it with textContent and attributes.
 #pragma once
 
+#include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "events.hpp"
+#include "stats.hpp"
 
 namespace peerline {
 
@@ -13,32 +18,68 @@ struct PeerTile {
     bool can_call = false;  // false while a call is in progress
 };
 
-enum class CallPhase { idle, calling, incoming, connecting, connected, ended };
-
+enum class CallPhase { idle, ringing_out, ringing_in, connecting, connected, reconnecting, ended };
 const char* to_string(CallPhase phase);
+
+enum class EndReason { none, declined, missed, busy, cancelled, hung_up, failed, connection_lost };
+const char* to_string(EndReason reason);
+// The reason named by a peer's hangup signal; an unknown word reads as hung_up.
+EndReason end_reason_from(std::string_view word);
+
+enum class LinkState { connecting, online, reconnecting };
+const char* to_string(LinkState state);
 
 struct CallPanel {
     CallPhase phase = CallPhase::idle;
+    EndReason end_reason = EndReason::none;
     std::string peer_id;
     std::string peer_name;
-    std::string status;       // one line for a person: "Calling Ada…", "Call ended: declined"
-    int remote_pc = 0;        // pc whose remote stream the remote <video> shows; 0: none
-    bool show_local_video = false;
+    bool video = true;          // a video call (false: audio only)
+    std::string status;         // one line for a person: "Calling Ada…", "Call ended: declined"
+    bool ringing = false;       // play the ringtone, show the incoming-call dialog
+    // Which buttons make sense now.
+    bool can_accept = false;    // Accept, Accept audio only, Decline
+    bool can_cancel = false;    // Cancel while ringing out
     bool can_hang_up = false;
+    bool can_toggle_camera = false;
+    // Our side.
+    bool mic_muted = false;
+    bool camera_off = false;
+    bool show_local_video = false;
+    // The peer's side, as they told us.
+    bool remote_mic_muted = false;
+    bool remote_camera_off = false;
+    // The peer as we hear them (local only).
+    bool peer_muted = false;
+    double peer_volume = 1.0;
+    int remote_pc = 0;          // pc whose remote stream the remote media element shows; 0: none
+    CallStats stats;
+    std::string stats_line;
+    std::deque<double> bitrate_in_history;   // kbps, oldest first, for a sparkline
+    std::deque<double> bitrate_out_history;
+};
+
+struct DeviceChoice {
+    std::vector<MediaDevice> devices;  // every input and output device the browser listed
+    std::string audio_input, video_input, audio_output;  // selected ids; "" = default
 };
 
 struct View {
-    bool online = false;      // signaling connection up and welcomed
+    LinkState link = LinkState::connecting;
+    bool online = false;      // welcomed by the server right now
     std::string self_id;
     std::string self_name;
     std::vector<PeerTile> peers;
     CallPanel call;
+    DeviceChoice devices;
     std::string notice;       // last error or notice for the user; empty: none
 };
 
-// Equality lets App emit Render only when what the page shows has changed.
+// Equality lets App emit Render only when what the page shows has changed (view_equality.cpp).
 bool operator==(const PeerTile& a, const PeerTile& b);
+bool operator==(const MediaDevice& a, const MediaDevice& b);
 bool operator==(const CallPanel& a, const CallPanel& b);
+bool operator==(const DeviceChoice& a, const DeviceChoice& b);
 bool operator==(const View& a, const View& b);
 
 }  // namespace peerline

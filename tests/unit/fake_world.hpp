@@ -1,6 +1,7 @@
 // A test world for the core: several Apps, an in-memory relay that speaks the real protocol
 // (same C++ as the server), and a fake browser per App that executes actions and answers with
-// the events a real browser would send. Time is a fake clock: timers fire only when told.
+// the events a real browser would send, using real Chromium descriptions from the SDP corpus.
+// Time is a fake clock: timers fire only when a test says so.
 #pragma once
 
 #include <deque>
@@ -14,32 +15,45 @@
 
 namespace peerline::testing {
 
+// A file of the test corpus (tests/fixtures/...), read whole.
+std::string fixture(const std::string& relative_path);
+
 class FakeWorld {
 public:
     struct Options {
         bool media_fails = false;      // getUserMedia rejects
         bool pcs_connect = true;       // peer connections reach "connected" when negotiated
         bool media_is_slow = false;    // MediaReady is held until release_media()
+        bool has_camera = true;        // MediaReady says whether a camera track came
     };
 
     // Connects a new client named `name` and runs the world until quiet. Returns its index.
     int join(const std::string& name, Options options);
     int join(const std::string& name) { return join(name, Options{}); }
-    // The client's socket closes; the relay tells everyone else.
+    // The client's socket closes; the relay tells everyone else (peer-left).
     void leave(int client);
+    // The server goes away for everyone, then comes back; clients reconnect on their timers.
+    void restart_server();
 
     void send(int client, Event event);  // an event for one client, then run until quiet
     void run();                          // deliver everything queued, bounded in steps
 
-    // Fake clock: fire every timer the client has running, as if its time had passed.
-    void fire_timers(int client);
+    // Fake clock: fire the running timer that was started with `ms`, as if that time passed.
+    // Returns false if no such timer is running.
+    bool fire_timer(int client, int ms);
     void release_media(int client);      // deliver a held MediaReady
     // Deliver raw text to a client as if it came from the server.
     void server_says(int client, const std::string& text);
+    // The browser reports a connection state for the client's current peer connection.
+    void set_pc_state(int client, const std::string& state);
+    // Both clients' messages are held (not delivered) until release_held(): for races.
+    void hold_messages(bool hold) { hold_ = hold; }
+    void release_held();
 
     const View& view(int client) const;
     const std::string& id(int client) const;
     const std::vector<Action>& log(int client) const;  // every action the client asked for
+    int open_pcs(int client) const;                     // peer connections not closed
     template <typename A>
     std::vector<A> actions(int client) const;
     template <typename A>
@@ -57,11 +71,13 @@ private:
         std::unique_ptr<App> app;
         Options options;
         std::string id;
+        std::string name;
         bool said_hello = false;
-        bool connected = true;
+        bool socket_open = false;
+        bool gone = false;             // left for good
         std::vector<Action> log;
         std::map<int, FakePc> pcs;
-        std::set<int> timers;
+        std::map<int, int> timers;     // timer id → ms
         bool media_held = false;
     };
 
@@ -73,6 +89,9 @@ private:
 
     std::vector<Client> clients_;
     std::deque<std::pair<int, Event>> queue_;
+    bool server_up_ = true;
+    bool hold_ = false;
+    std::vector<std::pair<int, std::string>> held_;
 };
 
 template <typename A>

@@ -1,0 +1,67 @@
+// How one call looks on the page: the call panel's fields and its one-line status.
+#include "call.hpp"
+
+namespace peerline {
+namespace {
+
+std::string ended_line(EndReason reason, bool outgoing, const std::string& name, const std::string& detail) {
+    switch (reason) {
+        case EndReason::declined:
+            return outgoing ? name + " declined the call" : "You declined the call from " + name;
+        case EndReason::missed: return outgoing ? name + " did not answer" : "Missed call from " + name;
+        case EndReason::busy: return name + " is busy in another call";
+        case EndReason::cancelled: return outgoing ? "Call cancelled" : "Missed call from " + name;
+        case EndReason::hung_up: return "Call with " + name + " ended";
+        case EndReason::failed:
+            return "Call with " + name + " failed" + (detail.empty() ? "" : ": " + detail);
+        case EndReason::connection_lost:
+            return "Lost the connection to " + name + (detail.empty() ? "" : ": " + detail);
+        case EndReason::none: return "";
+    }
+    return "";
+}
+
+}  // namespace
+
+void Call::fill(CallPanel& p) const {
+    const std::string& name = ids_.peer_name;
+    p.phase = phase_;
+    p.end_reason = end_reason_;
+    p.peer_id = ids_.peer;
+    p.peer_name = name;
+    p.video = video_;
+    switch (phase_) {
+        case CallPhase::idle: break;
+        case CallPhase::ringing_out: p.status = (peer_ringing_ ? "Ringing " : "Calling ") + name + "…"; break;
+        case CallPhase::ringing_in:
+            p.status = name + (video_ ? " is calling you (video)" : " is calling you (audio only)");
+            break;
+        case CallPhase::connecting: p.status = "Connecting to " + name + "…"; break;
+        case CallPhase::connected: p.status = "In a call with " + name; break;
+        case CallPhase::reconnecting: p.status = "Reconnecting to " + name + "…"; break;
+        case CallPhase::ended: p.status = ended_line(end_reason_, outgoing_, name, end_detail_); break;
+    }
+    const bool live = phase_ == CallPhase::connecting || phase_ == CallPhase::connected ||
+                      phase_ == CallPhase::reconnecting;
+    p.ringing = phase_ == CallPhase::ringing_in;
+    p.can_accept = phase_ == CallPhase::ringing_in;
+    p.can_cancel = phase_ == CallPhase::ringing_out;
+    p.can_hang_up = live;
+    p.can_toggle_camera = live && video_ && has_camera_;
+    p.mic_muted = mic_muted_;
+    p.camera_off = camera_off_;
+    p.show_local_video = active() && media_ready_ && video_ && has_camera_ && !camera_off_;
+    p.remote_mic_muted = live && remote_muted_;
+    p.remote_camera_off = live && remote_camera_off_;
+    p.peer_muted = peer_muted_;
+    p.peer_volume = peer_volume_;
+    p.remote_pc = active() && remote_media_ ? ids_.pc : 0;
+    if (phase_ == CallPhase::connected || phase_ == CallPhase::reconnecting) {
+        p.stats = stats_;
+        p.stats_line = stats_.valid ? format_stats_line(stats_) : "";
+        p.bitrate_in_history = stats_tracker_.bitrate_in_history();
+        p.bitrate_out_history = stats_tracker_.bitrate_out_history();
+    }
+}
+
+}  // namespace peerline

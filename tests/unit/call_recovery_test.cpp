@@ -1,0 +1,229 @@
+// Calls that meet trouble: ICE restart, the signaling link dropping, peers vanishing, timeouts,
+// and input that must be ignored or refused.
+#include <catch2/catch.hpp>
+
+#include "call_helpers.hpp"
+
+using namespace peerline;
+using namespace peerline::testing;
+
+TEST_CASE("a failed connection is restarted by the caller and recovers", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+    const auto offers_before = w.count<CreateOffer>(ada);
+
+    w.set_pc_state(bob, "failed");  // the callee waits for the caller's restart
+    CHECK(phase(w, bob) == CallPhase::reconnecting);
+    CHECK(w.view(bob).call.status == "Reconnecting to Ada…");
+    CHECK(w.count<CreateOffer>(bob) == 0);
+
+    w.set_pc_state(ada, "failed");
+    REQUIRE(w.count<CreateOffer>(ada) == offers_before + 1);
+    CHECK(w.actions<CreateOffer>(ada).back().ice_restart);
+    // The restart offer went through the polite callee, which answered.
+    CHECK(w.count<CreateAnswer>(bob) == 2);
+    w.set_pc_state(ada, "connected");
+    w.set_pc_state(bob, "connected");
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(phase(w, bob) == CallPhase::connected);
+    CHECK_FALSE(w.fire_timer(ada, call_timing::kReconnectMs));  // cancelled on recovery
+}
+
+TEST_CASE("a brief disconnect restarts ICE only after a grace period", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+    const auto offers = w.count<CreateOffer>(ada);
+    w.set_pc_state(ada, "disconnected");
+    CHECK(phase(w, ada) == CallPhase::reconnecting);
+    CHECK(w.count<CreateOffer>(ada) == offers);
+    REQUIRE(w.fire_timer(ada, call_timing::kRestartAfterDisconnectMs));
+    CHECK(w.count<CreateOffer>(ada) == offers + 1);
+    CHECK(w.actions<CreateOffer>(ada).back().ice_restart);
+}
+
+TEST_CASE("a connection that never comes back ends as lost", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+    w.set_pc_state(bob, "disconnected");
+    REQUIRE(w.fire_timer(bob, call_timing::kReconnectMs));
+    CHECK(reason(w, bob) == EndReason::connection_lost);
+    CHECK(reason(w, ada) == EndReason::connection_lost);  // told through the server
+}
+
+TEST_CASE("a server restart keeps the call; both rejoin and signaling goes on", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+
+    w.restart_server();
+    CHECK(w.view(ada).link == LinkState::reconnecting);
+    CHECK(phase(w, ada) == CallPhase::connected);  // media does not depend on the server
+    CHECK(phase(w, bob) == CallPhase::connected);
+
+    // Reconnect on the backoff timers (first delay 500 ms), in either order.
+    REQUIRE(w.fire_timer(ada, 500));
+    REQUIRE(w.fire_timer(bob, 500));
+    CHECK(w.view(ada).link == LinkState::online);
+    CHECK(w.view(bob).peers.size() == 1);
+    CHECK(w.view(ada).self_id == w.id(ada));
+
+    // Signaling works again: hanging up reaches the other side.
+    w.send(bob, HangUpIntent{});
+    CHECK(reason(w, ada) == EndReason::hung_up);
+}
+
+TEST_CASE("reconnect delays back off and reset once welcomed", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    w.restart_server();
+    // While the server stays down, each attempt fails and the next waits longer.
+    w.hold_messages(false);
+    auto delays = [&] {
+        std::vector<int> ms;
+        for (const auto& t : w.actions<StartTimer>(ada)) ms.push_back(t.ms);
+        return ms;
+    };
+    CHECK(delays().back() == 500);
+    REQUIRE(w.fire_timer(ada, 500));
+    CHECK(w.view(ada).link == LinkState::online);
+    w.restart_server();
+    CHECK(delays().back() == 500);  // reset after the welcome
+}
+
+TEST_CASE("a peer whose page closed ends the call once its media stops", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+    w.leave(bob);
+    CHECK(phase(w, ada) == CallPhase::connected);  // media may still flow for a moment
+    w.set_pc_state(ada, "disconnected");
+    CHECK(reason(w, ada) == EndReason::connection_lost);
+    CHECK(w.open_pcs(ada) == 0);
+}
+
+TEST_CASE("a peer that leaves while ringing ends the call", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    call(w, ada, bob);
+    w.leave(ada);
+    CHECK(phase(w, bob) == CallPhase::ended);
+    CHECK_FALSE(w.view(bob).call.ringing);
+}
+
+TEST_CASE("a call that never connects ends on timeout on both sides", "[call][recovery]") {
+    FakeWorld w;
+    FakeWorld::Options stuck;
+    stuck.pcs_connect = false;
+    int ada = w.join("Ada", stuck);
+    int bob = w.join("Bob", stuck);
+    connect(w, ada, bob);
+    REQUIRE(phase(w, ada) == CallPhase::connecting);
+    REQUIRE(w.fire_timer(ada, call_timing::kConnectMs));
+    CHECK(reason(w, ada) == EndReason::failed);
+    CHECK_THAT(w.view(ada).call.status, Catch::Contains("no connection within 20 s"));
+    CHECK(reason(w, bob) == EndReason::failed);
+}
+
+TEST_CASE("candidates that arrive before the offer is applied are held, then added", "[call]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    FakeWorld::Options slow;
+    slow.media_is_slow = true;
+    int bob = w.join("Bob", slow);
+    connect(w, ada, bob);
+    CHECK(w.count<SetRemoteDescription>(bob) == 0);
+    CHECK(w.count<AddIceCandidate>(bob) == 0);
+    w.release_media(bob);  // the fake browser throws if a candidate came first
+    CHECK(first_index<SetRemoteDescription>(w, bob) < first_index<AddIceCandidate>(w, bob));
+    CHECK(phase(w, bob) == CallPhase::connected);
+}
+
+TEST_CASE("a camera that cannot open ends the call with the reason", "[call]") {
+    FakeWorld w;
+    FakeWorld::Options denied;
+    denied.media_fails = true;
+    int ada = w.join("Ada", denied);
+    int bob = w.join("Bob");
+    call(w, ada, bob);
+    CHECK(reason(w, ada) == EndReason::failed);
+    CHECK_THAT(w.view(ada).call.status, Catch::Contains("NotAllowedError"));
+    CHECK(w.count<CreateOffer>(ada) == 0);
+    CHECK(phase(w, bob) == CallPhase::idle);
+}
+
+TEST_CASE("an offer that cannot work is refused before it rings or reaches the browser", "[call][sdp]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    std::string sdp = fixture("sdp/chrome-audio-video-offer.sdp");
+    // Strip the fingerprint: DTLS cannot be set up.
+    for (auto pos = sdp.find("a=fingerprint"); pos != std::string::npos; pos = sdp.find("a=fingerprint")) {
+        sdp.erase(pos, sdp.find('\n', pos) - pos + 1);
+    }
+    w.server_says(bob, signal_from(w, ada, {{"kind", "offer"}, {"call", "x-1"}, {"sdp", sdp}, {"video", true}}));
+    CHECK(phase(w, bob) == CallPhase::ended);
+    CHECK(reason(w, bob) == EndReason::failed);
+    CHECK_THAT(w.view(bob).call.status, Catch::Contains("fingerprint"));
+    CHECK_FALSE(w.view(bob).call.ringing);
+    CHECK(w.count<SetRemoteDescription>(bob) == 0);
+}
+
+TEST_CASE("signals of another call, from someone else, or malformed are ignored", "[call]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    int cyd = w.join("Cyd");
+    connect(w, ada, bob);
+    const auto actions_before = w.log(ada).size();
+    const std::string call_id = w.id(ada) + "-1";
+
+    w.server_says(ada, signal_from(w, cyd, {{"kind", "hangup"}, {"call", call_id}}));           // wrong sender
+    w.server_says(ada, signal_from(w, bob, {{"kind", "answer"}, {"call", "stale-7"}, {"sdp", "v=0"}}));
+    w.server_says(ada, signal_from(w, bob, {{"kind", "answer"}, {"call", call_id}, {"sdp", "v=0"}}));  // unasked
+    w.server_says(ada, signal_from(w, bob, {{"kind", "candidate"}, {"call", "old-1"}, {"candidate", "x"}, {"mid", "0"}, {"mline", 0}}));
+    w.server_says(ada, signal_from(w, bob, {{"kind", 42}}));
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(w.log(ada).size() == actions_before);
+
+    w.server_says(ada, signal_from(w, bob, {{"kind", "hangup"}, {"call", call_id}}));
+    CHECK(phase(w, ada) == CallPhase::ended);
+}
+
+TEST_CASE("calling someone who is not online is refused with a notice", "[call]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    w.send(ada, CallIntent{"id-99", true});
+    CHECK(phase(w, ada) == CallPhase::idle);
+    CHECK_FALSE(w.view(ada).notice.empty());
+    CHECK(w.count<RequestMedia>(ada) == 0);
+}
+
+TEST_CASE("unreadable server text becomes a notice, not a crash", "[call]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    for (const char* text : {"", "{", "[]", R"({"type":"welcome"})", R"({"type":"nope"})",
+                             R"({"type":"peer-joined","peer":{"id":1}})"}) {
+        w.server_says(ada, text);
+        CHECK_FALSE(w.view(ada).notice.empty());
+    }
+    CHECK(w.view(ada).online);
+}
+
+TEST_CASE("render is asked for only when the view changed", "[call]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    const auto renders = w.count<Render>(ada);
+    w.send(ada, HangUpIntent{});  // nothing to hang up: nothing changes
+    CHECK(w.count<Render>(ada) == renders);
+    w.join("Bob");
+    CHECK(w.count<Render>(ada) == renders + 1);
+}
