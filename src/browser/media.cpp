@@ -4,6 +4,7 @@
 
 #include <emscripten/bind.h>
 
+#include "devices.hpp"
 #include "js.hpp"
 #include "shell.hpp"
 
@@ -11,7 +12,7 @@ namespace peerline::browser::media {
 namespace {
 
 std::optional<val> stream;
-int generation = 0;  // a stream that arrives after StopMedia (or a newer request) is stopped
+int current_generation = 0;  // a stream that arrives after StopMedia (or a newer request) is stopped
 
 void stop_tracks(const val& media_stream) {
     val tracks = media_stream.call<val>("getTracks");
@@ -19,48 +20,100 @@ void stop_tracks(const val& media_stream) {
     for (int i = 0; i < count; ++i) tracks[i].call<void>("stop");
 }
 
-void on_stream(int request, val media_stream) {
-    if (request != generation) {
-        stop_tracks(media_stream);
-        return;
-    }
-    stream = media_stream;
-    dispatch(MediaReady{});
+int count_of(const val& media_stream, const char* getter) {
+    return media_stream.call<val>(getter)["length"].as<int>();
 }
 
-void on_error(int request, val error) {
-    if (request != generation) return;
-    dispatch(MediaFailed{describe(error)});
+// {deviceId: id} is "ideal": a device that went away falls back to another rather than failing.
+val constraint(bool wanted, const std::string& device) {
+    if (!wanted) return val(false);
+    if (device.empty()) return val(true);
+    val c = val::object();
+    c.set("deviceId", text(device));
+    return c;
 }
 
-}  // namespace
-
-void request(bool audio, bool video) {
-    stop();
-    const int request = ++generation;
+void ask(int request, bool audio, bool video, const std::string& audio_device,
+         const std::string& video_device, bool retry_without_camera) {
     val devices = val::global("navigator")["mediaDevices"];
     if (devices.isUndefined()) {  // insecure context (plain http to a LAN address)
         dispatch(MediaFailed{"Camera and microphone need https (or localhost)"});
         return;
     }
     val constraints = val::object();
-    constraints.set("audio", audio);
-    constraints.set("video", video);
+    constraints.set("audio", constraint(audio, audio_device));
+    constraints.set("video", constraint(video, video_device));
     Outcome asked = try_call(devices, "getUserMedia", array_of(constraints));
     if (!asked.ok) {
         dispatch(MediaFailed{asked.error});
         return;
     }
     asked.value.call<void>("then", callback("onMediaStream", request),
-                           callback("onMediaError", request));
+                           callback("onMediaError", request, retry_without_camera, text(audio_device)));
+}
+
+void on_stream(int request, val media_stream) {
+    if (request != current_generation) {
+        stop_tracks(media_stream);
+        return;
+    }
+    stream = media_stream;
+    dispatch(MediaReady{count_of(media_stream, "getAudioTracks") > 0,
+                        count_of(media_stream, "getVideoTracks") > 0});
+    devices::list();  // labels become readable once a device is open
+}
+
+void on_error(int request, bool retry_without_camera, std::string audio_device, val error) {
+    if (request != current_generation) return;
+    const std::string name = error["name"].isString() ? error["name"].as<std::string>() : "";
+    // No camera, or one that is busy or refuses the constraints: a call can go on with the
+    // microphone alone (MediaReady{video: false}); the peer then sees our avatar.
+    if (retry_without_camera && name != "NotAllowedError" && name != "SecurityError") {
+        ask(request, true, false, audio_device, {}, false);
+        return;
+    }
+    dispatch(MediaFailed{describe(error)});
+}
+
+}  // namespace
+
+void request(bool audio, bool video, const std::string& audio_device, const std::string& video_device) {
+    stop();
+    ask(current_generation, audio, video, audio_device, video_device, audio && video);
 }
 
 void stop() {
-    ++generation;
+    ++current_generation;
     if (!stream) return;
     stop_tracks(*stream);
     stream.reset();
 }
+
+void set_track_enabled(const std::string& kind, bool enabled) {
+    if (!stream) return;
+    val tracks = stream->call<val>(kind == "audio" ? "getAudioTracks" : "getVideoTracks");
+    const int count = tracks["length"].as<int>();
+    for (int i = 0; i < count; ++i) tracks[i].set("enabled", enabled);
+}
+
+void swap_track(val track) {
+    if (!stream) {
+        track.call<void>("stop");
+        return;
+    }
+    const bool audio = track["kind"].as<std::string>() == "audio";
+    val old_tracks = stream->call<val>(audio ? "getAudioTracks" : "getVideoTracks");
+    const int count = old_tracks["length"].as<int>();
+    for (int i = 0; i < count; ++i) {
+        val old = old_tracks[i];
+        track.set("enabled", old["enabled"]);
+        stream->call<void>("removeTrack", old);
+        old.call<void>("stop");
+    }
+    stream->call<void>("addTrack", track);
+}
+
+int generation() { return current_generation; }
 
 val local_stream() { return stream ? *stream : val::undefined(); }
 

@@ -6,6 +6,7 @@
 
 #include "js.hpp"
 #include "shell.hpp"
+#include "transceivers.hpp"
 
 namespace peerline::browser::peer_connections {
 namespace {
@@ -99,9 +100,31 @@ void on_description(int pc, int serial, val created) {
                                      created["sdp"].as<std::string>()});
 }
 
-void on_remote_set(int pc, int serial, val) {
-    if (live(pc, serial)) dispatch(RemoteDescriptionSet{pc});
+void on_local_set(int pc, int serial, val) {
+    if (!live(pc, serial)) return;
+    transceivers::apply_bitrates(pc);  // senders have encodings once a description is applied
+    dispatch(LocalDescriptionSet{pc});
 }
+
+void on_remote_set(int pc, int serial, val) {
+    if (!live(pc, serial)) return;
+    transceivers::apply_bitrates(pc);
+    dispatch(RemoteDescriptionSet{pc});
+}
+
+void on_negotiation_needed(int pc, int serial, val) {
+    if (live(pc, serial)) dispatch(NegotiationNeeded{pc});
+}
+
+// JSON.stringify(Array.from(report.values())): the array of RTCStats the core parses.
+void on_stats(int pc, int serial, val report) {
+    if (!live(pc, serial)) return;
+    val entries = val::global("Array").call<val>("from", report.call<val>("values"));
+    Outcome json = try_call(val::global("JSON"), "stringify", array_of(entries));
+    if (json.ok && json.value.isString()) dispatch(StatsReport{pc, json.value.as<std::string>()});
+}
+
+void on_stats_failed(int, int, val) {}  // a missed sample: the next one comes in a second
 
 void on_failed(int pc, int serial, std::string operation, val error) {
     if (live(pc, serial)) dispatch(PcOperationFailed{pc, std::move(operation), describe(error)});
@@ -123,6 +146,7 @@ void create(int pc, const std::string& configuration_json) {
     connection.set("onicecandidate", callback("onPcIceCandidate", pc, serial));
     connection.set("onconnectionstatechange", callback("onPcStateChange", pc, serial));
     connection.set("ontrack", callback("onPcTrack", pc, serial));
+    connection.set("onnegotiationneeded", callback("onPcNegotiationNeeded", pc, serial));
     table.emplace(pc, Entry{serial, connection, val::undefined()});
 }
 
@@ -139,12 +163,16 @@ void add_local_tracks(int pc, const val& local_stream) {
     }
 }
 
-void create_offer(int pc) { run(pc, "createOffer", val::array(), "onPcDescription"); }
+void create_offer(int pc, bool ice_restart) {
+    val options = val::object();
+    if (ice_restart) options.set("iceRestart", true);
+    run(pc, "createOffer", array_of(options), "onPcDescription");
+}
 
 void create_answer(int pc) { run(pc, "createAnswer", val::array(), "onPcDescription"); }
 
 void set_local_description(int pc, const std::string& type, const std::string& sdp) {
-    run(pc, "setLocalDescription", array_of(description(type, sdp)), nullptr);
+    run(pc, "setLocalDescription", array_of(description(type, sdp)), "onPcLocalSet");
 }
 
 void set_remote_description(int pc, const std::string& type, const std::string& sdp) {
@@ -173,7 +201,29 @@ void close(int pc) {
     connection.set("onicecandidate", val::null());
     connection.set("onconnectionstatechange", val::null());
     connection.set("ontrack", val::null());
+    connection.set("onnegotiationneeded", val::null());
     connection.call<void>("close");
+    transceivers::forget(pc);
+}
+
+void collect_stats(int pc) {
+    auto found = table.find(pc);
+    if (found == table.end()) return;
+    Outcome asked = try_call(found->second.connection, "getStats", val::array());
+    if (!asked.ok) return;
+    asked.value.call<void>("then", callback("onPcStats", pc, found->second.serial),
+                           callback("onPcStatsFailed", pc, found->second.serial));
+}
+
+val connection(int pc) {
+    auto found = table.find(pc);
+    return found == table.end() ? val::undefined() : found->second.connection;
+}
+
+val all() {
+    val list = val::array();
+    for (const auto& [id, entry] : table) list.call<void>("push", entry.connection);
+    return list;
 }
 
 val remote_stream(int pc) {
@@ -187,6 +237,10 @@ EMSCRIPTEN_BINDINGS(peerline_peer_connections) {
     emscripten::function("onPcTrack", &on_track);
     emscripten::function("onPcDescription", &on_description);
     emscripten::function("onPcRemoteSet", &on_remote_set);
+    emscripten::function("onPcLocalSet", &on_local_set);
+    emscripten::function("onPcNegotiationNeeded", &on_negotiation_needed);
+    emscripten::function("onPcStats", &on_stats);
+    emscripten::function("onPcStatsFailed", &on_stats_failed);
     emscripten::function("onPcFailed", &on_failed);
 }
 

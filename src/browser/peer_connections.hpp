@@ -10,13 +10,18 @@ namespace peerline::browser::peer_connections {
 
 void create(int pc, const std::string& configuration_json);
 void add_local_tracks(int pc, const emscripten::val& local_stream);
-void create_offer(int pc);
+void create_offer(int pc, bool ice_restart);
 void create_answer(int pc);
 void set_local_description(int pc, const std::string& type, const std::string& sdp);
 void set_remote_description(int pc, const std::string& type, const std::string& sdp);
 void add_ice_candidate(int pc, const std::string& candidate, const std::string& mid,
                        int mline_index);
 void close(int pc);
+void collect_stats(int pc);  // answers StatsReport
+
+// The RTCPeerConnection with the core's id `pc`, or undefined; every open one, as a JS array.
+emscripten::val connection(int pc);
+emscripten::val all();
 
 // The MediaStream of remote tracks received on `pc`, or undefined.
 emscripten::val remote_stream(int pc);

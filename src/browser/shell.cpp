@@ -1,5 +1,5 @@
-// main(): builds the App, wires the page, opens the signaling socket; dispatch(): Event in,
-// Actions out, each action executed with the browser API that does it.
+// main(): builds the App, wires the page, starts it; dispatch(): Event in, Actions out, each
+// action executed with the browser API that does it.
 #include "shell.hpp"
 
 #include <deque>
@@ -7,13 +7,18 @@
 #include <type_traits>
 #include <utility>
 
+#include <emscripten/bind.h>
+
 #include "app.hpp"
+#include "devices.hpp"
+#include "dom.hpp"
 #include "dom_view.hpp"
 #include "identity.hpp"
 #include "media.hpp"
 #include "peer_connections.hpp"
 #include "socket.hpp"
 #include "timers.hpp"
+#include "transceivers.hpp"
 
 namespace peerline::browser {
 namespace {
@@ -26,18 +31,30 @@ void execute(const Action& action) {
     std::visit(
         [](const auto& a) {
             using T = std::decay_t<decltype(a)>;
-            if constexpr (std::is_same_v<T, SendToServer>) {
+            if constexpr (std::is_same_v<T, ConnectServer>) {
+                socket::open();
+            } else if constexpr (std::is_same_v<T, SendToServer>) {
                 socket::send(a.text);
             } else if constexpr (std::is_same_v<T, RequestMedia>) {
-                media::request(a.audio, a.video);
+                media::request(a.audio, a.video, a.audio_device, a.video_device);
             } else if constexpr (std::is_same_v<T, StopMedia>) {
                 media::stop();
+            } else if constexpr (std::is_same_v<T, SetTrackEnabled>) {
+                media::set_track_enabled(a.kind, a.enabled);
+            } else if constexpr (std::is_same_v<T, ListDevices>) {
+                devices::list();
+            } else if constexpr (std::is_same_v<T, SwitchDevice>) {
+                devices::switch_device(a.kind, a.device_id);
             } else if constexpr (std::is_same_v<T, CreatePeerConnection>) {
                 peer_connections::create(a.pc, a.configuration_json);
             } else if constexpr (std::is_same_v<T, AddLocalTracks>) {
                 peer_connections::add_local_tracks(a.pc, media::local_stream());
+            } else if constexpr (std::is_same_v<T, SetCodecPreferences>) {
+                transceivers::set_codec_preferences(a.pc, a.kind, a.mime_order);
+            } else if constexpr (std::is_same_v<T, SetSenderMaxBitrate>) {
+                transceivers::set_max_bitrate(a.pc, a.kind, a.max_bitrate_bps);
             } else if constexpr (std::is_same_v<T, CreateOffer>) {
-                peer_connections::create_offer(a.pc);
+                peer_connections::create_offer(a.pc, a.ice_restart);
             } else if constexpr (std::is_same_v<T, CreateAnswer>) {
                 peer_connections::create_answer(a.pc);
             } else if constexpr (std::is_same_v<T, SetLocalDescription>) {
@@ -46,6 +63,8 @@ void execute(const Action& action) {
                 peer_connections::set_remote_description(a.pc, a.type, a.sdp);
             } else if constexpr (std::is_same_v<T, AddIceCandidate>) {
                 peer_connections::add_ice_candidate(a.pc, a.candidate, a.mid, a.mline_index);
+            } else if constexpr (std::is_same_v<T, CollectStats>) {
+                peer_connections::collect_stats(a.pc);
             } else if constexpr (std::is_same_v<T, ClosePeerConnection>) {
                 peer_connections::close(a.pc);
             } else if constexpr (std::is_same_v<T, StartTimer>) {
@@ -60,6 +79,10 @@ void execute(const Action& action) {
         },
         action);
 }
+
+// The page is going away (closed, reloaded, navigated): end the call now so the peer learns at
+// once instead of waiting for ICE to time out. The socket still sends during pagehide.
+void on_page_hide(val) { dispatch(HangUpIntent{}); }
 
 }  // namespace
 
@@ -77,6 +100,10 @@ void dispatch(Event event) {
     dom_view::show_streams(app->view());
 }
 
+const View& current_view() { return app->view(); }
+
+EMSCRIPTEN_BINDINGS(peerline_shell) { emscripten::function("onPageHide", &on_page_hide); }
+
 }  // namespace peerline::browser
 
 int main() {
@@ -86,9 +113,9 @@ int main() {
     config.name = identity::display_name();
     config.device = identity::device_kind();
     app = std::make_unique<App>(std::move(config));
-    // The page as served already shows the empty state and "Connecting…"; the first Render
-    // comes with the first socket event.
-    dom_view::attach(app->view().self_name);
-    socket::open();
+    dom_view::attach(app->view());
+    devices::watch();
+    dom::listen(val::global("window"), "pagehide", "onPageHide");
+    dispatch(AppStarted{});
     return 0;
 }

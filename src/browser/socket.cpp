@@ -44,6 +44,14 @@ std::string url() {
 }  // namespace
 
 void open() {
+    // ConnectServer opens a fresh socket each time; an older one (if any) is dropped quietly.
+    if (current) {
+        current->set("onopen", val::null());
+        current->set("onmessage", val::null());
+        current->set("onclose", val::null());
+        try_call(*current, "close", val::array());
+        current.reset();
+    }
     Outcome made = try_construct("WebSocket", array_of(text(url())));
     if (!made.ok) {
         std::fprintf(stderr, "peerline: WebSocket: %s\n", made.error.c_str());

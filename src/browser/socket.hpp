@@ -5,6 +5,8 @@
 
 namespace peerline::browser::socket {
 
+// Opens a new socket (closing a previous one without reporting it). Answers ServerOpened, then
+// ServerText per frame, and ServerClosed once when it closes or could not open.
 void open();
 // Sends one text frame if the socket is open; otherwise the frame is dropped (the core learns
 // of the outage from ServerClosed and resends what matters after ServerOpened).

@@ -1,0 +1,182 @@
+#include "call_panel.hpp"
+
+#include <optional>
+#include <string>
+
+#include <emscripten/bind.h>
+
+#include "dom.hpp"
+#include "media.hpp"
+#include "peer_connections.hpp"
+#include "shell.hpp"
+
+namespace peerline::browser::call_panel {
+namespace {
+
+struct Panel {
+    val panel = dom::by_id("callPanel");
+    val status = dom::by_id("callStatus");
+    val stage = dom::by_id("stage");
+    val local_video = dom::by_id("localVideo");
+    val remote_video = dom::by_id("remoteVideo");
+    val avatar = dom::by_id("remoteAvatar");
+    val avatar_initials = dom::by_id("remoteInitials");
+    val avatar_name = dom::by_id("remoteName");
+    val muted_badge = dom::by_id("remoteMuted");
+    val cancel = dom::by_id("cancelCall");
+    val mute = dom::by_id("muteMic");
+    val camera = dom::by_id("cameraToggle");
+    val mute_peer = dom::by_id("mutePeer");
+    val volume_field = dom::by_id("peerVolumeField");
+    val volume_label = dom::by_id("peerVolumeLabel");
+    val volume = dom::by_id("peerVolume");
+    val hang_up = dom::by_id("hangUp");
+
+    dom::Attribute phase, end_reason, remote_picture, mute_pressed, camera_pressed, mute_peer_pressed;
+    dom::Text status_text, initials_text, avatar_name_text, badge_text, mute_peer_text, volume_text;
+    dom::Flag local_hidden, remote_hidden, avatar_hidden, badge_hidden, cancel_hidden, mute_hidden,
+        camera_hidden, camera_disabled, mute_peer_hidden, volume_hidden, hang_up_hidden, muted_property;
+    std::optional<double> volume_shown;
+    val local_shown = val::null();
+    val remote_shown = val::null();
+    bool autoplay_blocked = false;  // the remote video plays muted until the user clicks
+    bool peer_muted = false;
+};
+
+std::optional<Panel> panel;
+
+bool live(const CallPanel& c) {
+    return c.phase == CallPhase::connecting || c.phase == CallPhase::connected ||
+           c.phase == CallPhase::reconnecting;
+}
+
+void apply_muted(Panel& p) {
+    p.muted_property.set(p.remote_video, "muted", p.peer_muted || p.autoplay_blocked);
+}
+
+void show(val& video, val& shown, val wanted) {
+    if (wanted.isUndefined()) wanted = val::null();
+    if (wanted.strictlyEquals(shown)) return;
+    video.set("srcObject", wanted);
+    shown = wanted;
+    if (!wanted.isNull()) {
+        video.call<val>("play").call<void>("catch", callback("onVideoPlayRejected", video));
+    }
+}
+
+// ---- clicks --------------------------------------------------------------------------------------
+
+void on_cancel(val) { dispatch(HangUpIntent{}); }
+void on_hang_up(val) { dispatch(HangUpIntent{}); }
+void on_mute(val) { dispatch(SetMicMuted{!current_view().call.mic_muted}); }
+void on_camera(val) { dispatch(SetCameraOff{!current_view().call.camera_off}); }
+void on_mute_peer(val) { dispatch(SetPeerMuted{!current_view().call.peer_muted}); }
+void on_volume(val event) {
+    dispatch(SetPeerVolume{val::global("Number")(event["target"]["value"]).as<double>()});
+}
+
+// Autoplay with sound can be refused on a page the user has not touched: play muted rather
+// than show a frozen frame, and unmute on the next click anywhere.
+void on_video_play_rejected(val video, val error) {
+    if (!panel || error["name"].as<std::string>() != "NotAllowedError") return;  // AbortError: new source
+    if (video.strictlyEquals(panel->remote_video)) {
+        panel->autoplay_blocked = true;
+        apply_muted(*panel);
+    }
+    video.call<val>("play").call<void>("catch", callback("onVideoPlayIgnored"));
+    val once = val::object();
+    once.set("once", true);
+    dom::document().call<void>("addEventListener", val("click"), callback("onUnmuteClick"), once);
+}
+void on_video_play_ignored(val) {}
+void on_unmute_click(val) {
+    if (!panel) return;
+    panel->autoplay_blocked = false;
+    apply_muted(*panel);
+}
+
+}  // namespace
+
+void attach() {
+    panel.emplace();
+    Panel& p = *panel;
+    dom::listen(p.cancel, "click", "onCancelClick");
+    dom::listen(p.hang_up, "click", "onHangUpClick");
+    dom::listen(p.mute, "click", "onMuteClick");
+    dom::listen(p.camera, "click", "onCameraClick");
+    dom::listen(p.mute_peer, "click", "onMutePeerClick");
+    dom::listen(p.volume, "input", "onVolumeInput");
+}
+
+void render(const CallPanel& c) {
+    if (!panel) return;
+    Panel& p = *panel;
+    p.phase.set(p.panel, "data-phase", to_string(c.phase));
+    p.end_reason.set(p.panel, "data-end-reason", to_string(c.end_reason));
+    p.status_text.set(p.status, c.status);
+
+    // The stage: the peer's video, or its avatar when it sends no picture (camera off, audio
+    // only, not connected yet) so nobody stares at a frozen frame.
+    const bool in_call = live(c) || c.phase == CallPhase::ringing_out;
+    const bool picture = live(c) && c.video && c.remote_pc != 0 && !c.remote_camera_off;
+    p.remote_picture.set(p.stage, "data-remote-picture", picture ? "on" : "off");
+    p.remote_hidden.set(p.remote_video, "hidden", c.remote_pc == 0);
+    p.avatar_hidden.set(p.avatar, "hidden", !in_call || picture);
+    p.initials_text.set(p.avatar_initials, dom::initials(c.peer_name));
+    p.avatar_name_text.set(p.avatar_name, c.peer_name);
+    p.badge_text.set(p.muted_badge, c.peer_name + " is muted");
+    p.badge_hidden.set(p.muted_badge, "hidden", !c.remote_mic_muted);
+    p.local_hidden.set(p.local_video, "hidden", !c.show_local_video);
+
+    // Controls. Toggles keep one name and say their state with aria-pressed (WAI-ARIA APG).
+    const bool controls = c.can_hang_up || c.can_cancel;
+    p.cancel_hidden.set(p.cancel, "hidden", !c.can_cancel);
+    p.mute_hidden.set(p.mute, "hidden", !controls);
+    p.mute_pressed.set(p.mute, "aria-pressed", c.mic_muted ? "true" : "false");
+    p.camera_hidden.set(p.camera, "hidden", !controls || !c.video);
+    p.camera_disabled.set(p.camera, "disabled", !c.can_toggle_camera);
+    p.camera_pressed.set(p.camera, "aria-pressed", c.camera_off ? "true" : "false");
+    p.mute_peer_hidden.set(p.mute_peer, "hidden", !c.can_hang_up);
+    p.mute_peer_text.set(p.mute_peer, "Mute " + c.peer_name);
+    p.mute_peer_pressed.set(p.mute_peer, "aria-pressed", c.peer_muted ? "true" : "false");
+    p.volume_hidden.set(p.volume_field, "hidden", !c.can_hang_up);
+    p.volume_text.set(p.volume_label, c.peer_name + " volume");
+    p.hang_up_hidden.set(p.hang_up, "hidden", !c.can_hang_up);
+
+    // What we hear of the peer: local only.
+    p.peer_muted = c.peer_muted;
+    apply_muted(p);
+    if (p.volume_shown != c.peer_volume) {
+        p.remote_video.set("volume", c.peer_volume);
+        p.volume.set("value", val(std::to_string(c.peer_volume)));
+        p.volume_shown = c.peer_volume;
+    }
+}
+
+void show_streams(const CallPanel& c) {
+    if (!panel) return;
+    Panel& p = *panel;
+    show(p.local_video, p.local_shown, c.show_local_video ? media::local_stream() : val::null());
+    show(p.remote_video, p.remote_shown,
+         c.remote_pc != 0 ? peer_connections::remote_stream(c.remote_pc) : val::null());
+}
+
+void focus_controls() {
+    if (!panel) return;
+    val target = panel->mute["hidden"].as<bool>() ? panel->hang_up : panel->mute;
+    if (!target["hidden"].as<bool>()) target.call<void>("focus");
+}
+
+EMSCRIPTEN_BINDINGS(peerline_call_panel) {
+    emscripten::function("onCancelClick", &on_cancel);
+    emscripten::function("onHangUpClick", &on_hang_up);
+    emscripten::function("onMuteClick", &on_mute);
+    emscripten::function("onCameraClick", &on_camera);
+    emscripten::function("onMutePeerClick", &on_mute_peer);
+    emscripten::function("onVolumeInput", &on_volume);
+    emscripten::function("onVideoPlayRejected", &on_video_play_rejected);
+    emscripten::function("onVideoPlayIgnored", &on_video_play_ignored);
+    emscripten::function("onUnmuteClick", &on_unmute_click);
+}
+
+}  // namespace peerline::browser::call_panel

@@ -1,0 +1,128 @@
+#include "devices.hpp"
+
+#include <emscripten/bind.h>
+
+#include "dom.hpp"
+#include "js.hpp"
+#include "media.hpp"
+#include "transceivers.hpp"
+#include "shell.hpp"
+
+namespace peerline::browser::devices {
+namespace {
+
+val media_devices() { return val::global("navigator")["mediaDevices"]; }
+
+void answer(const std::string& kind, const std::string& id, bool ok, const std::string& reason) {
+    dispatch(DeviceSwitched{kind, id, ok, reason});
+}
+
+void on_listed(val list) {
+    DevicesListed listed;
+    const int count = list["length"].as<int>();
+    for (int i = 0; i < count; ++i) {
+        val info = list[i];
+        const std::string id = info["deviceId"].as<std::string>();
+        // "" is the core's "default"; Chrome's own "default"/"communications" entries repeat a
+        // real device, and ids are empty before permission (nothing to choose yet).
+        if (id.empty() || id == "default" || id == "communications") continue;
+        listed.devices.push_back(MediaDevice{id, info["kind"].as<std::string>(),
+                                             info["label"].as<std::string>()});
+    }
+    dispatch(std::move(listed));
+}
+
+void on_list_failed(val) {}  // nothing to choose from; the default devices still work
+void on_device_change(val) { list(); }
+
+// ---- microphone and camera ---------------------------------------------------------------------
+
+void on_switch_done(std::string kind, std::string id, val) { answer(kind, id, true, {}); }
+
+void on_switch_failed(std::string kind, std::string id, val error) {
+    answer(kind, id, false, describe(error));
+}
+
+void on_switch_stream(int generation, std::string kind, std::string id, val stream) {
+    val tracks = stream.call<val>("getTracks");
+    if (generation != media::generation() || tracks["length"].as<int>() == 0) {
+        // The call ended (or media was reopened) while the device was opening.
+        for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
+        return answer(kind, id, false, "the call is over");
+    }
+    val track = tracks[0];
+    media::swap_track(track);
+    val promises = transceivers::replace_track(track);
+    val::global("Promise").call<val>("all", promises)
+        .call<void>("then", callback("onSwitchDone", text(kind), text(id)),
+                    callback("onSwitchFailed", text(kind), text(id)));
+}
+
+void switch_input(const std::string& kind, const std::string& id) {
+    // Nothing of that kind is open (no call, or an audio-only one): the choice is used next time.
+    val stream = media::local_stream();
+    if (stream.isUndefined() ||
+        stream.call<val>(kind == "audioinput" ? "getAudioTracks" : "getVideoTracks")["length"].as<int>() == 0) {
+        return answer(kind, id, true, {});
+    }
+    val constraint = val(true);
+    if (!id.empty()) {
+        val exact = val::object();
+        exact.set("exact", text(id));
+        constraint = val::object();
+        constraint.set("deviceId", exact);
+    }
+    val constraints = val::object();
+    constraints.set("audio", kind == "audioinput" ? constraint : val(false));
+    constraints.set("video", kind == "videoinput" ? constraint : val(false));
+    Outcome asked = try_call(media_devices(), "getUserMedia", array_of(constraints));
+    if (!asked.ok) return answer(kind, id, false, asked.error);
+    asked.value.call<void>("then", callback("onSwitchStream", media::generation(), text(kind), text(id)),
+                           callback("onSwitchFailed", text(kind), text(id)));
+}
+
+// ---- speaker -------------------------------------------------------------------------------------
+
+void switch_output(const std::string& id) {
+    val remote = dom::by_id("remoteVideo");
+    if (remote.isNull() || remote["setSinkId"].typeOf().as<std::string>() != "function") {
+        return answer("audiooutput", id, false, "this browser cannot choose the speaker");
+    }
+    Outcome set = try_call(remote, "setSinkId", array_of(text(id)));
+    if (!set.ok) return answer("audiooutput", id, false, set.error);
+    set.value.call<void>("then", callback("onSwitchDone", val("audiooutput"), text(id)),
+                         callback("onSwitchFailed", val("audiooutput"), text(id)));
+}
+
+}  // namespace
+
+void watch() {
+    val devices = media_devices();
+    if (devices.isUndefined()) return;
+    dom::listen(devices, "devicechange", "onDeviceChange");
+}
+
+void list() {
+    val devices = media_devices();
+    if (devices.isUndefined()) return;
+    Outcome asked = try_call(devices, "enumerateDevices", val::array());
+    if (!asked.ok) return;
+    asked.value.call<void>("then", callback("onDevicesListed"), callback("onDevicesListFailed"));
+}
+
+void switch_device(const std::string& kind, const std::string& device_id) {
+    if (kind == "audiooutput") return switch_output(device_id);
+    if (kind == "audioinput" || kind == "videoinput") return switch_input(kind, device_id);
+    answer(kind, device_id, false, "unknown device kind");
+}
+
+EMSCRIPTEN_BINDINGS(peerline_devices) {
+    emscripten::function("onDevicesListed", &on_listed);
+    emscripten::function("onDevicesListFailed", &on_list_failed);
+    emscripten::function("onDeviceChange", &on_device_change);
+    emscripten::function("onSwitchDone", &on_switch_done);
+    emscripten::function("onSwitchFailed", &on_switch_failed);
+    emscripten::function("onSwitchStream", &on_switch_stream);
+}
+
+}  // namespace peerline::browser::devices

@@ -1,0 +1,24 @@
+// What the core asks of RTP senders and transceivers: codec order (setCodecPreferences), bitrate
+// caps (setParameters encodings[].maxBitrate), and replaceTrack for a device switch.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <emscripten/val.h>
+
+namespace peerline::browser::transceivers {
+
+// The browser's own receive capabilities of `kind`, stably reordered so that `mime_order` (case-
+// insensitive) comes first, set on every transceiver of that kind. Skipped where unsupported.
+void set_codec_preferences(int pc, const std::string& kind, const std::vector<std::string>& mime_order);
+// Caps every sender of `kind` now, and again after each description is applied (a sender has
+// no encodings to cap before negotiation).
+void set_max_bitrate(int pc, const std::string& kind, int max_bitrate_bps);
+void apply_bitrates(int pc);
+void forget(int pc);
+// replaceTrack(track) on every sender of track.kind of every peer connection; a JS array of
+// the promises.
+emscripten::val replace_track(const emscripten::val& track);
+
+}  // namespace peerline::browser::transceivers

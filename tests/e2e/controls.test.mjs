@@ -1,0 +1,131 @@
+// In-call controls: mute yourself, camera off, mute the peer (local only), keyboard shortcuts,
+// device selects, and the live statistics panel.
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  STEP_MS, TEST_MS, assertNoErrors, button, connectCall, inboundAudioEnergyOver,
+  remoteVideoSample, useSession, waitForRemoteMediaFlowing,
+} from './helpers.mjs';
+
+const session = useSession({ before, after, afterEach });
+const pressed = (page, name) => button(page, name).getAttribute('aria-pressed');
+
+test('mute yourself: the peer hears silence and shows the muted badge', { timeout: TEST_MS }, async () => {
+  const [ada, bob] = await session.open('Ada', 'Bob');
+  await connectCall(ada, bob);
+  await waitForRemoteMediaFlowing(bob.page);
+  const loud = await inboundAudioEnergyOver(bob.page, 1_500);
+  assert.ok(loud > 0, `Bob hears Ada before she mutes (energy ${loud})`);
+
+  await button(ada.page, 'Mute').click();
+  assert.equal(await pressed(ada.page, 'Mute'), 'true');
+  await bob.page.getByText('Ada is muted', { exact: true }).waitFor();
+  await new Promise((resolve) => setTimeout(resolve, 500));  // audio already in flight
+  const silent = await inboundAudioEnergyOver(bob.page, 1_500);
+  assert.ok(silent < loud / 100, `Bob hears silence once Ada muted (${silent} vs ${loud})`);
+
+  await button(ada.page, 'Mute').click();
+  assert.equal(await pressed(ada.page, 'Mute'), 'false');
+  await bob.page.getByText('Ada is muted', { exact: true }).waitFor({ state: 'hidden' });
+  assertNoErrors(ada, bob);
+});
+
+test('camera off: the peer sees the name and initials instead of a frozen frame', { timeout: TEST_MS }, async () => {
+  const [cleo, dan] = await session.open('Cleo Park', 'Dan');
+  await connectCall(cleo, dan);
+  await waitForRemoteMediaFlowing(dan.page);
+  assert.equal(await dan.page.locator('#remoteAvatar').isVisible(), false);
+  await button(cleo.page, 'Camera off').click();
+  assert.equal(await pressed(cleo.page, 'Camera off'), 'true');
+  await dan.page.locator('#remoteAvatar').waitFor({ state: 'visible' });
+  assert.equal(await dan.page.locator('#remoteName').textContent(), 'Cleo Park');
+  assert.equal(await dan.page.locator('#remoteInitials').textContent(), 'CP');
+  assert.equal(await dan.page.locator('#remoteVideo').evaluate((v) => getComputedStyle(v).visibility), 'hidden');
+  // Cleo's own preview is hidden too; her audio still reaches Dan.
+  assert.equal(await cleo.page.locator('#localVideo').isHidden(), true);
+  await waitForRemoteMediaFlowing(dan.page, { video: false });
+  await button(cleo.page, 'Camera off').click();
+  await dan.page.locator('#remoteAvatar').waitFor({ state: 'hidden' });
+  assert.equal(await cleo.page.locator('#localVideo').isVisible(), true);
+  assertNoErrors(cleo, dan);
+});
+
+test('mute the peer and set its volume: local only', { timeout: TEST_MS }, async () => {
+  const [eve, finn] = await session.open('Eve', 'Finn');
+  await connectCall(eve, finn);
+  await button(eve.page, 'Mute Finn').click();
+  assert.equal(await pressed(eve.page, 'Mute Finn'), 'true');
+  assert.equal((await remoteVideoSample(eve.page)).muted, true);
+  assert.equal((await remoteVideoSample(finn.page)).muted, false, 'Finn still hears Eve');
+  assert.equal(await finn.page.locator('#remoteMuted').isVisible(), false, 'Finn is not told');
+  await button(eve.page, 'Mute Finn').click();
+  assert.equal((await remoteVideoSample(eve.page)).muted, false);
+
+  const slider = eve.page.getByRole('slider', { name: 'Finn volume', exact: true });
+  await slider.fill('0.25');
+  await eve.page.waitForFunction(() => document.getElementById('remoteVideo').volume === 0.25,
+                                 null, { timeout: STEP_MS });
+  assert.equal(await finn.page.evaluate(() => document.getElementById('remoteVideo').volume), 1);
+  assertNoErrors(eve, finn);
+});
+
+test('keyboard: M mutes, V turns the camera off, H hangs up; not while typing', { timeout: TEST_MS }, async () => {
+  const [gus, hana] = await session.open('Gus', 'Hana');
+  await connectCall(gus, hana);
+  await gus.page.locator('body').press('m');
+  assert.equal(await pressed(gus.page, 'Mute'), 'true');
+  await hana.page.getByText('Gus is muted', { exact: true }).waitFor();
+  await gus.page.keyboard.press('m');
+  assert.equal(await pressed(gus.page, 'Mute'), 'false');
+  await gus.page.keyboard.press('v');
+  assert.equal(await pressed(gus.page, 'Camera off'), 'true');
+  // Typing in a field is not a shortcut: the speaker select keeps letters to itself.
+  await gus.page.getByRole('combobox', { name: 'Microphone', exact: true }).focus();
+  await gus.page.keyboard.press('m');
+  assert.equal(await pressed(gus.page, 'Mute'), 'false');
+  // The shortcuts are listed on the page.
+  assert.match(await gus.page.getByRole('complementary', { name: 'Shortcuts' }).textContent(), /M.*mute/);
+  await gus.page.evaluate(() => document.activeElement?.blur());
+  await gus.page.keyboard.press('h');
+  await Promise.all(['hung-up', 'hung-up'].map((reason, i) =>
+    [gus, hana][i].page.waitForFunction((r) => document.getElementById('callPanel').dataset.endReason === r,
+                                       reason, { timeout: STEP_MS })));
+  assertNoErrors(gus, hana);
+});
+
+test('device selects list the fake devices and switching the camera keeps video flowing', { timeout: TEST_MS }, async () => {
+  const [ivy, jon] = await session.open('Ivy', 'Jon');
+  await connectCall(ivy, jon);
+  for (const label of ['Microphone', 'Camera', 'Speaker']) {
+    await ivy.page.getByRole('combobox', { name: label, exact: true }).waitFor();
+  }
+  const camera = ivy.page.getByRole('combobox', { name: 'Camera', exact: true });
+  await ivy.page.waitForFunction(() => document.getElementById('cameraSelect').options.length > 1,
+                                 null, { timeout: STEP_MS });
+  const choice = await camera.evaluate((select) => select.options[select.options.length - 1].value);
+  const trackBefore = await ivy.page.evaluate(() => document.getElementById('localVideo').srcObject.getVideoTracks()[0].id);
+  await camera.selectOption(choice);
+  await ivy.page.waitForFunction((before) => {
+    const track = document.getElementById('localVideo').srcObject?.getVideoTracks()[0];
+    const sent = window.__peerConnections.at(-1).getSenders().find((s) => s.track?.kind === 'video');
+    return track && track.id !== before && sent?.track === track;
+  }, trackBefore, { timeout: STEP_MS });
+  await waitForRemoteMediaFlowing(jon.page);
+  assert.equal(await ivy.page.locator('#notice').isHidden(), true);
+  assertNoErrors(ivy, jon);
+});
+
+test('the statistics panel shows a line with the path and a sparkline', { timeout: TEST_MS }, async () => {
+  const [kai, lea] = await session.open('Kai', 'Lea');
+  await connectCall(kai, lea);
+  const connectedAt = performance.now();
+  const panel = kai.page.getByRole('region', { name: 'Call statistics' });
+  await panel.getByText(/host/).waitFor({ timeout: 4_000 });
+  const line = await kai.page.locator('#statsLine').textContent();
+  console.log(`stats line ${(performance.now() - connectedAt).toFixed(0)} ms after connect: ${line}`);
+  assert.match(line, /kb\/s|Mb\/s/);
+  await kai.page.waitForFunction(
+    () => (document.querySelector('#sparkline polyline.spark-in')?.getAttribute('points') ?? '').includes(' '),
+    null, { timeout: STEP_MS });
+  assertNoErrors(kai, lea);
+});

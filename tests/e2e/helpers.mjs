@@ -1,0 +1,241 @@
+// Shared by the e2e tests: the real server binary, headless Chromium with exactly the DESIGN.md
+// flags, users (one browser context each), and bounded waits on what the page shows.
+// Env: PEERLINE_SERVER (default build/native/server/peerline-server),
+//      PEERLINE_WEB (default build/wasm/web), PEERLINE_CHROMIUM (default /usr/bin/chromium).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const builtWeb = () => webRoot;
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const serverBinary = path.resolve(root, process.env.PEERLINE_SERVER ?? 'build/native/server/peerline-server');
+const webRoot = path.resolve(root, process.env.PEERLINE_WEB ?? 'build/wasm/web');
+const chromiumPath = process.env.PEERLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+// DESIGN.md "Testing": exactly these flags.
+export const chromiumFlags = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream',
+];
+
+export const STEP_MS = 15_000;  // any single wait
+export const TEST_MS = 60_000;  // any single test
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---- the server ----------------------------------------------------------------------------------
+
+// Starts the server; `port` 0 picks a free one. Extra flags (e.g. --secret) go after the usual.
+export function startServer({ port = 0, extra = [], web = webRoot } = {}) {
+  return new Promise((resolve, reject) => {
+    let log = '';
+    const child = spawn(serverBinary,
+                        ['--port', String(port), '--address', '127.0.0.1', '--web-root', web,
+                         '--no-qr', ...extra],
+                        { stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = setTimeout(() => reject(new Error(`server did not start in ${STEP_MS} ms:\n${log}`)), STEP_MS);
+    let stdout = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const match = /Peerline listening on (http:\/\/\S+?)\/?\s*$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1], port: Number(new URL(match[1]).port), log: () => log });
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk) => { log += chunk; });
+    child.once('error', (error) => { clearTimeout(timer); reject(error); });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${log}`));
+    });
+  });
+}
+
+export async function stopServer(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  if (await Promise.race([exited, sleep(5_000).then(() => 'timeout')]) === 'timeout') {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+// ---- the browser and its users -------------------------------------------------------------------
+
+// playwright's launch() gives every run a fresh temporary user-data-dir.
+export function launchBrowser() {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, timeout: STEP_MS });
+}
+
+// Test-only instrumentation, injected before the page's scripts: every RTCPeerConnection the
+// page creates is kept in window.__peerConnections so a test can read getStats() and states.
+function recordPeerConnections() {
+  const Native = window.RTCPeerConnection;
+  const all = [];
+  window.__peerConnections = all;
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) {
+      super(...args);
+      all.push(this);
+    }
+  };
+}
+
+// Console errors a test may expect (e.g. while the server is down); everything else fails it.
+const expectedConsoleErrors = [];
+export function allowConsoleErrors(pattern) { expectedConsoleErrors.push(pattern); }
+
+// One user = one browser context (own storage), one page, every error it shows recorded.
+export async function openUser(browser, baseUrl, name) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  await page.addInitScript(recordPeerConnections);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (expectedConsoleErrors.some((pattern) => pattern.test(message.text()))) return;
+    errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('crash', () => errors.push('page crashed'));
+  await page.goto(`${baseUrl}/?name=${encodeURIComponent(name)}`);
+  await waitForLink(page, 'online');
+  return { name, context, page, errors };
+}
+
+export async function closeUsers(...users) {
+  for (const user of users) await user?.context.close().catch(() => {});
+}
+
+export function assertNoErrors(...users) {
+  for (const { name, errors } of users) assert.deepEqual(errors, [], `${name}'s page reported errors`);
+}
+
+// ---- what the page shows -------------------------------------------------------------------------
+
+export const button = (page, name) => page.getByRole('button', { name, exact: true });
+export const phaseOf = (page) => page.locator('#callPanel').getAttribute('data-phase');
+export const endReasonOf = (page) => page.locator('#callPanel').getAttribute('data-end-reason');
+export const statusOf = (page) => page.locator('#callStatus').textContent();
+
+async function waitFor(page, predicate, arg, timeout = STEP_MS) {
+  await page.waitForFunction(predicate, arg, { timeout, polling: 50 });
+}
+
+export function waitForLink(page, state, timeout = STEP_MS) {
+  return waitFor(page, (s) => document.getElementById('connection')?.dataset.state === s, state, timeout);
+}
+
+export function waitForPhase(page, phase, timeout = STEP_MS) {
+  return waitFor(page, (p) => document.getElementById('callPanel')?.dataset.phase === p, phase, timeout);
+}
+
+export async function waitForEnd(page, reason, timeout = STEP_MS) {
+  await waitForPhase(page, 'ended', timeout);
+  assert.equal(await endReasonOf(page), reason, `${await statusOf(page)}`);
+}
+
+// The incoming-call dialog is open and names the caller.
+export async function waitForRinging(page, caller) {
+  const dialog = page.getByRole('alertdialog', { name: `${caller} is calling` });
+  await dialog.waitFor({ state: 'visible' });
+  return dialog;
+}
+
+// Calls `callee` from `caller` (video unless told) and accepts (with video unless told);
+// resolves once both pages say connected.
+export async function connectCall(caller, callee, { video = true, acceptVideo = true } = {}) {
+  await button(caller.page, `${video ? 'Call' : 'Audio call'} ${callee.name}`).click();
+  await waitForRinging(callee.page, caller.name);
+  await button(callee.page, acceptVideo && video ? 'Accept' : (video ? 'Accept audio only' : 'Accept')).click();
+  await Promise.all([waitForPhase(caller.page, 'connected'), waitForPhase(callee.page, 'connected')]);
+}
+
+export async function remoteVideoSample(page) {
+  return page.evaluate(() => {
+    const video = document.getElementById('remoteVideo');
+    const stream = video.srcObject;
+    return { width: video.videoWidth, height: video.videoHeight, time: video.currentTime,
+             paused: video.paused, hidden: video.hidden, muted: video.muted,
+             videoTracks: stream ? stream.getVideoTracks().length : 0,
+             audioTracks: stream ? stream.getAudioTracks().length : 0 };
+  });
+}
+
+// The remote media element plays, and its clock advances by at least `seconds` within the wait.
+export async function waitForRemoteMediaFlowing(page, { video = true, seconds = 0.5 } = {}) {
+  const start = await page.evaluate(() => document.getElementById('remoteVideo').currentTime);
+  await waitFor(page, ({ start, video, seconds }) => {
+    const el = document.getElementById('remoteVideo');
+    return !el.hidden && !el.paused && el.currentTime > start + seconds && (!video || el.videoWidth > 0);
+  }, { start, video, seconds });
+}
+
+// Sum over the page's connected peer connections of inbound audio energy (webrtc-stats
+// totalAudioEnergy), and which path the selected pair uses.
+export function inboundAudioEnergy(page) {
+  return page.evaluate(async () => {
+    let energy = 0;
+    for (const pc of window.__peerConnections) {
+      if (pc.connectionState !== 'connected') continue;
+      for (const s of (await pc.getStats()).values()) {
+        if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy ?? 0;
+      }
+    }
+    return energy;
+  });
+}
+
+// How much audio energy arrived over `ms`.
+export async function inboundAudioEnergyOver(page, ms) {
+  const before = await inboundAudioEnergy(page);
+  await sleep(ms);
+  return (await inboundAudioEnergy(page)) - before;
+}
+
+export function connectedPeerConnections(page) {
+  return page.evaluate(() => window.__peerConnections.map((pc) => pc.connectionState)
+                                                      .filter((state) => state === 'connected').length);
+}
+
+// Opens the server and browser for one test file; `session.users` are closed after each test.
+export function useSession({ before, after, afterEach }) {
+  const session = { server: null, browser: null, baseUrl: '' };
+  before(async () => {
+    const started = await startServer();
+    session.server = started.child;
+    session.serverInfo = started;
+    session.baseUrl = started.url;
+    session.browser = await launchBrowser();
+  }, { timeout: TEST_MS });
+  after(async () => {
+    await session.browser?.close().catch(() => {});
+    await stopServer(session.server);
+  }, { timeout: TEST_MS });
+  let opened = [];
+  session.open = async (...names) => {
+    const users = await Promise.all(names.map((name) => openUser(session.browser, session.baseUrl, name)));
+    opened.push(...users);
+    // Each sees the others before anyone calls.
+    for (const user of users) {
+      for (const other of users) {
+        if (other !== user) await button(user.page, `Call ${other.name}`).waitFor();
+      }
+    }
+    return users;
+  };
+  afterEach(async () => {
+    await closeUsers(...opened);
+    opened = [];
+  }, { timeout: TEST_MS });
+  return session;
+}
