@@ -143,7 +143,11 @@ void Call::on_connected(Out& out) {
     phase_ = CallPhase::connected;
     const auto& t = ids_.timers;
     for (int timer : {t.connect, t.restart, t.reconnect}) out.push_back(CancelTimer{timer});
-    if (first) out.push_back(StartTimer{t.stats, call_timing::kStatsEveryMs});
+    if (first) {
+        // A first sample now, so the panel has rates after one interval, not two.
+        out.push_back(CollectStats{ids_.pc});
+        out.push_back(StartTimer{t.stats, call_timing::kStatsEveryMs});
+    }
 }
 
 void Call::on_connection_trouble(bool failed, Out& out) {

@@ -62,9 +62,10 @@ TEST_CASE("a call rings; media opens on the callee only when accepted", "[call]"
     // One real candidate each way; end-of-candidates is not sent.
     CHECK(w.count<AddIceCandidate>(ada) == 1);
     CHECK(w.count<AddIceCandidate>(bob) == 1);
-    // Stats collection starts once connected.
-    CHECK(w.fire_timer(ada, call_timing::kStatsEveryMs));
+    // Stats are collected once connected, then every second.
     CHECK(w.count<CollectStats>(ada) == 1);
+    CHECK(w.fire_timer(ada, call_timing::kStatsEveryMs));
+    CHECK(w.count<CollectStats>(ada) == 2);
 }
 
 TEST_CASE("codec policy goes through setCodecPreferences and the Opus edit", "[call]") {
@@ -76,7 +77,7 @@ TEST_CASE("codec policy goes through setCodecPreferences and the Opus edit", "[c
     REQUIRE(prefs.size() == 2);
     CHECK(prefs[0].kind == "audio");
     CHECK(prefs[0].mime_order.at(0) == "audio/opus");
-    CHECK(prefs[1].mime_order.at(0) == "video/VP9");
+    CHECK(prefs[1].mime_order.at(0) == "video/VP8");
     CHECK(first_index<SetCodecPreferences>(w, ada) < first_index<CreateOffer>(w, ada));
     // The description set locally and the one sent carry our Opus parameters.
     const auto local = w.actions<SetLocalDescription>(ada).at(0).sdp;
