@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto parsed = peerline::sdp::parse_candidate(input);
     if (!parsed) return 0;
     const auto& c = parsed.value();
-    auto again = peerline::sdp::parse_candidate(peerline::sdp::to_string(c));
+    const std::string printed = peerline::sdp::to_string(c);  // named: the candidate views it
+    auto again = peerline::sdp::parse_candidate(printed);
     if (!again) return 0;  // printing can exceed the length cap; that is a refusal, not a bug
     const auto& d = again.value();
     if (d.foundation != c.foundation || d.priority != c.priority || d.port != c.port || d.type != c.type ||

@@ -11,14 +11,18 @@ using namespace peerline::sdp;
 
 namespace {
 
-std::string join(const std::vector<std::string>& items, const char* separator) {
+template <typename Text>  // std::string or std::string_view
+std::string join(const std::vector<Text>& items, const char* separator) {
     std::string out;
-    for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+    for (const auto& item : items) {
+        if (!out.empty()) out += separator;
+        out.append(item.data(), item.size());
+    }
     return out;
 }
 
 std::string encoding(const Codec& c) {
-    std::string out = std::to_string(c.payload_type) + ' ' + c.name + '/' + std::to_string(c.clock_rate);
+    std::string out = std::to_string(c.payload_type) + ' ' + std::string(c.name) + '/' + std::to_string(c.clock_rate);
     if (c.channels) out += '/' + std::to_string(c.channels);
     return out;
 }
@@ -78,7 +82,7 @@ std::string readable_summary(const Description& d) {
         for (const auto& b : s.bandwidths) out << "  bandwidth " << b.type << ' ' << b.value << '\n';
         if (!s.rids.empty()) {
             std::vector<std::string> rids;
-            for (const auto& r : s.rids) rids.push_back(r.id + " " + r.direction);
+            for (const auto& r : s.rids) rids.push_back(std::string(r.id) + " " + std::string(r.direction));
             out << "  simulcast: " << join(rids, ", ") << '\n';
         }
         if (s.kind == MediaKind::application) {

@@ -1,5 +1,7 @@
 #include "sdp/attributes.hpp"
 
+#include <algorithm>
+
 #include "sdp/text.hpp"
 
 namespace peerline::sdp::attributes {
@@ -15,27 +17,30 @@ bool is_ice_chars(std::string_view s) {
     return true;
 }
 
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
 bool is_hex_pair_list(std::string_view s) {
     // RFC 8122 §5: 2UHEX *(":" 2UHEX); browsers also write lower case, so accept both.
     if (s.size() < 2 || (s.size() + 1) % 3 != 0) return false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const char c = s[i];
-        if (i % 3 == 2) {
-            if (c != ':') return false;
-        } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-            return false;
-        }
+    for (std::size_t i = 0; i < s.size(); i += 3) {
+        if (!is_hex(s[i]) || !is_hex(s[i + 1]) || (i + 2 < s.size() && s[i + 2] != ':')) return false;
     }
     return true;
 }
 
 }  // namespace
 
-Parsed<Fingerprint> fingerprint(std::string_view value) {
-    const auto fields = text::split(value, ' ');
-    if (fields.size() != 2 || fields[0].empty()) return std::string("expected \"<hash> <hex:hex:...>\"");
-    if (!is_hex_pair_list(fields[1])) return std::string("fingerprint is not colon-separated hex");
-    return Fingerprint{text::lower(fields[0]), std::string(fields[1])};
+Parsed<Fingerprint> fingerprint(std::string_view value, TextStore& text) {
+    const std::size_t space = text::find(value, ' ');
+    if (space == 0 || space == std::string_view::npos || text::find(value, ' ', space + 1) != std::string_view::npos)
+        return std::string("expected \"<hash> <hex:hex:...>\"");
+    const std::string_view hash = value.substr(0, space);
+    const std::string_view hex = value.substr(space + 1);
+    if (!is_hex_pair_list(hex)) return std::string("fingerprint is not colon-separated hex");
+    // Hash names compare case-insensitively (RFC 8122 §5); browsers write lower case, so the
+    // lowered copy is the rare path.
+    const bool lower = std::none_of(hash.begin(), hash.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    return Fingerprint{lower ? hash : text.keep(text::lower(hash)), hex};
 }
 
 Parsed<SetupRole> setup(std::string_view value) {
@@ -48,12 +53,12 @@ Parsed<SetupRole> setup(std::string_view value) {
 
 Parsed<Extmap> extmap(std::string_view value) {
     // a=extmap:<value>["/"<direction>] <URI> <extensionattributes>
-    const std::size_t space = value.find(' ');
+    const std::size_t space = text::find(value, ' ');
     if (space == std::string_view::npos) return std::string("expected \"<id> <uri>\"");
     std::string_view id_part = value.substr(0, space);
     std::string_view rest = value.substr(space + 1);
     Extmap e;
-    const std::size_t slash = id_part.find('/');
+    const std::size_t slash = text::find(id_part, '/');
     if (slash != std::string_view::npos) {
         const auto dir = direction(id_part.substr(slash + 1));
         if (!dir) return std::string("extmap direction must be sendrecv, sendonly, recvonly or inactive");
@@ -63,34 +68,42 @@ Parsed<Extmap> extmap(std::string_view value) {
     const auto id = text::parse_uint(id_part, 4095);  // RFC 8285 §5: 1-14 one-byte, up to 255 two-byte
     if (!id || *id == 0) return std::string("extmap id must be a number 1-4095");
     e.id = static_cast<std::uint16_t>(*id);
-    const std::size_t uri_end = rest.find(' ');
-    e.uri = std::string(rest.substr(0, uri_end));
+    const std::size_t uri_end = text::find(rest, ' ');
+    e.uri = rest.substr(0, uri_end);
     if (e.uri.empty()) return std::string("extmap URI is empty");
-    if (uri_end != std::string_view::npos) e.attributes = std::string(rest.substr(uri_end + 1));
+    if (uri_end != std::string_view::npos) e.attributes = rest.substr(uri_end + 1);
     return e;
 }
 
 Parsed<Group> group(std::string_view value) {
-    const auto fields = text::words(value);
-    if (fields.empty()) return std::string("group has no semantics");
-    Group g{std::string(fields[0]), {}};
-    for (std::size_t i = 1; i < fields.size(); ++i) g.mids.emplace_back(fields[i]);
+    Group g;
+    text::Fields fields(value, ' ');
+    std::string_view field;
+    while (fields.next(field)) {
+        if (field.empty()) continue;  // browsers pad: "a=group:BUNDLE  0"
+        if (g.semantics.empty()) g.semantics = field;
+        else g.mids.push_back(field);
+    }
+    if (g.semantics.empty()) return std::string("group has no semantics");
     return g;
 }
 
 Parsed<Connection> connection(std::string_view value) {
-    const auto fields = text::split(value, ' ');
-    if (fields.size() != 3 || fields[0].empty() || fields[1].empty() || fields[2].empty())
+    Connection c;
+    text::Fields fields(value, ' ');
+    std::string_view extra;
+    const bool three = fields.next(c.net_type) && fields.next(c.address_type) && fields.next(c.address) && !fields.next(extra);
+    if (!three || c.net_type.empty() || c.address_type.empty() || c.address.empty())
         return std::string("expected \"c=<nettype> <addrtype> <address>\"");
-    return Connection{std::string(fields[0]), std::string(fields[1]), std::string(fields[2])};
+    return c;
 }
 
 Parsed<Bandwidth> bandwidth(std::string_view value) {
-    const std::size_t colon = value.find(':');
+    const std::size_t colon = text::find(value, ':');
     if (colon == std::string_view::npos || colon == 0) return std::string("expected \"b=<type>:<value>\"");
     const auto number = text::parse_uint(value.substr(colon + 1), 0xFFFFFFFFFFull);
     if (!number) return std::string("bandwidth is not a number");
-    return Bandwidth{std::string(value.substr(0, colon)), *number};
+    return Bandwidth{value.substr(0, colon), *number};
 }
 
 std::optional<Direction> direction(std::string_view name) {

@@ -1,5 +1,6 @@
 // Parsers for the attributes that may appear at session level and at media level. Each returns
-// the typed value or a short reason (no line number; the caller adds it).
+// the typed value or a short reason (no line number; the caller adds it). Typed values view
+// the text they were parsed from.
 #pragma once
 
 #include <optional>
@@ -14,7 +15,8 @@ namespace peerline::sdp::attributes {
 template <typename T>
 using Parsed = std::variant<T, std::string>;  // value, or the reason it is malformed
 
-Parsed<Fingerprint> fingerprint(std::string_view value);
+// The result views `value`, except a hash name written in capitals, which is lowered into `text`.
+Parsed<Fingerprint> fingerprint(std::string_view value, TextStore& text);
 Parsed<SetupRole> setup(std::string_view value);
 Parsed<Extmap> extmap(std::string_view value);
 Parsed<Group> group(std::string_view value);

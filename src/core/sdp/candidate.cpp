@@ -27,7 +27,7 @@ const char* to_string(TcpType type) {
 bool Candidate::is_udp() const { return text::iequals(transport, "udp"); }
 bool Candidate::is_tcp() const { return text::iequals(transport, "tcp"); }
 
-const std::string* Candidate::extension(std::string_view name) const {
+const std::string_view* Candidate::extension(std::string_view name) const {
     for (const auto& [key, value] : extensions) {
         if (key == name) return &value;
     }
@@ -82,45 +82,57 @@ Result<Candidate> parse_candidate(std::string_view input) {
     if (input.substr(0, 10) != "candidate:") return candidate_error("does not start with \"candidate:\"");
     input.remove_prefix(10);
 
-    const auto fields = text::split(input, ' ');
-    if (fields.size() < 8) return candidate_error("has fewer than the 8 required fields");
-    if (fields.size() % 2 != 0) return candidate_error("has a name without a value after \"typ\"");
+    const std::size_t count = text::count_fields(input, ' ');
+    if (count < 8) return candidate_error("has fewer than the 8 required fields");
+    if (count % 2 != 0) return candidate_error("has a name without a value after \"typ\"");
+    text::Fields fields(input, ' ');
+    std::string_view field;
 
     Candidate c;
-    if (fields[0].empty() || fields[0].size() > 32 || !is_ice_chars(fields[0]))
+    fields.next(field);
+    if (field.empty() || field.size() > 32 || !is_ice_chars(field))
         return candidate_error("foundation must be 1-32 characters of [A-Za-z0-9+/]");
-    c.foundation = std::string(fields[0]);
+    c.foundation = field;
 
-    const auto component = text::parse_uint(fields[1], 256);
+    fields.next(field);
+    const auto component = text::parse_uint(field, 256);
     if (!component || *component == 0) return candidate_error("component must be a number 1-256");
     c.component = static_cast<std::uint16_t>(*component);
 
-    if (fields[2].empty() || !is_ice_chars(fields[2])) return candidate_error("transport is empty or malformed");
-    c.transport = std::string(fields[2]);
+    fields.next(field);
+    if (field.empty() || !is_ice_chars(field)) return candidate_error("transport is empty or malformed");
+    c.transport = field;
 
-    const auto priority = text::parse_uint(fields[3], 0xFFFFFFFFu);
+    fields.next(field);
+    const auto priority = text::parse_uint(field, 0xFFFFFFFFu);
     if (!priority) return candidate_error("priority must be a number 0-4294967295");
     c.priority = static_cast<std::uint32_t>(*priority);
 
-    if (!is_address_chars(fields[4])) return candidate_error("connection address is empty or malformed");
-    c.address = std::string(fields[4]);
+    fields.next(field);
+    if (!is_address_chars(field)) return candidate_error("connection address is empty or malformed");
+    c.address = field;
 
-    const auto port = text::parse_uint(fields[5], 65535);
+    fields.next(field);
+    const auto port = text::parse_uint(field, 65535);
     if (!port) return candidate_error("port must be a number 0-65535");
     c.port = static_cast<std::uint16_t>(*port);
 
-    if (fields[6] != "typ") return candidate_error("expected \"typ\" after the port");
-    const auto type = parse_type(fields[7]);
+    fields.next(field);
+    if (field != "typ") return candidate_error("expected \"typ\" after the port");
+    fields.next(field);
+    const auto type = parse_type(field);
     if (!type) return candidate_error("type must be host, srflx, prflx or relay");
     c.type = *type;
 
-    for (std::size_t i = 8; i + 1 < fields.size(); i += 2) {
-        const std::string_view name = fields[i];
-        const std::string_view value = fields[i + 1];
+    // One allocation for the extensions: browsers write 2-5 pairs, the cap bounds a hostile count.
+    const std::size_t pairs = (count - 8) / 2;
+    if (pairs > 0) c.extensions.reserve(pairs < kMaxCandidateExtensions ? pairs : kMaxCandidateExtensions);
+    std::string_view name, value;
+    while (fields.next(name) && fields.next(value)) {
         if (name.empty() || value.empty()) return candidate_error("has an empty extension name or value");
         if (name == "raddr" && !c.related_address) {
             if (!is_address_chars(value)) return candidate_error("raddr is malformed");
-            c.related_address = std::string(value);
+            c.related_address = value;
         } else if (name == "rport" && !c.related_port) {
             const auto rport = text::parse_uint(value, 65535);
             if (!rport) return candidate_error("rport must be a number 0-65535");
@@ -131,20 +143,33 @@ Result<Candidate> parse_candidate(std::string_view input) {
             c.tcp_type = *tcp_type;
         } else {
             if (c.extensions.size() >= kMaxCandidateExtensions) return candidate_error("has too many extensions");
-            c.extensions.emplace_back(std::string(name), std::string(value));
+            c.extensions.emplace_back(name, value);
         }
     }
     return c;
 }
 
 std::string to_string(const Candidate& c) {
-    std::string out = "candidate:" + c.foundation + ' ' + std::to_string(c.component) + ' ' + c.transport + ' ' +
-                      std::to_string(c.priority) + ' ' + c.address + ' ' + std::to_string(c.port) + " typ " +
-                      to_string(c.type);
-    if (c.related_address) out += " raddr " + *c.related_address;
+    std::string out = "candidate:";
+    auto add = [&out](std::string_view part) { out.append(part.data(), part.size()); };
+    add(c.foundation);
+    out += ' ' + std::to_string(c.component) + ' ';
+    add(c.transport);
+    out += ' ' + std::to_string(c.priority) + ' ';
+    add(c.address);
+    out += ' ' + std::to_string(c.port) + " typ " + to_string(c.type);
+    if (c.related_address) {
+        out += " raddr ";
+        add(*c.related_address);
+    }
     if (c.related_port) out += " rport " + std::to_string(*c.related_port);
     if (c.tcp_type) out += std::string(" tcptype ") + to_string(*c.tcp_type);
-    for (const auto& [name, value] : c.extensions) out += ' ' + name + ' ' + value;
+    for (const auto& extension : c.extensions) {
+        out += ' ';
+        add(extension.first);
+        out += ' ';
+        add(extension.second);
+    }
     return out;
 }
 

@@ -11,23 +11,28 @@ namespace {
 
 // Re-derives the typed view after a line edit. Edits only write well-formed lines, so this
 // fails only if the caller passed a malformed value; then the section is left unchanged.
-Result<bool> rebuild(MediaSection& section, std::vector<Line> lines) {
-    auto built = build_media_section(std::move(lines), section.first_line);
+// `text` is the section's store plus the edit's new line, whose value views it.
+Result<bool> rebuild(MediaSection& section, std::vector<Line> lines, TextStore text) {
+    MediaSection rebuilt;
+    rebuilt.lines = std::move(lines);
+    rebuilt.first_line = section.first_line;
+    rebuilt.text = std::move(text);
+    auto built = build_media_section(rebuilt);
     if (!built) return built.error();
-    section = std::move(built).value();
+    section = std::move(rebuilt);
     return true;
 }
 
-std::string eol_of(const MediaSection& section) {
-    return section.lines.empty() || section.lines[0].eol.empty() ? std::string("\r\n") : section.lines[0].eol;
+std::string_view eol_of(const MediaSection& section) {
+    return section.lines.empty() || section.lines[0].eol.empty() ? std::string_view("\r\n") : section.lines[0].eol;
 }
 
 // Index of the first a=<name>:<pt>... line for this payload type, or npos.
 std::size_t find_payload_line(const std::vector<Line>& lines, std::string_view name, std::uint8_t pt) {
     const std::string prefix = std::string(name) + ':' + std::to_string(pt);
     for (std::size_t i = 1; i < lines.size(); ++i) {
-        const auto& v = lines[i].value;
-        if (lines[i].type == 'a' && v.compare(0, prefix.size(), prefix) == 0 &&
+        const std::string_view v = lines[i].value;
+        if (lines[i].type == 'a' && v.substr(0, prefix.size()) == prefix &&
             (v.size() == prefix.size() || v[prefix.size()] == ' '))
             return i;
     }
@@ -57,22 +62,24 @@ Result<bool> set_format_order(MediaSection& section, const std::vector<std::stri
     }
     if (formats.empty()) return make_error("sdp-bad-edit", "an m= line needs at least one format");
     auto lines = section.lines;
+    auto text = section.text;
     const auto fields = text::split(lines[0].value, ' ');
     std::string value = std::string(fields[0]) + ' ' + std::string(fields[1]) + ' ' + std::string(fields[2]);
     for (const auto& f : formats) value += ' ' + f;
-    lines[0].value = std::move(value);
-    return rebuild(section, std::move(lines));
+    lines[0].value = text.keep(std::move(value));
+    return rebuild(section, std::move(lines), std::move(text));
 }
 
 Result<bool> set_format_parameters(MediaSection& section, std::uint8_t pt, const Parameters& parameters) {
     auto lines = section.lines;
+    auto text = section.text;
     const std::size_t fmtp = find_payload_line(lines, "fmtp", pt);
     std::vector<std::string> items;
     if (fmtp != std::string::npos) {
-        const auto& v = lines[fmtp].value;
+        const std::string_view v = lines[fmtp].value;
         const std::size_t space = v.find(' ');
         if (space != std::string::npos) {
-            for (auto item : text::split(std::string_view(v).substr(space + 1), ';')) {
+            for (auto item : text::split(v.substr(space + 1), ';')) {
                 while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
                 if (!item.empty()) items.emplace_back(item);
             }
@@ -91,22 +98,23 @@ Result<bool> set_format_parameters(MediaSection& section, std::uint8_t pt, const
     std::string value = "fmtp:" + std::to_string(pt) + ' ';
     for (std::size_t i = 0; i < items.size(); ++i) value += (i ? ";" : "") + items[i];
     if (fmtp != std::string::npos) {
-        lines[fmtp].value = std::move(value);
+        lines[fmtp].value = text.keep(std::move(value));
     } else {
         const std::size_t rtpmap = find_payload_line(lines, "rtpmap", pt);
         if (rtpmap == std::string::npos) return make_error("sdp-bad-edit", "payload type " + std::to_string(pt) + " has no a=rtpmap");
-        insert_line(lines, rtpmap + 1, Line{'a', std::move(value), eol_of(section)});
+        insert_line(lines, rtpmap + 1, Line{'a', text.keep(std::move(value)), eol_of(section)});
     }
-    return rebuild(section, std::move(lines));
+    return rebuild(section, std::move(lines), std::move(text));
 }
 
 Result<bool> set_attribute(MediaSection& section, std::string_view name, std::string_view value) {
     auto lines = section.lines;
-    const std::string text_value = std::string(name) + ':' + std::string(value);
+    auto text = section.text;
+    const std::string_view text_value = text.keep(std::string(name) + ':' + std::string(value));
     for (auto& line : lines) {
         if (line.type == 'a' && text::split_attribute(line.value).name == name) {
             line.value = text_value;
-            return rebuild(section, std::move(lines));
+            return rebuild(section, std::move(lines), std::move(text));
         }
     }
     std::size_t at = lines.size();
@@ -114,24 +122,25 @@ Result<bool> set_attribute(MediaSection& section, std::string_view name, std::st
         if (is_payload_attribute(lines[i])) { at = i + 1; break; }
     }
     insert_line(lines, at, Line{'a', text_value, eol_of(section)});
-    return rebuild(section, std::move(lines));
+    return rebuild(section, std::move(lines), std::move(text));
 }
 
 Result<bool> set_bandwidth(MediaSection& section, std::string_view type, std::uint64_t value) {
     auto lines = section.lines;
-    const std::string text_value = std::string(type) + ':' + std::to_string(value);
+    auto text = section.text;
+    const std::string_view text_value = text.keep(std::string(type) + ':' + std::to_string(value));
     std::size_t at = 1;
     for (std::size_t i = 1; i < lines.size(); ++i) {
         const char t = lines[i].type;
         if (t == 'b' && text::split_attribute(lines[i].value).name == type) {
             lines[i].value = text_value;
-            return rebuild(section, std::move(lines));
+            return rebuild(section, std::move(lines), std::move(text));
         }
         if (t == 'i' || t == 'c' || t == 'b') at = i + 1;
         if (t == 'a' || t == 'k') break;
     }
     insert_line(lines, at, Line{'b', text_value, eol_of(section)});
-    return rebuild(section, std::move(lines));
+    return rebuild(section, std::move(lines), std::move(text));
 }
 
 }  // namespace peerline::sdp

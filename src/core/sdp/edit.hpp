@@ -1,5 +1,8 @@
 // Edits of a parsed description. Each rewrites the section's lines (the source of truth) and
 // re-derives its typed view, so serialize() shows exactly the edit and nothing else moves.
+// The text of a written line is kept in the section's TextStore (description.hpp); the text of
+// the line it replaced stays there too, until the section is dropped, since views of it may
+// still be held.
 #pragma once
 
 #include <cstdint>

@@ -9,8 +9,10 @@
 
 namespace peerline::sdp {
 
-// lines[0] is the m= line; first_line is its 1-based number in the text, for error messages.
-Result<MediaSection> build_media_section(std::vector<Line> lines, std::size_t first_line);
+// Fills the typed view of `section` from section.lines (lines[0] is the m= line), whose values
+// view section.text; the typed fields must still be empty. section.first_line is the 1-based
+// number of the m= line in the text, for error messages.
+Result<bool> build_media_section(MediaSection& section);
 
 // "line 12: <reason>" as an sdp-syntax error.
 Error syntax_error(std::size_t line_number, const std::string& reason);

@@ -33,10 +33,10 @@ std::string profile_of(const Codec& c) {
     if (name == "h264") {
         // profile_idc and profile-iop (first 4 hex digits); level is negotiable, RFC 6184 §8.1.
         const std::string level_id = text::lower(c.parameter("profile-level-id").value_or("42000a"));
-        return level_id.substr(0, 4) + "/pm" + c.parameter("packetization-mode").value_or("0");
+        return level_id.substr(0, 4) + "/pm" + std::string(c.parameter("packetization-mode").value_or("0"));
     }
-    if (name == "vp9") return c.parameter("profile-id").value_or("0");
-    if (name == "av1") return c.parameter("profile").value_or("0");
+    if (name == "vp9") return std::string(c.parameter("profile-id").value_or("0"));
+    if (name == "av1") return std::string(c.parameter("profile").value_or("0"));
     return {};
 }
 

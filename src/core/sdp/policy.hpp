@@ -52,6 +52,7 @@ std::vector<std::string> preferred_format_order(const MediaSection& section, con
 
 // The local codecs of one kind that the remote side also offers, in policy order: what the
 // shell hands to RTCRtpTransceiver.setCodecPreferences.
+// The codecs view `local`'s text: use them while `local` (or a copy) lives.
 std::vector<Codec> negotiated_codecs(const MediaSection& local, const MediaSection& remote, const MediaPolicy& policy);
 
 // The first media codec (not a repair format) of negotiated_codecs, if any.

@@ -10,6 +10,7 @@ Capabilities capabilities_of(const Description& local) {
     for (const auto& section : local.media) {
         auto& into = section.kind == MediaKind::audio ? caps.audio : caps.video;
         if (section.kind != MediaKind::audio && section.kind != MediaKind::video) continue;
+        caps.text.share(section.text);
         for (const auto& c : section.codecs) {
             bool known = false;
             for (const auto& have : into) known = known || (same_format(have, c));
@@ -22,7 +23,8 @@ Capabilities capabilities_of(const Description& local) {
 namespace {
 
 std::string describe(const MediaSection& s, std::size_t index) {
-    return "media section " + std::to_string(index + 1) + " (" + s.media + (s.mid.empty() ? "" : ", mid " + s.mid) + ")";
+    return "media section " + std::to_string(index + 1) + " (" + std::string(s.media) +
+           (s.mid.empty() ? "" : ", mid " + std::string(s.mid)) + ")";
 }
 
 bool is_supported_protocol(const MediaSection& s) {
@@ -41,7 +43,8 @@ std::string codec_names(const std::vector<Codec>& codecs) {
     std::string out;
     for (const auto& c : codecs) {
         if (c.name.empty() || out.find(c.name) != std::string::npos) continue;
-        out += (out.empty() ? "" : ", ") + c.name;
+        out += out.empty() ? "" : ", ";
+        out += c.name;
     }
     return out.empty() ? "none" : out;
 }
@@ -56,15 +59,15 @@ Result<bool> check_remote(const Description& remote, const Capabilities& local) 
         any_usable = true;
         if (!is_supported_protocol(s))
             return make_error(errors::kUnsupportedProtocol,
-                              "The other side's " + describe(s, i) + " uses \"" + s.protocol +
+                              "The other side's " + describe(s, i) + " uses \"" + std::string(s.protocol) +
                                   "\", which browsers cannot use for a call (it needs UDP/TLS/RTP/SAVPF for media "
                                   "or UDP/DTLS/SCTP for data).");
         if (!remote.fingerprint_of(s))
             return make_error(errors::kMissingFingerprint,
                               "The other side's " + describe(s, i) +
                                   " has no DTLS fingerprint, so the connection could not be encrypted.");
-        const auto& ufrag = remote.ice_ufrag_of(s);
-        const auto& pwd = remote.ice_pwd_of(s);
+        const std::string_view ufrag = remote.ice_ufrag_of(s);
+        const std::string_view pwd = remote.ice_pwd_of(s);
         if (ufrag.empty() || pwd.empty())
             return make_error(errors::kMissingIceCredentials,
                               "The other side's " + describe(s, i) + " has no ICE username or password.");

@@ -25,6 +25,10 @@ inline constexpr const char* kNoCommonAudioCodec = "sdp-no-common-audio-codec";
 struct Capabilities {
     std::vector<Codec> audio;
     std::vector<Codec> video;
+    // Keeps the text of the description the codecs came from alive: capabilities outlive it
+    // (the call keeps those of its last local description). Codecs a caller writes itself
+    // should view string literals or text that lives as long as they do.
+    TextStore text;
 };
 Capabilities capabilities_of(const Description& local);
 

@@ -54,7 +54,8 @@ TEST_CASE("to_string writes a candidate back in canonical order") {
     auto c = parse_candidate(text);
     REQUIRE(c.ok());
     CHECK(to_string(c.value()) == text);
-    auto again = parse_candidate(to_string(c.value()));
+    const std::string printed = to_string(c.value());  // named: the parsed candidate views it
+    auto again = parse_candidate(printed);
     REQUIRE(again.ok());
     CHECK(again.value().priority == c.value().priority);
 }

@@ -57,7 +57,7 @@ TEST_CASE("Chrome audio+video offer: typed view of the session and both sections
     CHECK(d.origin.username == "-");
     CHECK(d.origin.session_version == 2);
     CHECK(d.extmap_allow_mixed);
-    REQUIRE(d.bundle()->mids == std::vector<std::string>{"0", "1"});
+    REQUIRE(d.bundle()->mids == std::vector<std::string_view>{"0", "1"});
     REQUIRE(d.media.size() == 2);
 
     const MediaSection& audio = d.media[0];
@@ -72,7 +72,7 @@ TEST_CASE("Chrome audio+video offer: typed view of the session and both sections
     CHECK(audio.codecs.front().clock_rate == 48000);
     CHECK(audio.codecs.front().channels == 2);
     CHECK(audio.codecs.front().parameter("useinbandfec") == std::optional<std::string>("1"));
-    CHECK(audio.codecs.front().feedback == std::vector<std::string>{"transport-cc"});
+    CHECK(audio.codecs.front().feedback == std::vector<std::string_view>{"transport-cc"});
     CHECK(!audio.extmaps.empty());
     CHECK(audio.msids.size() == 1);
     CHECK(!audio.sources.empty());

@@ -11,7 +11,7 @@ TEST_CASE("set_format_order rewrites only the m= line") {
     Description d = fixture("chrome-audio-video-offer");
     const std::string before = serialize(d);
     REQUIRE(set_format_order(d.media[0], {"9", "111", "0"}).ok());
-    CHECK(d.media[0].formats == std::vector<std::string>{"9", "111", "0"});
+    CHECK(d.media[0].formats == std::vector<std::string_view>{"9", "111", "0"});
     CHECK(d.media[0].codecs.size() == 3);
     CHECK(d.media[0].codecs[1].name == "opus");
     const std::string after = serialize(d);

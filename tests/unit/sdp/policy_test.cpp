@@ -21,7 +21,7 @@ const MediaSection& section(const Description& d, MediaKind kind) {
 std::string chosen_name(const std::string& local, const std::string& remote, MediaKind kind, const MediaPolicy& policy = {}) {
     const Description l = fixture(local), r = fixture(remote);
     const auto c = chosen_codec(section(l, kind), section(r, kind), policy);
-    return c ? c->name : "none";
+    return c ? std::string(c->name) : "none";  // copied: c views l, which dies here
 }
 
 }  // namespace

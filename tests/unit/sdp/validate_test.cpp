@@ -56,7 +56,7 @@ TEST_CASE("missing or malformed ICE credentials") {
     CHECK(no_pwd.error().code == errors::kMissingIceCredentials);
 
     const Description d = fixture("chrome-datachannel-answer");
-    const std::string short_pwd = replaced(fixture_text("chrome-datachannel-answer"), "a=ice-pwd:" + d.media[0].ice_pwd, "a=ice-pwd:short");
+    const std::string short_pwd = replaced(fixture_text("chrome-datachannel-answer"), "a=ice-pwd:" + std::string(d.media[0].ice_pwd), "a=ice-pwd:short");
     auto bad = validate_remote(short_pwd, chrome_capabilities());
     REQUIRE_FALSE(bad.ok());
     CHECK(bad.error().code == errors::kMissingIceCredentials);
@@ -97,4 +97,22 @@ TEST_CASE("syntax errors pass through with their line") {
     REQUIRE_FALSE(checked.ok());
     CHECK(checked.error().code == errors::kSyntax);
     CHECK_THAT(checked.error().message, Catch::StartsWith("line 2: "));
+}
+
+TEST_CASE("views stay valid in copied sections and in capabilities after the description is gone") {
+    // The model's text fields view the description's shared buffer (docs/sdp.md): copies and
+    // Capabilities keep it alive, which the call relies on for its last local capabilities.
+    MediaSection video;
+    Capabilities caps;
+    {
+        const Description d = fixture("chrome-audio-video-offer");
+        video = d.media[1];
+        caps = capabilities_of(d);
+    }
+    CHECK(video.mid == "1");
+    CHECK(video.codecs.front().name == "VP8");
+    CHECK(video.lines.front().value.substr(0, 11) == "video 53898");
+    REQUIRE(!caps.audio.empty());
+    CHECK(caps.audio.front().name == "opus");
+    CHECK(caps.audio.front().fmtp == "minptime=10;useinbandfec=1");
 }

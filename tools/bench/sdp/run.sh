@@ -3,23 +3,27 @@
 # headless Chromium), native (g++ -O3) and Wasm (Debian emcc 3.1.6 -O3, run under Node),
 # side by side in one run. Prints a table with the Wasm/native ratio.
 #   tools/bench/sdp/run.sh [fixture.sdp] [iterations]
+# SDP_SOURCE_DIR=<dir> measures another copy of src/core/sdp (e.g. the previous version, for a
+# before/after comparison on the same machine state); its parent goes first on the include path.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 fixture=${1:-tests/fixtures/sdp/chrome-audio-video-offer.sdp}
 iterations=${2:-20000}
-out=build/bench/sdp
+source_dir=${SDP_SOURCE_DIR:-src/core/sdp}
+out=build/bench/sdp/$(echo "$source_dir" | tr '/' '_')
 mkdir -p "$out"
 # Emscripten 3.1.6 writes CommonJS; the repo's package.json says "type": "module", so the
 # output folder gets its own package.json.
 echo '{ "type": "commonjs" }' >"$out/package.json"
-sources=(tools/bench/sdp/sdp_bench.cpp src/core/sdp/*.cpp)
+sources=(tools/bench/sdp/sdp_bench.cpp "$source_dir"/*.cpp)
+includes=(-I"$(dirname "$source_dir")" -Isrc/core)
 
 echo "bench: building native (g++ -O3)" >&2
-g++ -std=c++17 -O3 -DNDEBUG -Isrc/core "${sources[@]}" -o "$out/sdp_bench"
+g++ -std=c++17 -O3 -DNDEBUG "${includes[@]}" "${sources[@]}" -o "$out/sdp_bench"
 
 echo "bench: building wasm (emcc -O3)" >&2
 export NODE_PATH=/usr/share/nodejs   # Debian's emcc needs it (DESIGN.md pitfalls)
-em++ -std=c++17 -O3 -DNDEBUG -Isrc/core "${sources[@]}" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 \
+em++ -std=c++17 -O3 -DNDEBUG "${includes[@]}" "${sources[@]}" -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 \
      --embed-file "$fixture@/fixture.sdp" -o "$out/sdp_bench.js"
 
 native=$("$out/sdp_bench" "$fixture" "$iterations")
@@ -27,7 +31,7 @@ wasm=$(node --no-experimental-fetch "$out/sdp_bench.js" /fixture.sdp "$iteration
 value() { awk -v k="$1" '$1 == k { print $2 }' <<<"$2"; }
 
 echo
-echo "SDP benchmark: $(basename "$fixture") ($(value bytes "$native") bytes), median of 7 rounds x $iterations ops"
+echo "SDP benchmark ($source_dir): $(basename "$fixture") ($(value bytes "$native") bytes), best of 25 rounds x $((iterations / 5)) ops"
 echo "$(uname -m), $(g++ --version | head -1), emcc $(em++ --version | head -1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -1), node $(node --version)"
 printf '%-18s %14s %14s %8s\n' "operation" "native µs/op" "wasm µs/op" "ratio"
 for op in parse serialize parse+serialize; do
