@@ -1,6 +1,6 @@
 #include "http_session.hpp"
 
-#include <chrono>
+#include <type_traits>
 
 #include "event_log.hpp"
 #include "peer_id.hpp"
@@ -9,31 +9,50 @@
 namespace peerline::server {
 namespace {
 
-constexpr auto kRequestTimeout = std::chrono::seconds(30);
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 constexpr std::size_t kMaxBodyBytes = 16 * 1024;  // GET/HEAD carry none; enough to reject politely
 
+template <typename Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
 }  // namespace
 
-HttpSession::HttpSession(tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
-                         std::shared_ptr<Hub> hub)
-    : stream_(std::move(socket)), site_(std::move(site)), hub_(std::move(hub)) {}
+template <typename Stream>
+HttpSession<Stream>::HttpSession(Stream&& stream, std::shared_ptr<const HttpContext> context)
+    : stream_(std::move(stream)), context_(std::move(context)) {}
 
-void HttpSession::run() {
-    net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+template <typename Stream>
+void HttpSession<Stream>::run() {
+    // Until the first request has been read, the handshake timeout applies.
+    beast::get_lowest_layer(stream_).expires_after(context_->hub->limits().handshake_timeout);
+    if constexpr (kIsTls<Stream>) {
+        stream_.async_handshake(net::ssl::stream_base::server,
+                                beast::bind_front_handler(&HttpSession::on_handshake, this->shared_from_this()));
+    } else {
+        net::dispatch(stream_.get_executor(),
+                      beast::bind_front_handler(&HttpSession::do_read, this->shared_from_this()));
+    }
 }
 
-void HttpSession::do_read() {
+template <typename Stream>
+void HttpSession<Stream>::on_handshake(beast::error_code ec) {
+    if (ec) return;  // not TLS, timed out, or no common cipher: nothing to answer
+    do_read();
+}
+
+template <typename Stream>
+void HttpSession<Stream>::do_read() {
     parser_.emplace();
     parser_->header_limit(kMaxHeaderBytes);
     parser_->body_limit(kMaxBodyBytes);
-    stream_.expires_after(kRequestTimeout);
+    if (!first_request_) beast::get_lowest_layer(stream_).expires_after(context_->idle_timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+                     beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t) {
+template <typename Stream>
+void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
+    first_request_ = false;
     if (ec == http::error::end_of_stream) return do_close();
     if (ec == http::error::header_limit || ec == http::error::body_limit) {
         // Best effort: answer, then close (the rest of the request is not read).
@@ -49,45 +68,81 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     }
     if (ec) return;  // timeout, reset, malformed request: nothing useful to answer
 
+    ++context_->hub->metrics().http_requests;
     const Request& request = parser_->get();
+    const auto path = target_path(request.target());
     if (websocket::is_upgrade(request)) {
-        if (target_path(request.target()) == "/ws") return upgrade();
+        if (path == "/ws") return upgrade();
         return send(text_reply(request, http::status::not_found, "not found\n"));
     }
-    Reply reply = site_->respond(request);
+    if (path == "/metrics" && (request.method() == http::verb::get || request.method() == http::verb::head)) {
+        auto response = text_reply(request, http::status::ok,
+                                   context_->hub->metrics().render(context_->hub->gauges()));
+        response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        return send(std::move(response));
+    }
+    Reply reply = context_->site->respond(request);
     std::visit([this](auto&& response) { send(std::move(response)); }, std::move(reply));
 }
 
-void HttpSession::upgrade() {
+template <typename Stream>
+void HttpSession<Stream>::upgrade() {
     // The websocket keeps its own timeouts; the HTTP deadline must not fire under it.
-    stream_.expires_never();
+    beast::get_lowest_layer(stream_).expires_never();
     beast::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    std::string remote = ec ? std::string("?") : endpoint.address().to_string() + ":" +
-                                                    std::to_string(endpoint.port());
-    std::make_shared<WsSession>(stream_.release_socket(), hub_, make_peer_id())
-        ->run(parser_->release(), std::move(remote));
+    const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    Request request = parser_->release();
+    const ClientAddress address =
+        ec ? ClientAddress{"?", "?"}
+           : client_address(endpoint.address(), request["X-Forwarded-For"],
+                            context_->trusted_proxies);
+
+    std::optional<Refusal> refusal;
+    if (!context_->origins.allows(request[http::field::origin], request[http::field::host])) {
+        refusal = Refusal{protocol::code::kOriginNotAllowed,
+                          "this server does not accept WebSockets from that page's origin",
+                          websocket::close_code::policy_error};
+    }
+    std::shared_ptr<WsSession<Stream>> session;
+    if constexpr (kIsTls<Stream>) {
+        session = std::make_shared<WsSession<Stream>>(std::move(stream_), context_->hub, make_peer_id());
+    } else {
+        session = std::make_shared<WsSession<Stream>>(Stream(stream_.release_socket()), context_->hub,
+                                                      make_peer_id());
+    }
+    session->run(std::move(request), address, std::move(refusal));
 }
 
+template <typename Stream>
 template <typename Body>
-void HttpSession::send(http::response<Body>&& response) {
+void HttpSession<Stream>::send(http::response<Body>&& response) {
     auto owned = std::make_shared<http::response<Body>>(std::move(response));
     response_ = owned;
     http::async_write(stream_, *owned,
-                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(),
+                      beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(),
                                                 owned->need_eof()));
 }
 
-void HttpSession::on_write(bool close, beast::error_code ec, std::size_t) {
+template <typename Stream>
+void HttpSession<Stream>::on_write(bool close, beast::error_code ec, std::size_t) {
     response_.reset();
     if (ec) return;
     if (close) return do_close();
     do_read();
 }
 
-void HttpSession::do_close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+template <typename Stream>
+void HttpSession<Stream>::do_close() {
+    if constexpr (kIsTls<Stream>) {
+        beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+        stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace peerline::server

@@ -1,24 +1,43 @@
-// One HTTP/1.1 connection: reads a request at a time (bounded header and body), answers from
-// the static site, or hands the socket to a ws_session when it upgrades on /ws.
+// One HTTP/1.1 connection over plain TCP or TLS: reads a request at a time (bounded header and
+// body), answers from the static site, /healthz or /metrics, or hands the stream to a
+// ws_session when it upgrades on /ws (after the Origin check).
 #pragma once
 
+#include <boost/beast/ssl.hpp>
 #include <boost/optional.hpp>
+#include <chrono>
 #include <memory>
+#include <vector>
 
+#include "client_address.hpp"
 #include "hub.hpp"
 #include "net.hpp"
+#include "origin_policy.hpp"
 #include "static_site.hpp"
 
 namespace peerline::server {
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// What every HTTP connection shares.
+struct HttpContext {
+    std::shared_ptr<const StaticSite> site;
+    std::shared_ptr<Hub> hub;
+    OriginPolicy origins{{}};
+    std::vector<Cidr> trusted_proxies;
+    std::chrono::milliseconds idle_timeout{60'000};
+};
+
+template <typename Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 public:
-    HttpSession(tcp::socket&& socket, std::shared_ptr<const StaticSite> site,
-                std::shared_ptr<Hub> hub);
+    HttpSession(Stream&& stream, std::shared_ptr<const HttpContext> context);
 
     void run();
 
 private:
+    void on_handshake(beast::error_code ec);
     void do_read();
     void on_read(beast::error_code ec, std::size_t bytes);
     void upgrade();
@@ -28,12 +47,12 @@ private:
     void on_write(bool close, beast::error_code ec, std::size_t bytes);
     void do_close();
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
-    std::shared_ptr<const StaticSite> site_;
-    std::shared_ptr<Hub> hub_;
+    std::shared_ptr<const HttpContext> context_;
     boost::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<void> response_;  // keeps the response alive while it is written
+    bool first_request_ = true;
 };
 
 }  // namespace peerline::server

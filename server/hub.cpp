@@ -22,42 +22,91 @@ std::string type_of(std::string_view text) {
     return type;
 }
 
+// Close code for a connection whose id was resumed by a newer one: a client seeing it must
+// not reconnect on its own (it would take the id back, and the two would take turns).
+constexpr std::uint16_t kCloseReplaced = 4000;
+constexpr std::uint16_t kClosePolicy = 1008;  // RFC 6455 §7.4.1: policy violation
+
 }  // namespace
 
-Hub::Hub(std::unique_ptr<Switchboard> switchboard) : switchboard_(std::move(switchboard)) {}
+Hub::Hub(std::unique_ptr<Switchboard> switchboard, HubConfig config)
+    : switchboard_(std::move(switchboard)), config_(std::move(config)) {}
 
-bool Hub::open(const std::shared_ptr<Connection>& connection, std::string_view remote) {
+Admission Hub::open(const std::shared_ptr<Connection>& connection, const ClientAddress& address) {
+    const auto& limits = config_.limits;
     {
         std::lock_guard lock(mutex_);
-        if (stopping_) return false;
-        locals_[connection->id()] = Local{connection, false};
+        if (stopping_) return Admission::stopping;
+        auto& count = per_address_[address.ip];
+        if (count >= limits.max_per_address) return Admission::too_many;
+        ++count;
+        Member member;
+        member.rooms.network = address.network_key;
+        locals_.emplace(connection.get(),
+                        Local{connection, address, std::move(member),
+                              TokenBucket(limits.rate, limits.burst, Clock::now()),
+                              StrikeCounter(limits.abuse_errors, limits.abuse_window)});
     }
-    log_event("connect id=", connection->id(), " remote=", remote);
-    return true;
+    ++config_.metrics->connections_total;
+    log_event("connect", {{"id", connection->id()}, {"remote", address.ip}});
+    return Admission::ok;
 }
 
-void Hub::close(const std::string& id) {
-    bool greeted = false;
+void Hub::close(const Connection& connection) {
+    Member member;
     bool stopping = false;
     {
         std::lock_guard lock(mutex_);
-        auto it = locals_.find(id);
+        auto it = locals_.find(&connection);
         if (it == locals_.end()) return;
-        greeted = it->second.greeted;
-        stopping = stopping_;
+        member = std::move(it->second.member);
+        if (auto count = per_address_.find(it->second.address.ip); count != per_address_.end()) {
+            if (--count->second == 0) per_address_.erase(count);
+        }
         locals_.erase(it);
+        auto greeted = greeted_.find(member.peer.id);
+        if (greeted != greeted_.end() && greeted->second == &connection) greeted_.erase(greeted);
+        stopping = stopping_;
     }
-    if (greeted) {
-        switchboard_->detach(id);
-        // On shutdown everyone is leaving at once: no presence storm into closing sockets.
-        if (!stopping) switchboard_->publish(make_frame(protocol::serialize(protocol::PeerLeft{id})), id);
-        log_event("leave id=", id);
-    } else {
-        log_event("disconnect id=", id, " (no hello)");
+    if (member.peer.id.empty()) {
+        log_event("disconnect", {{"id", connection.id()}, {"hello", "no"}});
+        return;
     }
+    switchboard_->detach(member.peer.id);
+    // On shutdown everyone is leaving at once: no presence storm into closing sockets.
+    if (!stopping) switchboard_->announce(member, Change::left);
+    log_event("leave", {{"id", member.peer.id}});
+}
+
+bool Hub::admit_message(Connection& connection, const char* ref, bool need_hello) {
+    bool allowed = false;
+    bool greeted = false;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = locals_.find(&connection);
+        if (it == locals_.end()) return false;
+        allowed = it->second.bucket.take(Clock::now());
+        greeted = !it->second.member.peer.id.empty();
+    }
+    if (!allowed) {
+        reject(connection, protocol::code::kRateLimited, "over the message rate; message dropped", ref);
+        return false;
+    }
+    if (need_hello && !greeted) {
+        reject(connection, protocol::code::kNotReady, "send `hello` first", ref);
+        return false;
+    }
+    return true;
+}
+
+Member Hub::member_of(const Connection& connection) const {
+    std::lock_guard lock(mutex_);
+    auto it = locals_.find(&connection);
+    return it == locals_.end() ? Member{} : it->second.member;
 }
 
 void Hub::on_text(Connection& connection, std::string_view text) {
+    if (!admit_message(connection, "", false)) return;
     auto parsed = protocol::parse_client_message(text);
     if (!parsed) {
         const auto& error = parsed.error();
@@ -70,28 +119,49 @@ void Hub::on_text(Connection& connection, std::string_view text) {
         on_hello(connection, *hello);
     } else if (const auto* signal = std::get_if<protocol::SignalTo>(&message)) {
         on_signal(connection, *signal);
+    } else if (const auto* rename = std::get_if<protocol::Rename>(&message)) {
+        on_rename(connection, *rename);
     }
 }
 
-void Hub::on_binary(Connection& connection) {
-    reject(connection, protocol::code::kBadFrame, "binary frames are not part of the protocol", "");
-}
-
-void Hub::on_too_large(Connection& connection) {
-    reject(connection, protocol::code::kTooLarge,
-           "message larger than " + std::to_string(protocol::kMaxTextFrameBytes) + " bytes", "");
-}
-
 void Hub::on_hello(Connection& connection, const protocol::Hello& hello) {
+    // Verify outside the lock (an HMAC), take over inside it.
+    std::optional<std::string> resumed;
+    if (!hello.resume.empty()) {
+        resumed = config_.tokens->verify(hello.resume);
+        if (!resumed) {
+            // Not a strike: a token from before a secret change is an honest mistake. The hello
+            // goes on with a fresh id.
+            reject(connection, protocol::code::kBadResume, "resume token not valid; a new id is assigned",
+                   "hello", false);
+        }
+    }
     std::shared_ptr<Connection> self;
+    std::shared_ptr<Connection> replaced;
+    Member replaced_member;
+    Member member;
     bool again = false;
     {
         std::lock_guard lock(mutex_);
-        auto it = locals_.find(connection.id());
+        auto it = locals_.find(&connection);
         if (it == locals_.end() || stopping_) return;
-        again = it->second.greeted;
+        again = !it->second.member.peer.id.empty();
         if (!again) {
-            it->second.greeted = true;
+            const std::string id = resumed.value_or(connection.id());
+            if (auto old = greeted_.find(id); old != greeted_.end() && old->second != &connection) {
+                // The id is still held, e.g. by a socket that died without a FIN: the newer
+                // connection wins, the old one closes quietly (its member is taken from it).
+                auto& old_local = locals_.at(old->second);
+                replaced = old_local.connection.lock();
+                replaced_member = std::move(old_local.member);
+                old_local.member = Member{};
+                old_local.member.rooms.network = old_local.address.network_key;
+            }
+            greeted_[id] = &connection;
+            auto& m = it->second.member;
+            m.peer = protocol::PeerInfo{id, hello.name, hello.device};
+            m.rooms.invite = hello.room;
+            member = m;
             self = it->second.connection.lock();
         }
     }
@@ -100,39 +170,119 @@ void Hub::on_hello(Connection& connection, const protocol::Hello& hello) {
         return;
     }
     if (!self) return;  // the session is already ending
+    if (!replaced_member.peer.id.empty()) {
+        switchboard_->detach(replaced_member.peer.id);
+        switchboard_->announce(replaced_member, Change::left);
+        if (replaced) {
+            replaced->send(make_frame(protocol::serialize(protocol::ErrorMessage{
+                protocol::code::kReplaced, "this id was resumed by a newer connection", ""})));
+            replaced->close(kCloseReplaced, "replaced");
+        }
+        log_event("replaced", {{"id", replaced_member.peer.id}});
+    }
+    const std::string& id = member.peer.id;
+    if (connection.id() != id) connection.set_id(id);
 
-    const protocol::PeerInfo peer{connection.id(), hello.name, hello.device};
     // Welcome first, then announce: the newcomer's roster never misses someone, and nobody can
-    // signal it before it knows its own id. iceServers: STUN/TURN configuration comes later.
-    protocol::Welcome welcome{peer.id, switchboard_->roster(), nlohmann::json::array()};
+    // signal it before it knows its own id.
+    protocol::Welcome welcome{id, switchboard_->roster(member.rooms, id),
+                              config_.ice->for_peer(id, std::chrono::system_clock::now()),
+                              config_.tokens->issue(id), config_.limits.to_json()};
     connection.send(make_frame(protocol::serialize(protocol::ServerMessage{std::move(welcome)})));
-    switchboard_->attach(peer, self);
-    switchboard_->publish(make_frame(protocol::serialize(protocol::PeerJoined{peer})), peer.id);
-    log_event("hello id=", peer.id, " name=\"", peer.name, "\" device=", peer.device);
+    switchboard_->attach(member, self);
+    switchboard_->announce(member, Change::joined);
+    log_event("hello", {{"id", id}, {"name", member.peer.name}, {"device", member.peer.device},
+                        {"invite", member.rooms.invite.empty() ? "no" : "yes"},
+                        {"resumed", resumed ? "yes" : "no"}});
+}
+
+void Hub::on_rename(Connection& connection, const protocol::Rename& rename) {
+    Member member;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = locals_.find(&connection);
+        if (it == locals_.end()) return;
+        if (!it->second.member.peer.id.empty()) it->second.member.peer.name = rename.name;
+        member = it->second.member;
+    }
+    if (member.peer.id.empty()) {
+        reject(connection, protocol::code::kNotReady, "send `hello` first", "rename");
+        return;
+    }
+    switchboard_->rename(member.peer.id, member.peer.name);
+    switchboard_->announce(member, Change::updated);
+    log_event("rename", {{"id", member.peer.id}, {"name", member.peer.name}});
 }
 
 void Hub::on_signal(Connection& connection, const protocol::SignalTo& signal) {
-    bool greeted = false;
-    {
-        std::lock_guard lock(mutex_);
-        auto it = locals_.find(connection.id());
-        greeted = it != locals_.end() && it->second.greeted;
-    }
-    if (!greeted) {
+    const Member member = member_of(connection);
+    if (member.peer.id.empty()) {
         reject(connection, protocol::code::kNotReady, "send `hello` first", "signal");
         return;
     }
     // `from` is the sender's own id, whatever it wrote anywhere in its message.
-    auto frame = make_frame(protocol::serialize(protocol::SignalFrom{connection.id(), signal.data}));
-    if (!switchboard_->deliver(signal.to, frame)) {
+    auto frame = make_frame(protocol::serialize(protocol::SignalFrom{member.peer.id, signal.data}));
+    if (!switchboard_->deliver(member.rooms, signal.to, frame, false)) {
         reject(connection, protocol::code::kUnknownPeer, "no peer with that id is online", "signal");
     }
 }
 
+void Hub::on_binary(Connection& connection, std::string_view frame) {
+    if (!admit_message(connection, "binary", true)) return;
+    auto parsed = protocol::parse_binary_frame(frame);
+    if (!parsed) return reject(connection, parsed.error().code, parsed.error().message, "binary");
+    auto header = parsed.value().header;
+    auto to = header.find("to");
+    if (to == header.end() || !to->is_string()) {
+        return reject(connection, protocol::code::kBadFrame, "binary header needs a string `to`", "binary");
+    }
+    const std::string target = to->get<std::string>();
+    const Member member = member_of(connection);
+    header.erase("to");
+    header["from"] = member.peer.id;
+    auto out = make_frame(protocol::make_binary_frame(header, parsed.value().payload));
+    if (!switchboard_->deliver(member.rooms, target, out, true)) {
+        reject(connection, protocol::code::kUnknownPeer, "no peer with that id is online", "binary");
+    }
+}
+
+void Hub::on_too_large(Connection& connection, bool binary) {
+    const auto limit = binary ? config_.limits.max_binary_bytes : config_.limits.max_text_bytes;
+    reject(connection, protocol::code::kTooLarge,
+           std::string(binary ? "binary" : "text") + " message larger than " +
+               std::to_string(limit) + " bytes", "", false);
+}
+
+void Hub::on_hello_deadline(Connection& connection) {
+    if (!member_of(connection).peer.id.empty()) return;
+    reject(connection, protocol::code::kHelloTimeout, "no `hello` within the handshake timeout", "", false);
+    connection.close(kClosePolicy, "no hello");
+}
+
+void Hub::count_rejection(std::string_view code, const std::string& id) {
+    config_.metrics->rejected(code);
+    log_event("reject", {{"id", id}, {"code", code}});
+}
+
 void Hub::reject(Connection& connection, const std::string& code, const std::string& message,
-                 const std::string& ref) {
+                 const std::string& ref, bool strike) {
     connection.send(make_frame(protocol::serialize(protocol::ErrorMessage{code, message, ref})));
-    log_event("reject id=", connection.id(), " code=", code, ref.empty() ? "" : " ref=", ref);
+    config_.metrics->rejected(code);
+    if (ref.empty()) log_event("reject", {{"id", connection.id()}, {"code", code}});
+    else log_event("reject", {{"id", connection.id()}, {"code", code}, {"ref", ref}});
+    if (!strike) return;
+    bool abuse = false;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = locals_.find(&connection);
+        if (it != locals_.end()) abuse = it->second.strikes.add(Clock::now());
+    }
+    if (!abuse) return;
+    connection.send(make_frame(protocol::serialize(protocol::ErrorMessage{
+        protocol::code::kAbuse, "too many errors; closing", ""})));
+    config_.metrics->rejected(protocol::code::kAbuse);
+    log_event("abuse", {{"id", connection.id()}});
+    connection.close(kClosePolicy, "too many errors");
 }
 
 void Hub::stop() {
@@ -140,11 +290,22 @@ void Hub::stop() {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
-        for (const auto& [id, local] : locals_) {
+        for (const auto& [key, local] : locals_) {
             if (auto connection = local.connection.lock()) all.push_back(std::move(connection));
         }
     }
     for (const auto& connection : all) connection->go_away();
+}
+
+Gauges Hub::gauges() const {
+    Gauges g;
+    {
+        std::lock_guard lock(mutex_);
+        g.connections = locals_.size();
+        g.peers = greeted_.size();
+    }
+    g.rooms = switchboard_->room_count();
+    return g;
 }
 
 std::size_t Hub::connection_count() const {

@@ -5,9 +5,9 @@
 
 namespace peerline::server {
 
-Listener::Listener(net::io_context& ioc, std::shared_ptr<const StaticSite> site,
-                   std::shared_ptr<Hub> hub)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), site_(std::move(site)), hub_(std::move(hub)) {}
+Listener::Listener(net::io_context& ioc, std::shared_ptr<const HttpContext> context,
+                   std::shared_ptr<net::ssl::context> tls)
+    : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(std::move(context)), tls_(std::move(tls)) {}
 
 beast::error_code Listener::listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -49,9 +49,11 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
         // e.g. EMFILE when out of descriptors: log and keep accepting rather than die.
-        log_event("accept failed: ", ec.message());
+        log_event("accept-failed", {{"error", ec.message()}});
+    } else if (tls_) {
+        std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), context_)->run();
     } else {
-        std::make_shared<HttpSession>(std::move(socket), site_, hub_)->run();
+        std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), context_)->run();
     }
     do_accept();
 }

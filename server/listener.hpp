@@ -1,17 +1,19 @@
-// Accepts TCP connections and hands each to an http_session on its own strand.
+// Accepts TCP connections and hands each to an http_session (plain or TLS: one mode per
+// process) on its own strand.
 #pragma once
 
 #include <memory>
 
-#include "hub.hpp"
+#include "http_session.hpp"
 #include "net.hpp"
-#include "static_site.hpp"
 
 namespace peerline::server {
 
 class Listener : public std::enable_shared_from_this<Listener> {
 public:
-    Listener(net::io_context& ioc, std::shared_ptr<const StaticSite> site, std::shared_ptr<Hub> hub);
+    // `tls` null: plain HTTP/WS.
+    Listener(net::io_context& ioc, std::shared_ptr<const HttpContext> context,
+             std::shared_ptr<net::ssl::context> tls);
 
     // Open, bind and listen; on failure the error says why (address in use, permission...).
     beast::error_code listen(const tcp::endpoint& endpoint);
@@ -26,8 +28,8 @@ private:
 
     net::io_context& ioc_;
     tcp::acceptor acceptor_;
-    std::shared_ptr<const StaticSite> site_;
-    std::shared_ptr<Hub> hub_;
+    std::shared_ptr<const HttpContext> context_;
+    std::shared_ptr<net::ssl::context> tls_;
 };
 
 }  // namespace peerline::server

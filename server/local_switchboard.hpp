@@ -10,15 +10,19 @@ namespace peerline::server {
 
 class LocalSwitchboard final : public Switchboard {
 public:
-    std::vector<protocol::PeerInfo> roster() const override;
-    void attach(const protocol::PeerInfo& peer, std::weak_ptr<Connection> connection) override;
+    std::vector<protocol::PeerInfo> roster(const Rooms& viewer,
+                                           const std::string& viewer_id) const override;
+    void attach(const Member& member, std::weak_ptr<Connection> connection) override;
+    void rename(const std::string& id, const std::string& name) override;
     void detach(const std::string& id) override;
-    bool deliver(const std::string& id, const Frame& frame) override;
-    void publish(const Frame& frame, const std::string& except_id) override;
+    bool deliver(const Rooms& sender, const std::string& to, const Frame& frame,
+                 bool binary) override;
+    void announce(const Member& subject, Change change) override;
+    std::size_t room_count() const override;
 
 private:
     struct Entry {
-        protocol::PeerInfo peer;
+        Member member;
         std::weak_ptr<Connection> connection;
         std::uint64_t joined = 0;  // join order for the roster
     };

@@ -8,13 +8,16 @@
 #include <string>
 #include <vector>
 
+#include "banner.hpp"
 #include "event_log.hpp"
 #include "hub.hpp"
+#include "identity.hpp"
 #include "listener.hpp"
 #include "local_switchboard.hpp"
 #include "net.hpp"
 #include "options.hpp"
 #include "static_site.hpp"
+#include "tls.hpp"
 
 namespace {
 
@@ -22,20 +25,6 @@ using namespace peerline::server;
 
 constexpr auto kDrainTimeout = std::chrono::seconds(2);
 constexpr auto kDrainPoll = std::chrono::milliseconds(20);
-
-// The URL a person on this machine can open: an unspecified bind address means loopback works.
-std::string local_url(const tcp::endpoint& endpoint) {
-    const auto address = endpoint.address();
-    std::string host;
-    if (address.is_unspecified()) {
-        host = address.is_v6() ? "[::1]" : "127.0.0.1";
-    } else if (address.is_v6()) {
-        host = "[" + address.to_string() + "]";
-    } else {
-        host = address.to_string();
-    }
-    return "http://" + host + ":" + std::to_string(endpoint.port()) + "/";
-}
 
 // After the WebSockets were asked to close, wait (bounded) for them to finish the close
 // handshake, then stop: idle keep-alive HTTP connections must not hold the exit.
@@ -51,18 +40,75 @@ void drain_then_stop(net::io_context& ioc, std::shared_ptr<net::steady_timer> ti
     });
 }
 
+// The certificate: given, or self-signed beside the secret file (else in the working dir).
+std::shared_ptr<net::ssl::context> tls_context(const Options& options) {
+    if (!options.tls_cert.empty()) return make_tls_context({options.tls_cert, options.tls_key});
+    if (!options.tls_self_signed) return nullptr;
+    const std::filesystem::path dir = options.secret_file.empty()
+                                          ? std::filesystem::current_path()
+                                          : std::filesystem::absolute(options.secret_file).parent_path();
+    const CertificateFiles files{(dir / "peerline-self-signed.crt").string(),
+                                 (dir / "peerline-self-signed.key").string()};
+    std::vector<std::string> names{"localhost", "127.0.0.1", "::1"};
+    for (const auto& address : lan_addresses()) names.push_back(address.to_string());
+    ensure_self_signed(files, names);
+    log_event("tls", {{"certificate", files.cert}, {"self-signed", "yes"}});
+    return make_tls_context(files);
+}
+
+void print_banner(const Options& options, const tcp::endpoint& endpoint, bool tls) {
+    const auto address = endpoint.address();
+    const auto port = endpoint.port();
+    std::vector<net::ip::address> lan;
+    net::ip::address local = address;
+    if (address.is_unspecified()) {
+        local = address.is_v6() ? net::ip::address(net::ip::address_v6::loopback())
+                                : net::ip::address(net::ip::address_v4::loopback());
+        for (const auto& a : lan_addresses()) {
+            if (address.is_v6() || a.is_v4()) lan.push_back(a);
+        }
+    } else if (!address.is_loopback()) {
+        lan.push_back(address);
+    }
+    std::string out = "Peerline listening on " + url_for(tls, local, port) + "\n";
+    for (const auto& a : lan) out += "  on your network: " + url_for(tls, a, port) + "\n";
+    if (options.qr && !lan.empty()) out += qr_text(url_for(tls, lan.front(), port));
+    std::cout << out << std::flush;
+}
+
 int run(const Options& options) {
+    set_log_format(options.log_format);
     std::error_code fs_error;
     if (!std::filesystem::is_directory(options.web_root, fs_error)) {
-        log_event("warning: web root '", options.web_root,
-                  "' is not a directory; static files will be 404 until it exists");
+        log_event("warning", {{"message", "web root is not a directory; static files will be 404 until it exists"},
+                              {"web_root", options.web_root}});
+    }
+    if (options.secret_file.empty() && options.secret_hex.empty()) {
+        log_event("warning", {{"message", "no --secret-file: resume tokens will not survive a restart"}});
     }
 
-    net::io_context ioc{1};
-    auto site = std::make_shared<const StaticSite>(options.web_root);
-    auto hub = std::make_shared<Hub>(std::make_unique<LocalSwitchboard>());
-    auto listener = std::make_shared<Listener>(ioc, site, hub);
+    HubConfig config;
+    config.limits = options.limits;
+    config.tokens = std::make_shared<const ResumeTokens>(load_secret(options.secret_file, options.secret_hex));
+    config.ice = std::make_shared<const IceServers>(options.stun_urls, options.turn_uris,
+                                                    options.turn_secret, options.turn_ttl);
+    config.metrics = std::make_shared<Metrics>();
 
+    auto context = std::make_shared<HttpContext>();
+    context->site = std::make_shared<const StaticSite>(options.web_root);
+    context->hub = std::make_shared<Hub>(std::make_unique<LocalSwitchboard>(), std::move(config));
+    context->origins = OriginPolicy(options.allow_origins);
+    context->idle_timeout = options.idle_timeout;
+    for (const auto& text : options.trust_proxy) {
+        auto cidr = Cidr::parse(text);
+        if (!cidr) throw std::runtime_error("--trust-proxy: not an address or CIDR: '" + text + "'");
+        context->trusted_proxies.push_back(*cidr);
+    }
+    auto hub = context->hub;
+    auto tls = tls_context(options);
+
+    net::io_context ioc{1};
+    auto listener = std::make_shared<Listener>(ioc, context, tls);
     const tcp::endpoint endpoint{net::ip::make_address(options.address), options.port};
     if (auto ec = listener->listen(endpoint)) {
         std::cerr << "peerline-server: cannot listen on " << options.address << ":"
@@ -70,15 +116,14 @@ int run(const Options& options) {
         return 1;
     }
     listener->run();
-
-    std::cout << "Peerline listening on " << local_url(listener->local_endpoint()) << std::endl;
-    log_event("serving ", std::filesystem::absolute(options.web_root).string(),
-              " websocket=/ws");
+    print_banner(options, listener->local_endpoint(), tls != nullptr);
+    log_event("serving", {{"web_root", std::filesystem::absolute(options.web_root).string()},
+                          {"websocket", "/ws"}, {"tls", tls ? "yes" : "no"}});
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code ec, int signal) {
         if (ec) return;
-        log_event("signal ", signal, ": shutting down");
+        log_event("shutdown", {{"signal", signal}});
         listener->stop();
         hub->stop();
         drain_then_stop(ioc, std::make_shared<net::steady_timer>(ioc), hub,

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 packages=(
   cmake ninja-build g++ pkg-config git ca-certificates  # the native world
   emscripten                                          # the wasm world (Debian's 3.1.6)
-  libboost-dev libssl-dev                             # Beast/Asio server, TLS
+  libboost-dev libssl-dev libqrcodegencpp-dev         # Beast/Asio server, TLS, LAN QR code
+  coturn                                              # TURN relay for the relay-only test
   nlohmann-json3-dev catch2 libxxhash-dev libopus-dev # core libraries and unit tests
   clang-14 libclang-rt-14-dev                         # libFuzzer targets
   chromium                                            # end-to-end tests, headless

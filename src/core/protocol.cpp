@@ -67,17 +67,30 @@ Result<PeerInfo> parse_peer(const json& value) {
     auto name = string_field(value, "name");
     auto device = string_field(value, "device");
     if (!id || !name || !device) return make_error(code::kBadMessage, "peer needs id, name, device");
-    return PeerInfo{*id, *name, *device};
+    PeerInfo peer{*id, *name, *device, {}};
+    auto via = value.find("via");
+    if (via != value.end() && via->is_array()) {
+        for (const auto& v : *via) {
+            if (v.is_string()) peer.via.push_back(v.get<std::string>());
+        }
+    }
+    return peer;
 }
 
 json peer_json(const PeerInfo& peer) {
-    return json{{"id", peer.id}, {"name", peer.name}, {"device", peer.device}};
+    json out{{"id", peer.id}, {"name", peer.name}, {"device", peer.device}};
+    if (!peer.via.empty()) out["via"] = peer.via;
+    return out;
 }
 
 struct ClientToJson {
     json operator()(const Hello& m) const {
-        return json{{"type", "hello"}, {"v", kVersion}, {"name", m.name}, {"device", m.device}};
+        json out{{"type", "hello"}, {"v", kVersion}, {"name", m.name}, {"device", m.device}};
+        if (!m.room.empty()) out["room"] = m.room;
+        if (!m.resume.empty()) out["resume"] = m.resume;
+        return out;
     }
+    json operator()(const Rename& m) const { return json{{"type", "rename"}, {"name", m.name}}; }
     json operator()(const SignalTo& m) const {
         return json{{"type", "signal"}, {"to", m.to}, {"data", m.data}};
     }
@@ -87,14 +100,17 @@ struct ServerToJson {
     json operator()(const Welcome& m) const {
         json peers = json::array();
         for (const auto& p : m.peers) peers.push_back(peer_json(p));
-        return json{{"type", "welcome"},
+        json out{{"type", "welcome"},
                     {"v", kVersion},
                     {"id", m.id},
                     {"peers", std::move(peers)},
                     {"iceServers", m.ice_servers.is_array() ? m.ice_servers : json::array()}};
+        if (!m.resume.empty()) out["resume"] = m.resume;
+        if (m.limits.is_object()) out["limits"] = m.limits;
+        return out;
     }
     json operator()(const PeerJoined& m) const {
-        return json{{"type", "peer-joined"}, {"peer", peer_json(m.peer)}};
+        return json{{"type", m.updated ? "peer-updated" : "peer-joined"}, {"peer", peer_json(m.peer)}};
     }
     json operator()(const PeerLeft& m) const { return json{{"type", "peer-left"}, {"id", m.id}}; }
     json operator()(const SignalFrom& m) const {
@@ -123,7 +139,24 @@ Result<ClientMessage> parse_client_message(std::string_view text) {
         auto name = string_field(m, "name");
         if (!name) return missing("hello", "name");
         auto device = string_field(m, "device");
-        return ClientMessage{Hello{sanitize_name(*name), sanitize_device(device.value_or(""))}};
+        Hello hello{sanitize_name(*name), sanitize_device(device.value_or("")), {}, {}};
+        if (auto room = m.find("room"); room != m.end() && !room->is_null()) {
+            if (!room->is_string() || !is_valid_room(room->get_ref<const std::string&>())) {
+                return make_error(code::kBadRoom, "`room` must be 22-64 base64url characters "
+                                                  "(>= 32 if only hex digits)");
+            }
+            hello.room = room->get<std::string>();
+        }
+        if (auto resume = m.find("resume"); resume != m.end() && !resume->is_null()) {
+            if (!resume->is_string()) return missing("hello", "resume");
+            hello.resume = resume->get<std::string>();
+        }
+        return ClientMessage{std::move(hello)};
+    }
+    if (type == "rename") {
+        auto name = string_field(m, "name");
+        if (!name) return missing("rename", "name");
+        return ClientMessage{Rename{sanitize_name(*name)}};
     }
     if (type == "signal") {
         auto to = string_field(m, "to");
@@ -157,14 +190,17 @@ Result<ServerMessage> parse_server_message(std::string_view text) {
         }
         auto ice = m.find("iceServers");
         if (ice != m.end() && ice->is_array()) welcome.ice_servers = *ice;
+        welcome.resume = string_field(m, "resume").value_or("");
+        auto limits = m.find("limits");
+        if (limits != m.end() && limits->is_object()) welcome.limits = *limits;
         return ServerMessage{std::move(welcome)};
     }
-    if (type == "peer-joined") {
+    if (type == "peer-joined" || type == "peer-updated") {
         auto peer = m.find("peer");
-        if (peer == m.end()) return make_error(code::kBadMessage, "`peer-joined` needs peer");
+        if (peer == m.end()) return make_error(code::kBadMessage, "`" + type + "` needs peer");
         auto info = parse_peer(*peer);
         if (!info) return info.error();
-        return ServerMessage{PeerJoined{std::move(info).value()}};
+        return ServerMessage{PeerJoined{std::move(info).value(), type == "peer-updated"}};
     }
     if (type == "peer-left") {
         auto id = string_field(m, "id");
@@ -223,6 +259,50 @@ std::string sanitize_device(std::string_view device) {
         if (device == known) return known;
     }
     return "unknown";
+}
+
+bool is_valid_room(std::string_view room) {
+    if (room.size() < 22 || room.size() > 64) return false;
+    bool hex_only = true;
+    for (char c : room) {
+        const bool digit = c >= '0' && c <= '9';
+        const bool lower = c >= 'a' && c <= 'z';
+        const bool upper = c >= 'A' && c <= 'Z';
+        if (!digit && !lower && !upper && c != '-' && c != '_') return false;
+        if (!digit && !(c >= 'a' && c <= 'f') && !(c >= 'A' && c <= 'F')) hex_only = false;
+    }
+    return !hex_only || room.size() >= 32;
+}
+
+Result<BinaryFrame> parse_binary_frame(std::string_view frame) {
+    if (frame.size() < 2) return make_error(code::kBadFrame, "binary frame shorter than its header length");
+    const std::size_t length = (static_cast<unsigned char>(frame[0]) << 8) |
+                               static_cast<unsigned char>(frame[1]);
+    if (length == 0 || length > kMaxBinaryHeaderBytes || length > frame.size() - 2) {
+        return make_error(code::kBadFrame, "binary frame header length must be 1-" +
+                                               std::to_string(kMaxBinaryHeaderBytes) +
+                                               " and fit in the frame");
+    }
+    const std::string_view text = frame.substr(2, length);
+    if (nests_deeper_than(text, kMaxJsonDepth)) {
+        return make_error(code::kBadFrame, "binary frame header nested too deep");
+    }
+    json header = json::parse(text.begin(), text.end(), nullptr, false);
+    if (header.is_discarded() || !header.is_object()) {
+        return make_error(code::kBadFrame, "binary frame header must be a JSON object");
+    }
+    return BinaryFrame{std::move(header), frame.substr(2 + length)};
+}
+
+std::string make_binary_frame(const nlohmann::json& header, std::string_view payload) {
+    const std::string text = dump_json(header);
+    std::string out;
+    out.reserve(2 + text.size() + payload.size());
+    out.push_back(static_cast<char>((text.size() >> 8) & 0xff));
+    out.push_back(static_cast<char>(text.size() & 0xff));
+    out += text;
+    out += payload;
+    return out;
 }
 
 }  // namespace peerline::protocol

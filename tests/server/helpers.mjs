@@ -59,9 +59,10 @@ export function runServerOnce(args, ms = WAIT_MS) {
   }), ms, `peerline-server ${args.join(' ')} to exit`);
 }
 
-// Starts the server on a free port; resolves once it printed its URL.
-export async function startServer(extraArgs = []) {
-  const web = makeWebRoot();
+// Starts the server on a free port; resolves once it printed its URL. `web` reuses a web root
+// (and the directory beside it, e.g. for a secret file) across restarts.
+export async function startServer(extraArgs = [], { web: reuse } = {}) {
+  const web = reuse ?? makeWebRoot();
   const child = spawn(serverBinary, ['--port', '0', '--web-root', web.root, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -69,12 +70,12 @@ export async function startServer(extraArgs = []) {
   child.stderr.on('data', (d) => { stderr += d; });
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
 
-  const port = await withTimeout(new Promise((resolve, reject) => {
+  const { tls, port } = await withTimeout(new Promise((resolve, reject) => {
     child.on('error', reject);
     child.stdout.on('data', (d) => {
       stdout += d;
-      const m = /listening on http:\/\/[^\s]*:(\d+)\//.exec(stdout);
-      if (m) resolve(Number(m[1]));
+      const m = /listening on (https?):\/\/[^\s]*:(\d+)\//.exec(stdout);
+      if (m) resolve({ tls: m[1] === 'https', port: Number(m[2]) });
     });
     exited.then(({ code }) => reject(new Error(`server exited early (${code}): ${stderr}`)));
   }), WAIT_MS, 'the server to print its URL');
@@ -84,8 +85,8 @@ export async function startServer(extraArgs = []) {
     web,
     child,
     exited,
-    http: `http://127.0.0.1:${port}`,
-    ws: `ws://127.0.0.1:${port}/ws`,
+    http: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    ws: `${tls ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
     stdout: () => stdout,
     stderr: () => stderr,
     async stop() {
@@ -98,7 +99,7 @@ export async function startServer(extraArgs = []) {
           await exited;
         }
       }
-      web.cleanup();
+      if (!reuse) web.cleanup();
       const result = await exited;
       // With a sanitizer build (PEERLINE_SERVER=...asan binary) any report fails the test.
       if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(stderr)) {
@@ -132,8 +133,7 @@ export class Client {
     });
     socket.on('error', () => {});  // surfaced through `closed` and failing waits
     socket.on('message', (data, isBinary) => {
-      const text = data.toString();
-      const message = isBinary ? { binary: true } : JSON.parse(text);
+      const message = isBinary ? { binary: true, data: Buffer.from(data) } : JSON.parse(data.toString());
       const waiter = this.waiters.shift();
       if (waiter) waiter.resolve(message);
       else this.inbox.push(message);
@@ -172,10 +172,12 @@ export class Client {
     return this.inbox.length === 0;
   }
 
-  async hello(name = 'Ada', device = 'desktop') {
-    this.send({ type: 'hello', v: 1, name, device });
+  // `extra`: optional hello fields, e.g. { room, resume }.
+  async hello(name = 'Ada', device = 'desktop', extra = {}) {
+    this.send({ type: 'hello', v: 1, name, device, ...extra });
     const welcome = await this.expect('welcome');
     this.id = welcome.id;
+    this.welcome = welcome;
     return welcome;
   }
 
@@ -191,3 +193,23 @@ export async function getHealth(server) {
   const res = await withTimeout(fetch(`${server.http}/healthz`), WAIT_MS, '/healthz');
   return { status: res.status, body: await res.text() };
 }
+
+// A binary message as docs/protocol.md defines it: 2-byte length, JSON header, payload.
+export function binaryFrame(header, payload = Buffer.alloc(0)) {
+  const json = Buffer.from(JSON.stringify(header));
+  const length = Buffer.alloc(2);
+  length.writeUInt16BE(json.length);
+  return Buffer.concat([length, json, payload]);
+}
+
+export function parseBinaryFrame(buffer) {
+  const length = buffer.readUInt16BE(0);
+  return { header: JSON.parse(buffer.subarray(2, 2 + length).toString()), payload: buffer.subarray(2 + length) };
+}
+
+// Resolves with the close of a connection the server is expected to refuse or end.
+export function closedWithin(client, ms = WAIT_MS) {
+  return withTimeout(client.closed, ms, 'the connection to close');
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -158,19 +158,45 @@ describe('command line', () => {
   });
 
   test('bad values exit 2', async () => {
-    for (const args of [['--port', 'http'], ['--port', '70000'], ['--port'], ['--address', 'not-an-ip']]) {
+    for (const args of [['--port', 'http'], ['--port', '70000'], ['--port'], ['--address', 'not-an-ip'],
+      ['--rate', '0'], ['--ping-interval', 'soon'], ['--log-format', 'xml'], ['--secret', 'abc'],
+      ['--tls-cert', 'a.pem'], ['--turn-uri', 'turn:x'], ['--max-text-bytes', '99999999']]) {
       const run = await runServerOnce(args);
       assert.equal(run.code, 2, args.join(' '));
       assert.ok(run.stderr.length > 0);
     }
   });
 
-  test('prints exactly one URL line on stdout', async () => {
+  test('prints the local URL first, then LAN URLs and a QR code', async () => {
     const server = await startServer();
+    try {
+      const lines = server.stdout().split('\n');
+      assert.match(lines[0], /^Peerline listening on http:\/\/127\.0\.0\.1:\d+\/$/);
+      const lan = lines.filter((l) => l.startsWith('  on your network: '));
+      for (const line of lan) assert.match(line, new RegExp(`http://[^/]+:${server.port}/$`));
+      assert.ok(!lan.some((l) => l.includes('127.0.0.1')), 'loopback is not a LAN URL');
+      if (lan.length) assert.match(server.stdout(), /[\u2580\u2584\u2588]{10}/, 'a QR code');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('bound to loopback: one URL line, no QR code', async () => {
+    const server = await startServer(['--address', '127.0.0.1']);
     try {
       assert.match(server.stdout(), /^Peerline listening on http:\/\/127\.0\.0\.1:\d+\/\n$/);
     } finally {
       await server.stop();
+    }
+  });
+
+  test('--help lists every limit flag', async () => {
+    const run = await runServerOnce(['--help']);
+    for (const flag of ['--tls-cert', '--tls-self-signed', '--secret-file', '--trust-proxy', '--allow-origin',
+      '--stun', '--turn-uri', '--turn-secret', '--turn-ttl', '--max-text-bytes', '--max-binary-bytes', '--rate',
+      '--burst', '--max-per-address', '--send-queue-bytes', '--handshake-timeout', '--idle-timeout',
+      '--ping-interval', '--ping-timeout', '--abuse-errors', '--abuse-window', '--log-format']) {
+      assert.ok(run.stdout.includes(flag), flag);
     }
   });
 });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { Client, getHealth, startServer, WAIT_MS, withTimeout } from './helpers.mjs';
 
 test('a peer that stops reading is disconnected once its send queue is full', async () => {
-  const server = await startServer();
+  const server = await startServer(['--rate', '100000', '--burst', '100000']);
   const clients = [];
   try {
     const slow = await Client.open(server.ws);
@@ -30,7 +30,7 @@ test('a peer that stops reading is disconnected once its send queue is full', as
     }
     const m = await withTimeout(leftOrError, 12000, 'the slow reader to be dropped');
     assert.ok(m.type === 'peer-left' ? m.id === ws.id : true);
-    assert.match(server.stderr(), /drop id=[0-9a-f]{32}: send queue full/);
+    assert.match(server.stderr(), /drop id=[0-9a-f]{32} why="send queue full/);
     assert.deepEqual(await getHealth(server), { status: 200, body: 'ok' });
   } finally {
     for (const c of clients) c.terminate();

@@ -43,10 +43,10 @@ describe('signaling', () => {
 
     const b = await open();
     const wb = await b.hello('Bob', 'mobile');
-    assert.deepEqual(wb.peers.filter((p) => p.id === wa.id), [{ id: wa.id, name: 'Ada', device: 'desktop' }]);
+    assert.deepEqual(wb.peers.filter((p) => p.id === wa.id), [{ id: wa.id, name: 'Ada', device: 'desktop', via: ['network'] }]);
 
     const joined = await a.expect('peer-joined');
-    assert.deepEqual(joined.peer, { id: wb.id, name: 'Bob', device: 'mobile' });
+    assert.deepEqual(joined.peer, { id: wb.id, name: 'Bob', device: 'mobile', via: ['network'] });
 
     const c = await open();
     const wc = await c.hello('Cy', 'tablet');

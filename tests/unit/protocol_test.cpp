@@ -89,3 +89,102 @@ TEST_CASE("serializing invalid UTF-8 replaces instead of throwing", "[protocol]"
     nlohmann::json j = std::string("\xff");
     CHECK_NOTHROW(dump_json(j));
 }
+
+TEST_CASE("hello carries an optional invite room and resume token", "[protocol]") {
+    auto m = parse_client_message(
+        R"({"type":"hello","name":"Ada","room":"0123456789abcdef0123456789abcdef","resume":"tok"})");
+    REQUIRE(m.ok());
+    const auto& hello = std::get<Hello>(m.value());
+    CHECK(hello.room == "0123456789abcdef0123456789abcdef");
+    CHECK(hello.resume == "tok");
+
+    auto plain = parse_client_message(R"({"type":"hello","name":"Ada","room":null})");
+    REQUIRE(plain.ok());
+    CHECK(std::get<Hello>(plain.value()).room.empty());
+
+    for (const char* bad : {R"({"type":"hello","name":"A","room":"short"})",
+                            R"({"type":"hello","name":"A","room":"0123456789abcdef0123456789abcde"})",
+                            R"({"type":"hello","name":"A","room":"has spaces in it and is long enough"})",
+                            R"({"type":"hello","name":"A","room":7})"}) {
+        INFO(bad);
+        auto r = parse_client_message(bad);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == code::kBadRoom);
+    }
+    auto bad_resume = parse_client_message(R"({"type":"hello","name":"A","resume":5})");
+    REQUIRE_FALSE(bad_resume.ok());
+    CHECK(bad_resume.error().code == code::kBadMessage);
+}
+
+TEST_CASE("invite room ids need at least 128 random bits", "[protocol]") {
+    CHECK(is_valid_room("0123456789abcdef0123456789abcdef"));  // 32 hex = 128 bits
+    CHECK(is_valid_room("Zm9vYmFyYmF6cXV4MTIzNA"));            // 22 base64url = 132 bits
+    CHECK(is_valid_room("aZ-_aZ-_aZ-_aZ-_aZ-_aZ"));
+    CHECK_FALSE(is_valid_room("0123456789abcdef012345"));      // 22 hex = 88 bits
+    CHECK_FALSE(is_valid_room("Zm9vYmFyYmF6cXV4MTIzN"));       // 21 characters
+    CHECK_FALSE(is_valid_room(std::string(65, 'a')));
+    CHECK_FALSE(is_valid_room("Zm9vYmFyYmF6cXV4MTIzNA=="));    // padding is not base64url
+}
+
+TEST_CASE("rename parses with a sanitized name", "[protocol]") {
+    auto m = parse_client_message(R"({"type":"rename","name":"  Bob\u0001 "})");
+    REQUIRE(m.ok());
+    CHECK(std::get<Rename>(m.value()).name == "Bob");
+    CHECK(parse_client_message(R"({"type":"rename"})").error().code == code::kBadMessage);
+    auto back = parse_client_message(serialize(ClientMessage{Rename{"Cy"}}));
+    REQUIRE(back.ok());
+    CHECK(std::get<Rename>(back.value()).name == "Cy");
+}
+
+TEST_CASE("welcome round-trips resume, limits and the rooms a peer is seen through", "[protocol]") {
+    Welcome welcome{"id1", {{"id2", "Bob", "mobile", {via::kNetwork, via::kInvite}}},
+                    nlohmann::json::array(), "id1.abc", nlohmann::json{{"maxTextBytes", 65536}}};
+    auto text = serialize(ServerMessage{welcome});
+    auto back = parse_server_message(text);
+    REQUIRE(back.ok());
+    const auto& w = std::get<Welcome>(back.value());
+    CHECK(w.resume == "id1.abc");
+    CHECK(w.limits["maxTextBytes"] == 65536);
+    REQUIRE(w.peers.size() == 1);
+    CHECK(w.peers[0].via == std::vector<std::string>{"network", "invite"});
+
+    // A v1 welcome without the new fields still parses (older servers).
+    auto old = parse_server_message(R"({"type":"welcome","id":"a","peers":[{"id":"b","name":"B","device":"x"}]})");
+    REQUIRE(old.ok());
+    CHECK(std::get<Welcome>(old.value()).peers[0].via.empty());
+}
+
+TEST_CASE("peer-updated parses as PeerJoined with updated set", "[protocol]") {
+    auto text = serialize(ServerMessage{PeerJoined{{"id2", "Bobby", "mobile", {"invite"}}, true}});
+    CHECK(nlohmann::json::parse(text)["type"] == "peer-updated");
+    auto back = parse_server_message(text);
+    REQUIRE(back.ok());
+    const auto& p = std::get<PeerJoined>(back.value());
+    CHECK(p.updated);
+    CHECK(p.peer.name == "Bobby");
+    auto joined = parse_server_message(serialize(ServerMessage{PeerJoined{{"id3", "C", "desktop", {}}}}));
+    REQUIRE(joined.ok());
+    CHECK_FALSE(std::get<PeerJoined>(joined.value()).updated);
+}
+
+TEST_CASE("binary frames carry a length-prefixed JSON header", "[protocol]") {
+    const std::string payload("\x00\x01\xff voice", 9);
+    auto frame = make_binary_frame(nlohmann::json{{"to", "abc"}, {"kind", "voice"}}, payload);
+    auto parsed = parse_binary_frame(frame);
+    REQUIRE(parsed.ok());
+    CHECK(parsed.value().header["to"] == "abc");
+    CHECK(parsed.value().header["kind"] == "voice");
+    CHECK(parsed.value().payload == payload);
+
+    const std::string bad[] = {
+        std::string(""), std::string("\x00", 1), std::string("\x00\x00", 2),  // empty header
+        std::string("\x00\x05{}", 4),                                        // longer than frame
+        std::string("\x00\x02[]", 4), std::string("\x00\x03{x}", 5),         // not an object
+        std::string("\x04\x01", 2) + std::string(1025, ' '),                 // header over 1 KiB
+    };
+    for (const auto& b : bad) {
+        auto r = parse_binary_frame(b);
+        REQUIRE_FALSE(r.ok());
+        CHECK(r.error().code == code::kBadFrame);
+    }
+}
