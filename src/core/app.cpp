@@ -28,6 +28,7 @@ struct App::State {
     int reconnect_attempt = 0;
     int reconnect_timer = 0;
     std::string self_id;
+    std::string resume_token;  // from the last welcome: reclaims self_id after a reconnect
     nlohmann::json ice_servers = nlohmann::json::array();
     std::vector<protocol::PeerInfo> peers;  // in join order
     std::optional<Call> call;               // the current or last call
@@ -71,8 +72,10 @@ struct App::State {
         out.push_back(ListDevices{});
     }
     void on(const ServerOpened&, Out& out) {
-        out.push_back(SendToServer{protocol::serialize(
-            protocol::ClientMessage{protocol::Hello{config.name, config.device}})});
+        // The resume token keeps our id across reconnects and server restarts, so a call's
+        // signaling (addressed by id) survives them.
+        out.push_back(SendToServer{protocol::serialize(protocol::ClientMessage{
+            protocol::Hello{config.name, config.device, config.room, resume_token}})});
     }
     void on(const ServerClosed&, Out& out) {
         // A call's media does not depend on this link: the call goes on while we reconnect.
@@ -96,13 +99,19 @@ struct App::State {
         link = LinkState::online;
         reconnect_attempt = 0;
         self_id = m.id;
+        resume_token = m.resume;
         peers = m.peers;
         ice_servers = m.ice_servers;
         notice.clear();
         if (in_call() && find_peer(call->ids().peer)) call->on_peer_back();
     }
     void on_server(const protocol::PeerJoined& m, Out&) {
-        if (m.peer.id == self_id || find_peer(m.peer.id)) return;
+        if (m.peer.id == self_id) return;
+        auto it = std::find_if(peers.begin(), peers.end(), [&](const auto& p) { return p.id == m.peer.id; });
+        if (it != peers.end()) {  // peer-updated (renamed, rooms changed) or a repeat
+            *it = m.peer;
+            return;
+        }
         peers.push_back(m.peer);
         if (in_call() && call->ids().peer == m.peer.id) call->on_peer_back();
     }
@@ -139,11 +148,16 @@ struct App::State {
     }
     void on_server(const protocol::ErrorMessage& m, Out& out) {
         notice = m.message.empty() ? m.code : m.message;
+        if (m.code == protocol::code::kBadResume) resume_token.clear();
         if (m.code == protocol::code::kUnknownPeer && in_call()) call->on_peer_left(out);
     }
 
     // ---- the user ----------------------------------------------------------------------------
     void on(const CallIntent& e, Out& out) {
+        // Calling the one whose call is ringing here means "yes": the late half of a glare.
+        if (in_call() && call->phase() == CallPhase::ringing_in && call->ids().peer == e.peer) {
+            return call->accept(e.video, out);
+        }
         if (in_call()) return;
         const auto* peer = find_peer(e.peer);
         if (!online || !peer) {
@@ -231,7 +245,9 @@ struct App::State {
         v.self_name = config.name;
         v.notice = notice;
         v.devices = devices;
-        for (const auto& p : peers) v.peers.push_back(PeerTile{p.id, p.name, p.device, online && !in_call()});
+        for (const auto& p : peers) {
+            v.peers.push_back(PeerTile{p.id, p.name, p.device, p.via, online && !in_call()});
+        }
         if (call) call->fill(v.call);
         return v;
     }

@@ -15,6 +15,7 @@ namespace peerline {
 struct AppConfig {
     std::string name;             // display name offered in hello
     std::string device = "desktop";
+    std::string room;             // invite room id from the page URL; "" = network room only
 };
 
 class App {

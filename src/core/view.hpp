@@ -15,6 +15,7 @@ struct PeerTile {
     std::string id;
     std::string name;
     std::string device;
+    std::vector<std::string> via;  // rooms we share: "network", "invite"
     bool can_call = false;  // false while a call is in progress
 };
 

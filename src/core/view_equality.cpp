@@ -23,7 +23,8 @@ auto fields(const CallPanel& p) {
 }  // namespace
 
 bool operator==(const PeerTile& a, const PeerTile& b) {
-    return std::tie(a.id, a.name, a.device, a.can_call) == std::tie(b.id, b.name, b.device, b.can_call);
+    return std::tie(a.id, a.name, a.device, a.via, a.can_call) ==
+           std::tie(b.id, b.name, b.device, b.via, b.can_call);
 }
 
 bool operator==(const MediaDevice& a, const MediaDevice& b) {

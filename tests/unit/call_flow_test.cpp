@@ -223,3 +223,16 @@ TEST_CASE("two people calling each other at once end up in exactly one call", "[
     CHECK(w.count<CreateAnswer>(bob) == 1);
     CHECK(w.count<CreateAnswer>(ada) == 0);
 }
+
+TEST_CASE("calling back someone whose call is ringing here accepts it", "[call][glare]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    call(w, ada, bob);  // Ada's offer reaches Bob before he clicks
+    REQUIRE(phase(w, bob) == CallPhase::ringing_in);
+    call(w, bob, ada);
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(phase(w, bob) == CallPhase::connected);
+    CHECK(w.count<CreateOffer>(bob) == 0);
+    CHECK(w.open_pcs(bob) == 1);
+}

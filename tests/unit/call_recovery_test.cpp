@@ -74,6 +74,12 @@ TEST_CASE("a server restart keeps the call; both rejoin and signaling goes on", 
     CHECK(w.view(bob).peers.size() == 1);
     CHECK(w.view(ada).self_id == w.id(ada));
 
+    // Each said hello again with the token of its first welcome, to keep its id.
+    const auto hellos = w.actions<SendToServer>(ada);
+    CHECK(std::count_if(hellos.begin(), hellos.end(), [&](const SendToServer& m) {
+              return m.text.find("\"resume\":\"token-" + w.id(ada) + "\"") != std::string::npos;
+          }) == 1);
+
     // Signaling works again: hanging up reaches the other side.
     w.send(bob, HangUpIntent{});
     CHECK(reason(w, ada) == EndReason::hung_up);

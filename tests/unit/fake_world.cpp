@@ -22,7 +22,7 @@ std::string fixture(const std::string& relative_path) {
 
 int FakeWorld::join(const std::string& name, Options options) {
     Client c;
-    c.app = std::make_unique<App>(AppConfig{name, "desktop"});
+    c.app = std::make_unique<App>(AppConfig{name, "desktop", ""});
     c.options = options;
     c.name = name;
     c.id = "id-" + std::to_string(clients_.size() + 1);
@@ -149,7 +149,7 @@ void FakeWorld::relay(int from, const std::string& text) {
         return;
     }
     if (const auto* hello = std::get_if<proto::Hello>(&message.value())) {
-        proto::Welcome welcome{sender.id, {}, nlohmann::json::array()};
+        proto::Welcome welcome{sender.id, {}, nlohmann::json::array(), "token-" + sender.id};
         for (std::size_t i = 0; i < clients_.size(); ++i) {
             auto& other = clients_[i];
             if (static_cast<int>(i) == from || !other.socket_open || !other.said_hello) continue;
