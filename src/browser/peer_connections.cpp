@@ -102,13 +102,16 @@ void on_description(int pc, int serial, val created) {
 
 void on_local_set(int pc, int serial, val) {
     if (!live(pc, serial)) return;
-    transceivers::apply_bitrates(pc);  // senders have encodings once a description is applied
+    transceivers::apply_bitrates(pc);  // once, after our first description (transceivers.cpp)
     dispatch(LocalDescriptionSet{pc});
 }
 
 void on_remote_set(int pc, int serial, val) {
-    if (!live(pc, serial)) return;
-    transceivers::apply_bitrates(pc);
+    Entry* entry = live(pc, serial);
+    if (!entry) return;
+    // After a remote offer the answer comes next: caps then wait for it (on_local_set), so that
+    // setParameters does not queue ahead of createAnswer on WebRTC's signaling thread.
+    if (entry->connection["signalingState"].as<std::string>() == "stable") transceivers::apply_bitrates(pc);
     dispatch(RemoteDescriptionSet{pc});
 }
 

@@ -34,8 +34,9 @@ val audio_context() {
     return context;
 }
 
+// Resumes the context if one exists; it is made only when a tone is due (start_tone).
 void resume() {
-    val ctx = audio_context();
+    val ctx = context;
     if (ctx.isUndefined() || ctx["state"].as<std::string>() != "suspended") return;
     Outcome resumed = try_call(ctx, "resume", val::array());
     if (resumed.ok) resumed.value.call<void>("catch", callback("onRingtoneIgnored"));
@@ -84,6 +85,9 @@ void stop_tone() {
     envelope.call<void>("disconnect");
     oscillators = val::undefined();
     envelope = val::undefined();
+    // A running context keeps an audio render thread busy for nothing during the call.
+    Outcome suspended = try_call(context, "suspend", val::array());
+    if (suspended.ok) suspended.value.call<void>("catch", callback("onRingtoneIgnored"));
 }
 
 // ---- the notification ----------------------------------------------------------------------
@@ -119,10 +123,12 @@ void on_notification_click(val) {
 
 void on_visibility_change(val) { update_notification(); }
 
-// The first click anywhere: the moment a browser allows audio to start and a permission prompt
-// to appear. Notification permission is asked once; a refusal is respected silently.
+// The first click anywhere: the moment a permission prompt may appear. Notification permission
+// is asked once; a refusal is respected silently. The AudioContext is not made here: opening
+// the audio output costs ~170 ms of main-thread time right at that click (often the Call
+// button, measured with tools/bench/call/trace.mjs), and the click's sticky user activation is
+// what lets a context made later, when a call rings, start.
 void on_first_click(val) {
-    resume();
     val api = val::global("Notification");
     if (api.isUndefined() || api["permission"].as<std::string>() != "default") return;
     Outcome asked = try_call(api, "requestPermission", val::array());

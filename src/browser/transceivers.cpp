@@ -10,7 +10,17 @@
 namespace peerline::browser::transceivers {
 namespace {
 
-std::map<int, std::map<std::string, int>> bitrate_caps;  // pc -> kind -> bit/s
+// pc -> kind -> the cap in bit/s and whether it reached every sender of that kind. A cap is
+// applied once, after the first local description: setParameters runs on WebRTC's signaling
+// thread, so applying it when the pc is made queued it ahead of createOffer/createAnswer, and
+// re-applying it after every description queued more work ahead of ICE (measured: 15-80 ms
+// per call setup on a loaded 2-core machine, tools/bench/call/trace.mjs). Chromium keeps
+// sender parameters across later negotiations, so once is enough.
+struct Cap {
+    int bps = 0;
+    bool applied = false;
+};
+std::map<int, std::map<std::string, Cap>> bitrate_caps;
 
 std::string lower(std::string s) {
     for (char& c : s) {
@@ -36,29 +46,53 @@ std::vector<val> of_kind(const val& connection, const std::string& kind) {
     return found;
 }
 
-void cap(int pc, const std::string& kind, int bps) {
+// True when every (not stopped) sender of `kind` had encodings to cap.
+bool cap(int pc, const std::string& kind, int bps) {
+    bool all = true;
     for (val& t : of_kind(peer_connections::connection(pc), kind)) {
         val sender = t["sender"];
         Outcome got = try_call(sender, "getParameters", val::array());
-        if (!got.ok) continue;
+        if (!got.ok) {
+            all = false;
+            continue;
+        }
         val encodings = got.value["encodings"];
-        if (encodings.isUndefined() || encodings.isNull() || encodings["length"].as<int>() == 0) continue;
+        if (encodings.isUndefined() || encodings.isNull() || encodings["length"].as<int>() == 0) {
+            all = false;  // a receive-only transceiver, or a browser that fills encodings later
+            continue;
+        }
         for (int i = 0; i < encodings["length"].as<int>(); ++i) encodings[i].set("maxBitrate", bps);
         Outcome set = try_call(sender, "setParameters", array_of(got.value));
-        // A concurrent setParameters rejects with InvalidStateError; the next apply retries.
-        if (set.ok) set.value.call<void>("catch", callback("onTransceiverIgnored"));
+        if (set.ok) {
+            set.value.call<void>("catch", callback("onTransceiverIgnored"));
+        } else {
+            all = false;
+        }
     }
+    return all;
 }
 
 void on_ignored(val) {}
 
+// RTCRtpReceiver.getCapabilities(kind), asked once per kind: the answer never changes within a
+// page, and asking goes to WebRTC's threads while a call is being set up.
+val receive_capabilities(const std::string& kind) {
+    static std::map<std::string, val> known;
+    auto found = known.find(kind);
+    if (found != known.end()) return found->second;
+    val receiver = val::global("RTCRtpReceiver");
+    if (receiver.isUndefined() || !is_function(receiver["getCapabilities"])) return val::undefined();
+    val capabilities = receiver.call<val>("getCapabilities", text(kind));
+    if (capabilities.isNull() || capabilities.isUndefined()) return val::undefined();
+    known.emplace(kind, capabilities);
+    return capabilities;
+}
+
 }  // namespace
 
 void set_codec_preferences(int pc, const std::string& kind, const std::vector<std::string>& mime_order) {
-    val receiver = val::global("RTCRtpReceiver");
-    if (receiver.isUndefined() || !is_function(receiver["getCapabilities"])) return;
-    val capabilities = receiver.call<val>("getCapabilities", text(kind));
-    if (capabilities.isNull() || capabilities.isUndefined()) return;
+    val capabilities = receive_capabilities(kind);
+    if (capabilities.isUndefined()) return;
     val codecs = capabilities["codecs"];
     const int count = codecs["length"].as<int>();
     std::vector<bool> taken(count, false);
@@ -82,14 +116,19 @@ void set_codec_preferences(int pc, const std::string& kind, const std::vector<st
 
 void set_max_bitrate(int pc, const std::string& kind, int max_bitrate_bps) {
     if (max_bitrate_bps <= 0) return;
-    bitrate_caps[pc][kind] = max_bitrate_bps;
-    cap(pc, kind, max_bitrate_bps);
+    Cap& c = bitrate_caps[pc][kind];
+    // A new value on a live connection applies now; the first one waits for a description.
+    const bool live = c.applied && c.bps != max_bitrate_bps;
+    c.bps = max_bitrate_bps;
+    if (live) c.applied = cap(pc, kind, max_bitrate_bps);
 }
 
 void apply_bitrates(int pc) {
     auto found = bitrate_caps.find(pc);
     if (found == bitrate_caps.end()) return;
-    for (const auto& [kind, bps] : found->second) cap(pc, kind, bps);
+    for (auto& [kind, c] : found->second) {
+        if (!c.applied) c.applied = cap(pc, kind, c.bps);
+    }
 }
 
 void forget(int pc) { bitrate_caps.erase(pc); }

@@ -3,6 +3,8 @@
 // The callee answers as soon as it can: Peerline's callee clicks Accept the moment the dialog
 // opens (in-page, no test round trip); the baseline callee answers every offer at once.
 // Usage: node tools/bench/call/bench.mjs [calls per side, default 20]
+// Env: PEERLINE_WEB_BEFORE=<another built web folder> adds a "Before" row measured in the same
+// run (served under /before/), to compare a change against the previous build side by side.
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,18 +65,25 @@ const stats = (values) => {
 const web = await mkdtemp(path.join(os.tmpdir(), 'peerline-bench-'));
 await cp(builtWeb(), web, { recursive: true });
 await cp(path.join(here, 'baseline.html'), path.join(web, 'bench-baseline.html'));
+const before = process.env.PEERLINE_WEB_BEFORE;
+if (before) await cp(before, path.join(web, 'before'), { recursive: true });
 const { child: server, url } = await startServer({ web });
 const browser = await launchBrowser();
 try {
-  // Peerline: two users of the real page.
-  const ada = await openUser(browser, url, 'BenchAda');
-  const bob = await openUser(browser, url, 'BenchBob');
-  await ada.page.getByRole('button', { name: 'Call BenchBob', exact: true }).waitFor({ timeout: WAIT_MS });
-  await bob.page.evaluate(() => {
-    const dialog = document.getElementById('incoming');
-    new MutationObserver(() => { if (dialog.open) document.getElementById('acceptVideo').click(); })
-      .observe(dialog, { attributes: true, attributeFilter: ['open'] });
-  });
+  // Peerline: two users of the real page (and two of the previous build, if asked).
+  const pair = async (base, caller, callee) => {
+    const a = await openUser(browser, base, caller);
+    const b = await openUser(browser, base, callee);
+    await a.page.getByRole('button', { name: `Call ${callee}`, exact: true }).waitFor({ timeout: WAIT_MS });
+    await b.page.evaluate(() => {
+      const dialog = document.getElementById('incoming');
+      new MutationObserver(() => { if (dialog.open) document.getElementById('acceptVideo').click(); })
+        .observe(dialog, { attributes: true, attributeFilter: ['open'] });
+    });
+    return [a, b];
+  };
+  const [ada, bob] = await pair(url, 'BenchAda', 'BenchBob');
+  const [oldAda, oldBob] = before ? await pair(`${url}/before`, 'BeforeAda', 'BeforeBob') : [];
 
   const baselinePage = async (name) => {
     const context = await browser.newContext();
@@ -88,14 +97,17 @@ try {
   const calleeId = await baseCallee.evaluate(() => window.bench.id);
   await baseCaller.evaluate((id) => { window.benchTarget = id; }, calleeId);
 
-  const results = { Peerline: [], Baseline: [] };
+  const results = { Peerline: [], Baseline: [], Before: [] };
   for (let i = 0; i < CALLS + WARMUP; ++i) {
     const p = await peerlineCall(ada, bob);
     await sleep(300);
     const b = await baselineCall(baseCaller, baseCallee);
     await sleep(300);
-    if (i >= WARMUP) { results.Peerline.push(p); results.Baseline.push(b); }
-    process.stderr.write(`call ${i + 1 - WARMUP}${i < WARMUP ? ' (warm-up)' : ''}: Peerline ${p.toFixed(0)} ms, baseline ${b.toFixed(0)} ms\n`);
+    const o = before ? await peerlineCall(oldAda, oldBob) : NaN;
+    if (before) await sleep(300);
+    if (i >= WARMUP) { results.Peerline.push(p); results.Baseline.push(b); if (before) results.Before.push(o); }
+    process.stderr.write(`call ${i + 1 - WARMUP}${i < WARMUP ? ' (warm-up)' : ''}: Peerline ${p.toFixed(0)} ms, baseline ${b.toFixed(0)} ms` +
+                         `${before ? `, before ${o.toFixed(0)} ms` : ''}\n`);
   }
 
   const peer = stats(results.Peerline);
@@ -106,6 +118,7 @@ try {
   console.log('|-----------|-------:|-------:|-------:|-------:|');
   console.log(row('Peerline', peer));
   console.log(row('Baseline', base));
+  if (before) console.log(row('Before', stats(results.Before)));
   console.log(`Peerline / baseline: median ${(peer.median / base.median).toFixed(2)}x, p90 ${(peer.p90 / base.p90).toFixed(2)}x ` +
               `(targets: median <= 300 ms, <= 1.10x)`);
 } finally {
