@@ -50,7 +50,13 @@ void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
     if (ec) {
         // e.g. EMFILE when out of descriptors: log and keep accepting rather than die.
         log_event("accept-failed", {{"error", ec.message()}});
-    } else if (tls_) {
+        return do_accept();
+    }
+    // Signaling frames are small and latency-bound: without this, Nagle's algorithm holds a
+    // relayed frame back until the peer's ACK (measured: about half the relay rate).
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    if (tls_) {
         std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), context_)->run();
     } else {
         std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), context_)->run();

@@ -1,4 +1,5 @@
 #include "protocol.hpp"
+#include "json_depth.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -25,32 +26,12 @@ Error missing(const char* type, const char* field) {
 // small (Wasm) stack when the server relays it to a peer. So nesting is capped before parsing.
 constexpr int kMaxJsonDepth = 32;
 
-// True if `text` nests arrays/objects deeper than `limit`. Brackets inside strings don't count.
-bool nests_deeper_than(std::string_view text, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') ++i;  // skip the escaped character
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
-
 Result<json> parse_object(std::string_view text) {
     if (text.size() > kMaxTextFrameBytes) {
         return make_error(code::kTooLarge, "message larger than " +
                                                std::to_string(kMaxTextFrameBytes) + " bytes");
     }
-    if (nests_deeper_than(text, kMaxJsonDepth)) {
+    if (json_nests_deeper_than(text, kMaxJsonDepth)) {
         return make_error(code::kBadMessage, "message nested deeper than " +
                                                  std::to_string(kMaxJsonDepth) + " levels");
     }
@@ -284,7 +265,7 @@ Result<BinaryFrame> parse_binary_frame(std::string_view frame) {
                                                " and fit in the frame");
     }
     const std::string_view text = frame.substr(2, length);
-    if (nests_deeper_than(text, kMaxJsonDepth)) {
+    if (json_nests_deeper_than(text, kMaxJsonDepth)) {
         return make_error(code::kBadFrame, "binary frame header nested too deep");
     }
     json header = json::parse(text.begin(), text.end(), nullptr, false);

@@ -1,4 +1,5 @@
 #include "stats.hpp"
+#include "json_depth.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,24 +17,6 @@ using nlohmann::json;
 // deeper is not a stats report, and refusing it before parsing keeps the work bounded.
 constexpr int kMaxJsonDepth = 8;
 
-bool nests_deeper_than(std::string_view text, int limit) {
-    int depth = 0;
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            if (c == '\\') ++i;  // skip the escaped character
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
 
 // Field access that never throws. Browsers differ in which fields they fill, so a missing or
 // mistyped field is simply absent; only the report's overall shape is an error.
@@ -205,7 +188,7 @@ Result<json> parse_entries(std::string_view text) {
                                                       std::to_string(stats_limits::kMaxReportBytes) +
                                                       " bytes");
     }
-    if (nests_deeper_than(text, kMaxJsonDepth)) {
+    if (json_nests_deeper_than(text, kMaxJsonDepth)) {
         return make_error(stats_error::kBadJson, "stats report nested deeper than " +
                                                      std::to_string(kMaxJsonDepth) + " levels");
     }
