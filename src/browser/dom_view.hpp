@@ -1,6 +1,6 @@
 // The page: draws App::view() into the DOM with textContent, attributes and createElement only
-// (never innerHTML: names come from peers), and turns clicks and keys into intents. Each part
-// of the page has its own file; this one owns the header, the notice, and the order of drawing.
+// (names come from peers: never parsed as markup), and turns clicks and keys into intents. Each
+// part of the page has its own file; this one owns the header, the notice, the drawing order.
 #pragma once
 
 #include "view.hpp"
