@@ -88,19 +88,21 @@ TEST_CASE("a server restart keeps the call; both rejoin and signaling goes on", 
 TEST_CASE("reconnect delays back off and reset once welcomed", "[call][recovery]") {
     FakeWorld w;
     int ada = w.join("Ada");
-    w.restart_server();
-    // While the server stays down, each attempt fails and the next waits longer.
-    w.hold_messages(false);
-    auto delays = [&] {
-        std::vector<int> ms;
-        for (const auto& t : w.actions<StartTimer>(ada)) ms.push_back(t.ms);
-        return ms;
-    };
-    CHECK(delays().back() == 500);
-    REQUIRE(w.fire_timer(ada, 500));
+    auto last_delay = [&] { return w.actions<StartTimer>(ada).back().ms; };
+    w.stop_server();
+    CHECK(w.view(ada).link == LinkState::reconnecting);
+    // Each failed attempt waits longer: 0.5 s, 1 s, 2 s, 4 s, then 8 s at most.
+    for (int delay : {500, 1000, 2000, 4000, 8000}) {
+        REQUIRE(last_delay() == delay);
+        REQUIRE(w.fire_timer(ada, delay));
+    }
+    CHECK(last_delay() == 8000);
+    CHECK(w.count<ConnectServer>(ada) == 1 + 5);
+    w.start_server();
+    REQUIRE(w.fire_timer(ada, 8000));
     CHECK(w.view(ada).link == LinkState::online);
-    w.restart_server();
-    CHECK(delays().back() == 500);  // reset after the welcome
+    w.stop_server();
+    CHECK(last_delay() == 500);  // reset after the welcome
 }
 
 TEST_CASE("a peer whose page closed ends the call once its media stops", "[call][recovery]") {

@@ -44,7 +44,7 @@ void FakeWorld::leave(int client) {
     run();
 }
 
-void FakeWorld::restart_server() {
+void FakeWorld::stop_server() {
     server_up_ = false;
     for (std::size_t i = 0; i < clients_.size(); ++i) {
         auto& c = clients_[i];
@@ -54,7 +54,6 @@ void FakeWorld::restart_server() {
         queue_.emplace_back(static_cast<int>(i), ServerClosed{});
     }
     run();
-    server_up_ = true;
 }
 
 void FakeWorld::send(int client, Event event) {

@@ -32,8 +32,11 @@ public:
     int join(const std::string& name) { return join(name, Options{}); }
     // The client's socket closes; the relay tells everyone else (peer-left).
     void leave(int client);
-    // The server goes away for everyone, then comes back; clients reconnect on their timers.
-    void restart_server();
+    // The server goes away for everyone (clients see their socket close) and stays away until
+    // start_server(); restart_server() is both at once. Clients reconnect on their timers.
+    void stop_server();
+    void start_server() { server_up_ = true; }
+    void restart_server() { stop_server(); start_server(); }
 
     void send(int client, Event event);  // an event for one client, then run until quiet
     void run();                          // deliver everything queued, bounded in steps
