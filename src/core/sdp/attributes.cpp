@@ -8,15 +8,6 @@ namespace peerline::sdp::attributes {
 
 namespace {
 
-bool is_ice_chars(std::string_view s) {
-    for (char c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '+' || c == '/';
-        if (!ok) return false;
-    }
-    return true;
-}
-
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 bool is_hex_pair_list(std::string_view s) {
@@ -115,13 +106,13 @@ std::optional<Direction> direction(std::string_view name) {
 }
 
 std::optional<std::string> ice_ufrag_problem(std::string_view value) {
-    if (value.size() < 4 || value.size() > 256 || !is_ice_chars(value))
+    if (value.size() < 4 || value.size() > 256 || !text::is_ice_chars(value))
         return std::string("ice-ufrag must be 4-256 characters of [A-Za-z0-9+/]");
     return std::nullopt;
 }
 
 std::optional<std::string> ice_pwd_problem(std::string_view value) {
-    if (value.size() < 22 || value.size() > 256 || !is_ice_chars(value))
+    if (value.size() < 22 || value.size() > 256 || !text::is_ice_chars(value))
         return std::string("ice-pwd must be 22-256 characters of [A-Za-z0-9+/]");
     return std::nullopt;
 }

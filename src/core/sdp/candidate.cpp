@@ -38,16 +38,6 @@ namespace {
 
 Error candidate_error(std::string message) { return make_error("sdp-bad-candidate", std::move(message)); }
 
-// ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839 §5.1)
-bool is_ice_chars(std::string_view s) {
-    for (char c : s) {
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                        c == '+' || c == '/';
-        if (!ok) return false;
-    }
-    return true;
-}
-
 // Addresses are IPv4, IPv6 or FQDN; we do not resolve, only refuse what cannot be any of them.
 bool is_address_chars(std::string_view s) {
     if (s.empty() || s.size() > 255) return false;
@@ -90,7 +80,7 @@ Result<Candidate> parse_candidate(std::string_view input) {
 
     Candidate c;
     fields.next(field);
-    if (field.empty() || field.size() > 32 || !is_ice_chars(field))
+    if (field.empty() || field.size() > 32 || !text::is_ice_chars(field))
         return candidate_error("foundation must be 1-32 characters of [A-Za-z0-9+/]");
     c.foundation = field;
 
@@ -100,7 +90,7 @@ Result<Candidate> parse_candidate(std::string_view input) {
     c.component = static_cast<std::uint16_t>(*component);
 
     fields.next(field);
-    if (field.empty() || !is_ice_chars(field)) return candidate_error("transport is empty or malformed");
+    if (field.empty() || !text::is_ice_chars(field)) return candidate_error("transport is empty or malformed");
     c.transport = field;
 
     fields.next(field);

@@ -230,11 +230,7 @@ std::optional<std::string> apply_session_attribute(Description& d, std::string_v
     } else if (name == "msid-semantic") {
         d.msid_semantic = value;
     } else if (name == "ice-options") {
-        text::Fields words(value, ' ');
-        std::string_view word;
-        while (words.next(word)) {
-            if (!word.empty()) d.ice_options.push_back(word);
-        }
+        text::append_words(value, d.ice_options);
     } else if (name == "ice-ufrag") {
         d.ice_ufrag = value;
     } else if (name == "ice-pwd") {

@@ -247,11 +247,7 @@ std::optional<std::string> apply_attribute(MediaSection& s, PayloadLines& p, std
     } else if (name == "ice-pwd") {
         s.ice_pwd = value;
     } else if (name == "ice-options") {
-        text::Fields words(value, ' ');
-        std::string_view word;
-        while (words.next(word)) {
-            if (!word.empty()) s.ice_options.push_back(word);
-        }
+        text::append_words(value, s.ice_options);
     } else if (name == "fingerprint") {
         return take(s.fingerprint, attributes::fingerprint(value, s.text));
     } else if (name == "setup") {

@@ -79,6 +79,26 @@ inline std::optional<std::uint64_t> parse_uint(std::string_view s, std::uint64_t
     return value;
 }
 
+// The non-empty space-separated words of `s`, appended to `out` (e.g. a=ice-options, which may
+// stand at session and media level and more than once).
+inline void append_words(std::string_view s, std::vector<std::string_view>& out) {
+    Fields fields(s, ' ');
+    std::string_view word;
+    while (fields.next(word)) {
+        if (!word.empty()) out.push_back(word);
+    }
+}
+
+// ice-char = ALPHA / DIGIT / "+" / "/" (RFC 8839 §5.1): ufrag, pwd, foundation, transport.
+inline bool is_ice_chars(std::string_view s) {
+    for (char c : s) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                        c == '+' || c == '/';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 bool iequals(std::string_view a, std::string_view b);
 std::string lower(std::string_view s);
 
