@@ -5,7 +5,6 @@
 #include <netinet/in.h>
 
 #include <algorithm>
-#include <qrcodegen/qrcodegen.hpp>
 
 namespace peerline::server {
 
@@ -34,27 +33,6 @@ std::vector<net::ip::address> lan_addresses() {
 std::string url_for(bool tls, const net::ip::address& address, unsigned short port) {
     const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
     return std::string(tls ? "https://" : "http://") + host + ":" + std::to_string(port) + "/";
-}
-
-std::string qr_text(const std::string& text) {
-    using qrcodegen::QrCode;
-    const QrCode qr = QrCode::encodeText(text.c_str(), QrCode::Ecc::LOW);
-    const int quiet = 2;
-    const int size = qr.getSize();
-    // Outside the symbol counts as light; light is drawn, dark is left blank.
-    auto light = [&](int x, int y) {
-        return x < 0 || y < 0 || x >= size || y >= size || !qr.getModule(x, y);
-    };
-    std::string out;
-    for (int y = -quiet; y < size + quiet; y += 2) {
-        for (int x = -quiet; x < size + quiet; ++x) {
-            const bool top = light(x, y);
-            const bool bottom = light(x, y + 1);
-            out += top && bottom ? "\u2588" : top ? "\u2580" : bottom ? "\u2584" : " ";
-        }
-        out += '\n';
-    }
-    return out;
 }
 
 }  // namespace peerline::server

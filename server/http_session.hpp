@@ -17,8 +17,8 @@
 
 namespace peerline::server {
 
-using PlainStream = beast::tcp_stream;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+using PlainStream = TcpStream;
+using TlsStream = beast::ssl_stream<TcpStream>;
 
 // What every HTTP connection shares.
 struct HttpContext {

@@ -107,6 +107,8 @@ Member Hub::member_of(const Connection& connection) const {
 
 void Hub::on_text(Connection& connection, std::string_view text) {
     if (!admit_message(connection, "", false)) return;
+    // The relay's fast path; whatever it declines, valid or not, takes the full parser's path.
+    if (const auto signal = protocol::peek_signal(text)) return relay_signal(connection, *signal);
     auto parsed = protocol::parse_client_message(text);
     if (!parsed) {
         const auto& error = parsed.error();
@@ -223,6 +225,26 @@ void Hub::on_signal(Connection& connection, const protocol::SignalTo& signal) {
     // `from` is the sender's own id, whatever it wrote anywhere in its message.
     auto frame = make_frame(protocol::serialize(protocol::SignalFrom{member.peer.id, signal.data}));
     if (!switchboard_->deliver(member.rooms, signal.to, frame, false)) {
+        reject(connection, protocol::code::kUnknownPeer, "no peer with that id is online", "signal");
+    }
+}
+
+void Hub::relay_signal(Connection& connection, const protocol::SignalSpan& signal) {
+    std::string frame;
+    Rooms rooms;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = locals_.find(&connection);
+        if (it == locals_.end()) return;
+        const Member& member = it->second.member;
+        if (!member.peer.id.empty()) {
+            // `from` is the sender's own id, whatever it wrote anywhere in its message.
+            frame = protocol::signal_frame(member.peer.id, signal.data);
+            rooms = member.rooms;
+        }
+    }
+    if (frame.empty()) return reject(connection, protocol::code::kNotReady, "send `hello` first", "signal");
+    if (!switchboard_->deliver(rooms, std::string(signal.to), make_frame(std::move(frame)), false)) {
         reject(connection, protocol::code::kUnknownPeer, "no peer with that id is online", "signal");
     }
 }

@@ -68,6 +68,8 @@ private:
     void on_hello(Connection& connection, const protocol::Hello& hello);
     void on_rename(Connection& connection, const protocol::Rename& rename);
     void on_signal(Connection& connection, const protocol::SignalTo& signal);
+    // The same for a signal found by protocol::peek_signal: `data` relayed byte for byte.
+    void relay_signal(Connection& connection, const protocol::SignalSpan& signal);
     std::string resumed_id(Connection& connection, const std::string& token,
                            std::shared_ptr<Connection>& replaced, Member& replaced_member);
     void reject(Connection& connection, const std::string& code, const std::string& message,

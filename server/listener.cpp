@@ -7,7 +7,7 @@ namespace peerline::server {
 
 Listener::Listener(net::io_context& ioc, std::shared_ptr<const HttpContext> context,
                    std::shared_ptr<net::ssl::context> tls)
-    : ioc_(ioc), acceptor_(net::make_strand(ioc)), context_(std::move(context)), tls_(std::move(tls)) {}
+    : ioc_(ioc), acceptor_(ioc), context_(std::move(context)), tls_(std::move(tls)) {}
 
 beast::error_code Listener::listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -39,13 +39,13 @@ void Listener::stop() {
 }
 
 void Listener::do_accept() {
-    // Each connection gets its own strand, so handlers of one session never run concurrently
-    // even if the server later runs several io_context threads.
-    acceptor_.async_accept(net::make_strand(ioc_),
+    // The io_context's own executor, not a strand per connection: one thread runs the server
+    // (net.hpp). Running several threads would need strands back, here and for the hub's sends.
+    acceptor_.async_accept(ioc_.get_executor(),
                            beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
 }
 
-void Listener::on_accept(beast::error_code ec, tcp::socket socket) {
+void Listener::on_accept(beast::error_code ec, Socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
         // e.g. EMFILE when out of descriptors: log and keep accepting rather than die.

@@ -1,5 +1,5 @@
 // Accepts TCP connections and hands each to an http_session (plain or TLS: one mode per
-// process) on its own strand.
+// process). Everything runs on the one io_context thread (net.hpp: its implicit strand).
 #pragma once
 
 #include <memory>
@@ -24,7 +24,7 @@ public:
 
 private:
     void do_accept();
-    void on_accept(beast::error_code ec, tcp::socket socket);
+    void on_accept(beast::error_code ec, Socket socket);
 
     net::io_context& ioc_;
     tcp::acceptor acceptor_;

@@ -2,35 +2,72 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 namespace peerline::server {
+namespace {
+
+// The two kinds of room share one index; the prefixes keep their keys apart.
+std::string network_room(const Rooms& rooms) { return rooms.network.empty() ? "" : "n:" + rooms.network; }
+std::string invite_room(const Rooms& rooms) { return rooms.invite.empty() ? "" : "i:" + rooms.invite; }
+
+}  // namespace
+
+LocalSwitchboard::Members LocalSwitchboard::members_sharing(const Rooms& rooms) const {
+    static const Members none;
+    auto find = [&](const std::string& key) -> const Members& {
+        if (key.empty()) return none;
+        auto it = rooms_.find(key);
+        return it == rooms_.end() ? none : it->second;
+    };
+    const Members& network = find(network_room(rooms));
+    const Members& invite = find(invite_room(rooms));
+    // Merge the two join-ordered lists; someone in both rooms appears once.
+    Members out;
+    out.reserve(network.size() + invite.size());
+    std::merge(network.begin(), network.end(), invite.begin(), invite.end(), std::back_inserter(out),
+               [](const Peer* a, const Peer* b) { return a->second.joined < b->second.joined; });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
 
 std::vector<protocol::PeerInfo> LocalSwitchboard::roster(const Rooms& viewer,
                                                          const std::string& viewer_id) const {
-    std::vector<std::pair<std::uint64_t, protocol::PeerInfo>> found;
-    {
-        std::lock_guard lock(mutex_);
-        for (const auto& [id, entry] : peers_) {
-            if (id == viewer_id) continue;
-            auto via = entry.member.rooms.shared_with(viewer);
-            if (via.empty()) continue;
-            protocol::PeerInfo peer = entry.member.peer;
-            peer.via = std::move(via);
-            found.emplace_back(entry.joined, std::move(peer));
-        }
-    }
-    std::sort(found.begin(), found.end(),
-              [](const auto& a, const auto& b) { return a.first < b.first; });
     std::vector<protocol::PeerInfo> out;
-    out.reserve(found.size());
-    for (auto& [order, peer] : found) out.push_back(std::move(peer));
+    std::lock_guard lock(mutex_);
+    const Members members = members_sharing(viewer);
+    out.reserve(members.size());
+    for (const Peer* peer : members) {
+        if (peer->first == viewer_id) continue;
+        protocol::PeerInfo info = peer->second.member.peer;
+        info.via = peer->second.member.rooms.shared_with(viewer);
+        out.push_back(std::move(info));
+    }
     return out;
 }
 
 void LocalSwitchboard::attach(const Member& member, std::weak_ptr<Connection> connection) {
     std::lock_guard lock(mutex_);
-    peers_[member.peer.id] = Entry{member, std::move(connection), next_join_++};
+    if (auto old = peers_.find(member.peer.id); old != peers_.end()) {
+        unindex(*old);
+        peers_.erase(old);
+    }
+    const auto [it, inserted] =
+        peers_.emplace(member.peer.id, Entry{member, std::move(connection), next_join_++});
+    // The newest join is the last in join order: appending keeps each room sorted.
+    for (const auto& key : {network_room(member.rooms), invite_room(member.rooms)}) {
+        if (!key.empty()) rooms_[key].push_back(&*it);
+    }
+}
+
+void LocalSwitchboard::unindex(const Peer& peer) {
+    for (const auto& key : {network_room(peer.second.member.rooms), invite_room(peer.second.member.rooms)}) {
+        if (key.empty()) continue;
+        auto room = rooms_.find(key);
+        if (room == rooms_.end()) continue;
+        auto& members = room->second;
+        members.erase(std::remove(members.begin(), members.end(), &peer), members.end());
+        if (members.empty()) rooms_.erase(room);
+    }
 }
 
 void LocalSwitchboard::rename(const std::string& id, const std::string& name) {
@@ -40,7 +77,10 @@ void LocalSwitchboard::rename(const std::string& id, const std::string& name) {
 
 void LocalSwitchboard::detach(const std::string& id) {
     std::lock_guard lock(mutex_);
-    peers_.erase(id);
+    auto it = peers_.find(id);
+    if (it == peers_.end()) return;
+    unindex(*it);
+    peers_.erase(it);
 }
 
 bool LocalSwitchboard::deliver(const Rooms& sender, const std::string& to, const Frame& frame,
@@ -64,16 +104,15 @@ void LocalSwitchboard::announce(const Member& subject, Change change) {
     std::vector<std::pair<std::shared_ptr<Connection>, std::vector<std::string>>> targets;
     {
         std::lock_guard lock(mutex_);
-        for (const auto& [id, entry] : peers_) {
-            if (id == subject.peer.id) continue;
-            auto via = subject.rooms.shared_with(entry.member.rooms);
-            if (via.empty()) continue;
-            if (auto connection = entry.connection.lock()) {
-                targets.emplace_back(std::move(connection), std::move(via));
+        for (const Peer* peer : members_sharing(subject.rooms)) {
+            if (peer->first == subject.peer.id) continue;
+            if (auto connection = peer->second.connection.lock()) {
+                targets.emplace_back(std::move(connection), subject.rooms.shared_with(peer->second.member.rooms));
             }
         }
     }
-    // At most three distinct frames (network, invite, both): serialize each once.
+    // At most three distinct frames (network, invite, both): serialize each once, and every
+    // recipient queues the same immutable buffer.
     std::map<std::vector<std::string>, Frame> frames;
     auto frame_for = [&](const std::vector<std::string>& via) -> const Frame& {
         auto& frame = frames[via];
@@ -94,13 +133,8 @@ void LocalSwitchboard::announce(const Member& subject, Change change) {
 }
 
 std::size_t LocalSwitchboard::room_count() const {
-    std::set<std::string> rooms;
     std::lock_guard lock(mutex_);
-    for (const auto& [id, entry] : peers_) {
-        rooms.insert("n:" + entry.member.rooms.network);
-        if (!entry.member.rooms.invite.empty()) rooms.insert("i:" + entry.member.rooms.invite);
-    }
-    return rooms.size();
+    return rooms_.size();
 }
 
 }  // namespace peerline::server

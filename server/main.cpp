@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 #include "banner.hpp"
+#include "qr_code.hpp"
 #include "event_log.hpp"
 #include "hub.hpp"
 #include "identity.hpp"
@@ -38,6 +41,19 @@ void drain_then_stop(net::io_context& ioc, std::shared_ptr<net::steady_timer> ti
     timer->async_wait([&ioc, timer, hub, deadline](beast::error_code) {
         drain_then_stop(ioc, timer, hub, deadline);
     });
+}
+
+// Every WebSocket holds a descriptor, and the soft limit is often far below the hard one
+// (1024 vs 1M): take all the process may have. Returns the limit now in force.
+rlim_t raise_open_file_limit() {
+    rlimit limit{};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+    if (limit.rlim_cur < limit.rlim_max) {
+        rlimit raised = limit;
+        raised.rlim_cur = raised.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    return limit.rlim_cur;
 }
 
 // The certificate: given, or self-signed beside the secret file (else in the working dir).
@@ -72,7 +88,7 @@ void print_banner(const Options& options, const tcp::endpoint& endpoint, bool tl
     }
     std::string out = "Peerline listening on " + url_for(tls, local, port) + "\n";
     for (const auto& a : lan) out += "  on your network: " + url_for(tls, a, port) + "\n";
-    if (options.qr && !lan.empty()) out += qr_text(url_for(tls, lan.front(), port));
+    if (options.qr && !lan.empty()) out += qr_terminal(url_for(tls, lan.front(), port));
     std::cout << out << std::flush;
 }
 
@@ -107,6 +123,7 @@ int run(const Options& options) {
     auto hub = context->hub;
     auto tls = tls_context(options);
 
+    const rlim_t open_files = raise_open_file_limit();
     net::io_context ioc{1};
     auto listener = std::make_shared<Listener>(ioc, context, tls);
     const tcp::endpoint endpoint{net::ip::make_address(options.address), options.port};
@@ -118,7 +135,8 @@ int run(const Options& options) {
     listener->run();
     print_banner(options, listener->local_endpoint(), tls != nullptr);
     log_event("serving", {{"web_root", std::filesystem::absolute(options.web_root).string()},
-                          {"websocket", "/ws"}, {"tls", tls ? "yes" : "no"}});
+                          {"websocket", "/ws"}, {"tls", tls ? "yes" : "no"},
+                          {"open_files", std::to_string(open_files)}});
 
     net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code ec, int signal) {

@@ -20,7 +20,11 @@ struct Rooms {
         if (!invite.empty() && invite == viewer.invite) via.emplace_back(protocol::via::kInvite);
         return via;
     }
-    bool shares_with(const Rooms& other) const { return !shared_with(other).empty(); }
+    // Asked once per relayed message: no allocation.
+    bool shares_with(const Rooms& other) const {
+        return (!network.empty() && network == other.network) ||
+               (!invite.empty() && invite == other.invite);
+    }
 };
 
 }  // namespace peerline::server

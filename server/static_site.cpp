@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "mime.hpp"
+#include "qr_code.hpp"
 
 namespace peerline::server {
 namespace {
@@ -106,6 +107,20 @@ http::response<http::string_body> text_reply(const Request& request, http::statu
     return response;
 }
 
+// The page's invite link as a QR code; the text is the client's own link, echoed as an image.
+Reply StaticSite::qr_reply(const Request& request) const {
+    const auto text = query_value(request.target(), "text");
+    const auto svg = text ? qr_svg(*text) : std::nullopt;
+    if (!svg) {
+        return text_reply(request, http::status::bad_request,
+                          "qr.svg needs ?text= of 1 to " + std::to_string(kMaxQrTextBytes) + " bytes\n");
+    }
+    auto response = text_reply(request, http::status::ok, *svg);
+    response.set(http::field::content_type, "image/svg+xml");
+    response.set(http::field::cache_control, "no-store");
+    return response;
+}
+
 StaticSite::StaticSite(std::filesystem::path root) : root_(std::move(root)) {}
 
 Reply StaticSite::respond(const Request& request) const {
@@ -118,6 +133,7 @@ Reply StaticSite::respond(const Request& request) const {
     if (target_path(request.target()) == "/healthz") {
         return text_reply(request, http::status::ok, "ok");
     }
+    if (target_path(request.target()) == "/qr.svg") return qr_reply(request);
 
     std::string path = safe_path(request.target());
     if (path.empty()) return text_reply(request, http::status::bad_request, "bad request target\n");

@@ -1,5 +1,5 @@
 // Static files of the web build: GET/HEAD only, `/` -> index.html, MIME types, precompressed
-// `.gz` siblings when the client accepts gzip, `/healthz`. No path ever leaves the web root.
+// `.gz` siblings when the client accepts gzip, `/healthz`, `/qr.svg?text=` (qr_code.hpp). No path ever leaves the web root.
 #pragma once
 
 #include <filesystem>
@@ -28,6 +28,8 @@ public:
     const std::filesystem::path& root() const { return root_; }
 
 private:
+    Reply qr_reply(const Request& request) const;
+
     std::filesystem::path root_;
 };
 

@@ -159,14 +159,10 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     const bool binary = ws_.got_binary();
     if (buffer_.size() > (binary ? limits.max_binary_bytes : limits.max_text_bytes)) {
         // RFC 6455 §7.4.1: 1009 = message too big to process.
-        hub_->on_too_large(*this, binary);
+        hub_->on_too_large(*this, binary);  // queues the error frame ...
         buffer_.consume(buffer_.size());
-        // Posted, not called: the error frame above was posted too, and the strand keeps
-        // order, so the close frame follows it instead of overtaking it.
-        net::post(ws_.get_executor(),
-                  beast::bind_front_handler(&WsSession::close_after_writes, this->shared_from_this(),
-                                            websocket::close_reason{websocket::close_code::too_big,
-                                                                    "message too large"}));
+        // ... which the close frame follows once it is written.
+        close_after_writes({websocket::close_code::too_big, "message too large"});
         return;  // the close handshake discards the rest of the message
     }
     if (!ws_.is_message_done()) return do_read();
@@ -182,16 +178,20 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (!closing_) do_read();
 }
 
+// Called on the io_context thread (the hub runs in session handlers), dispatch queues the
+// frame at once, in call order, with no allocation; from another thread it would post.
 template <typename Stream>
 void WsSession<Stream>::send(Frame frame) {
-    net::post(ws_.get_executor(), beast::bind_front_handler(&WsSession::enqueue, this->shared_from_this(),
-                                                            Outgoing{std::move(frame), false}));
+    net::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+        self->enqueue({std::move(frame), false});
+    });
 }
 
 template <typename Stream>
 void WsSession<Stream>::send_binary(Frame frame) {
-    net::post(ws_.get_executor(), beast::bind_front_handler(&WsSession::enqueue, this->shared_from_this(),
-                                                            Outgoing{std::move(frame), true}));
+    net::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+        self->enqueue({std::move(frame), true});
+    });
 }
 
 template <typename Stream>
@@ -232,7 +232,7 @@ void WsSession<Stream>::on_write(beast::error_code ec, std::size_t bytes) {
 
 template <typename Stream>
 void WsSession<Stream>::close(std::uint16_t code, std::string reason) {
-    net::post(ws_.get_executor(),
+    net::dispatch(ws_.get_executor(),
               beast::bind_front_handler(&WsSession::close_after_writes, this->shared_from_this(),
                                         websocket::close_reason{static_cast<websocket::close_code>(code), reason}));
 }
@@ -274,7 +274,7 @@ void WsSession<Stream>::drop(const char* why) {
     beast::get_lowest_layer(ws_).close();
 }
 
-template class WsSession<beast::tcp_stream>;
-template class WsSession<beast::ssl_stream<beast::tcp_stream>>;
+template class WsSession<TcpStream>;
+template class WsSession<beast::ssl_stream<TcpStream>>;
 
 }  // namespace peerline::server

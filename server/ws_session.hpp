@@ -1,15 +1,16 @@
 // One signaling WebSocket (RFC 6455), over plain TCP or TLS. Reads one message at a time and
 // hands it to the hub; writes one frame at a time from a bounded queue; pings a silent peer and
-// drops it if no pong comes back in time. All handlers run on the connection's strand.
+// drops it if no pong comes back in time. All handlers run on the server's one io_context
+// thread (net.hpp), so the hub's sends reach the queue directly, in order.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "client_address.hpp"
 #include "connection.hpp"
+#include "frame_queue.hpp"
 #include "hub.hpp"
 #include "net.hpp"
 #include "static_site.hpp"
@@ -70,13 +71,13 @@ private:
     ClientAddress address_;
     std::optional<Refusal> refusal_;
     beast::flat_buffer buffer_;
-    net::steady_timer hello_timer_;
-    net::steady_timer ping_timer_;
+    Timer hello_timer_;
+    Timer ping_timer_;
     Clock::time_point last_heard_{};
     Clock::time_point ping_sent_{};
     bool awaiting_pong_ = false;
 
-    std::deque<Outgoing> queue_;  // front() is being written when non-empty
+    FrameQueue<Outgoing> queue_;  // front() is being written when non-empty
     std::size_t queued_bytes_ = 0;
     std::optional<websocket::close_reason> pending_close_;
     bool accepted_ = false;  // WebSocket handshake done

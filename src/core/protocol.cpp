@@ -213,6 +213,53 @@ std::string serialize(const ServerMessage& message) {
     return dump_json(std::visit(ServerToJson{}, message));
 }
 
+std::optional<SignalSpan> peek_signal(std::string_view text) {
+    if (text.size() > kMaxTextFrameBytes) return std::nullopt;
+    JsonMembers members;
+    if (!scan_json_object(text, kMaxJsonDepth, members)) return std::nullopt;
+    std::optional<std::string_view> type, to, data;
+    for (std::size_t i = 0; i < members.count; ++i) {
+        const auto& member = members.items[i];
+        // An escaped key could spell one of ours ("t\u0079pe"); decoding is the full parser's job.
+        if (member.key.find('\\') != std::string_view::npos) return std::nullopt;
+        std::optional<std::string_view>* slot = member.key == "type" ? &type
+                                                : member.key == "to"  ? &to
+                                                : member.key == "data" ? &data
+                                                                       : nullptr;
+        if (!slot) continue;  // other members are ignored, as parse_client_message does
+        if (*slot) return std::nullopt;  // repeated: which one counts is the full parser's call
+        *slot = member.value;
+    }
+    if (!type || *type != "\"signal\"") return std::nullopt;
+    if (!to || to->front() != '"' || to->find('\\') != std::string_view::npos) return std::nullopt;
+    if (!data || data->front() != '{') return std::nullopt;
+    return SignalSpan{to->substr(1, to->size() - 2), *data};
+}
+
+std::string signal_frame(std::string_view from, std::string_view data) {
+    constexpr std::string_view head = R"({"type":"signal","from":)";
+    constexpr std::string_view middle = R"(,"data":)";
+    // Server-made ids are plain ASCII; anything else is quoted by the JSON serializer.
+    const bool plain = std::all_of(from.begin(), from.end(), [](char c) {
+        return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+    });
+    const std::string quoted = plain ? std::string() : dump_json(json(std::string(from)));
+    std::string out;
+    out.reserve(head.size() + from.size() + 2 + middle.size() + data.size() + 1);
+    out += head;
+    if (plain) {
+        out += '"';
+        out += from;
+        out += '"';
+    } else {
+        out += quoted;
+    }
+    out += middle;
+    out += data;
+    out += '}';
+    return out;
+}
+
 std::string sanitize_name(std::string_view name) {
     // Trim ASCII whitespace and control characters at both ends.
     auto is_space = [](unsigned char c) { return c <= 0x20 || c == 0x7f; };

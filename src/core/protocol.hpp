@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -131,6 +132,25 @@ Result<ServerMessage> parse_server_message(std::string_view text);
 
 std::string serialize(const ClientMessage& message);
 std::string serialize(const ServerMessage& message);
+
+// ---- the relay's fast path -------------------------------------------------------------------
+// The server relays `signal` at volume and never looks inside `data`, so it need not build a DOM
+// of it and serialize it again: it validates the text in one pass and splices the original
+// bytes of `data` into the outgoing frame (byte for byte, whatever the sender's formatting).
+struct SignalSpan {
+    std::string_view to;    // the target id, verbatim (the fast path declines escaped ones)
+    std::string_view data;  // the raw text of the `data` object, validated JSON
+};
+
+// The `signal` in `text` if parse_client_message would accept it as one with this same `to`
+// and an equal `data`. Nothing for anything else: other types, every error, and the rare forms
+// the fast path leaves to the full parser (escapes in keys or in `to`, a repeated key, more than
+// 8 top-level members, a byte-order mark). Never accepts what parse_client_message refuses.
+std::optional<SignalSpan> peek_signal(std::string_view text);
+
+// `{"type":"signal","from":FROM,"data":DATA}`: the frame the server relays, `data` spliced in
+// unchanged. `data` must be what peek_signal returned.
+std::string signal_frame(std::string_view from, std::string_view data);
 
 // Serializes JSON without throwing: invalid UTF-8 is replaced, not an exception.
 std::string dump_json(const nlohmann::json& value);

@@ -126,6 +126,25 @@ describe('static files', () => {
     assert.equal(res.body.toString(), 'ok');
   });
 
+  test('/qr.svg draws the QR code of the text it is given, and refuses none or too much', async () => {
+    const link = 'http://192.0.2.7:8080/?room=Zk3pQ8vN2xLmR5tY7wA1cB';
+    const res = await request(server.port, `/qr.svg?text=${encodeURIComponent(link)}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers['content-type'], 'image/svg+xml');
+    const svg = res.body.toString();
+    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg" viewBox="0 0 (\d+) \1"/);
+    // A version-3 or larger symbol (29+ modules) plus quiet zones, with dark modules drawn.
+    const side = Number(/viewBox="0 0 (\d+)/.exec(svg)[1]);
+    assert.ok(side >= 29 + 8, `side ${side}`);
+    assert.ok((svg.match(/h1v1h-1z/g) ?? []).length > 100);
+    // Another text gives another code.
+    const other = await request(server.port, `/qr.svg?text=${encodeURIComponent(link + 'x')}`);
+    assert.notEqual(other.body.toString(), svg);
+    for (const bad of ['/qr.svg', '/qr.svg?text=', `/qr.svg?text=${'a'.repeat(513)}`, '/qr.svg?text=%zz']) {
+      assert.equal((await request(server.port, bad)).status, 400, bad);
+    }
+  });
+
   test('oversized request headers are refused with 431', async () => {
     const res = await request(server.port, '/', { headers: { 'x-filler': 'a'.repeat(20000) } });
     assert.equal(res.status, 431);

@@ -188,3 +188,128 @@ TEST_CASE("binary frames carry a length-prefixed JSON header", "[protocol]") {
         CHECK(r.error().code == code::kBadFrame);
     }
 }
+
+// ---- the relay's fast path (peek_signal / signal_frame) --------------------------------------
+
+namespace {
+
+// The fast path's promise: whatever it accepts, the full parser accepts as the same signal.
+void check_agrees_with_full_parser(const std::string& text) {
+    INFO(text);
+    const auto fast = peek_signal(text);
+    if (!fast) return;
+    auto full = parse_client_message(text);
+    REQUIRE(full.ok());
+    const auto* signal = std::get_if<SignalTo>(&full.value());
+    REQUIRE(signal != nullptr);
+    CHECK(signal->to == fast->to);
+    CHECK(nlohmann::json::parse(fast->data) == signal->data);
+}
+
+}  // namespace
+
+TEST_CASE("peek_signal finds `to` and the exact bytes of `data`", "[protocol]") {
+    const std::string data = "{ \"b\" : [1, 2.50, -0e+3],\n \"a\":\"caf\\u00e9 \\/ \xc3\xa9\", \"n\":null }";
+    const std::string text = R"({"type":"signal", "to":"abc" ,"v":1,"data":)" + data + " }";
+    const auto signal = peek_signal(text);
+    REQUIRE(signal);
+    CHECK(signal->to == "abc");
+    CHECK(signal->data == data);  // formatting, key order and escapes kept
+    check_agrees_with_full_parser(text);
+}
+
+TEST_CASE("signal_frame splices data unchanged and stamps from", "[protocol]") {
+    const std::string data = R"({"kind":"candidate","z":1,"a":"\u00e9"})";
+    const std::string frame = signal_frame("id1", data);
+    CHECK(frame == R"({"type":"signal","from":"id1","data":)" + data + "}");
+    auto back = parse_server_message(frame);
+    REQUIRE(back.ok());
+    const auto& s = std::get<SignalFrom>(back.value());
+    CHECK(s.from == "id1");
+    CHECK(s.data == nlohmann::json::parse(data));
+    // An id that needs quoting still makes valid JSON.
+    auto odd = parse_server_message(signal_frame("a\"b\\c", "{}"));
+    REQUIRE(odd.ok());
+    CHECK(std::get<SignalFrom>(odd.value()).from == "a\"b\\c");
+}
+
+TEST_CASE("peek_signal declines what it leaves to the full parser", "[protocol]") {
+    const char* declined[] = {
+        R"({"type":"hello","name":"x"})",                       // another type
+        R"({"type":"rename","name":"x"})",
+        R"({"type":"sig\u006eal","to":"a","data":{}})",         // escaped value of `type`
+        R"({"t\u0079pe":"signal","to":"a","data":{}})",         // escaped key
+        R"({"type":"signal","to":"a\u0062","data":{}})",        // escaped `to`
+        R"({"type":"signal","to":"a","to":"b","data":{}})",     // repeated key
+        R"({"type":"signal","to":"a","data":{},"data":{}})",
+        R"({"type":"signal","to":7,"data":{}})",                // wrong types
+        R"({"type":"signal","to":"a","data":[]})",
+        R"({"type":"signal","to":"a","data":"x"})",
+        R"({"type":"signal","to":"a"})",
+        R"({"type":"signal","data":{}})",
+        "\xef\xbb\xbf{\"type\":\"signal\",\"to\":\"a\",\"data\":{}}",  // byte-order mark
+        R"({"type":"signal","to":"a","data":{},"1":0,"2":0,"3":0,"4":0,"5":0,"6":0})",  // > 8 members
+    };
+    for (const char* text : declined) {
+        INFO(text);
+        CHECK_FALSE(peek_signal(text));
+    }
+}
+
+TEST_CASE("peek_signal never accepts malformed JSON inside data", "[protocol]") {
+    const std::string head = R"({"type":"signal","to":"a","data":)";
+    const std::string bad_data[] = {
+        "{",                      "{\"a\":}",               "{\"a\":01}",
+        "{\"a\":1.}",             "{\"a\":.5}",             "{\"a\":-}",
+        "{\"a\":1e}",             "{\"a\":1e400}",          "{\"a\":-1E+999}",
+        "{\"a\":tru}",            "{\"a\":nul}",            "{\"a\":NaN}",
+        "{\"a\":1,}",             "{\"a\":[1,]}",           "{,}",
+        "{\"a\" 1}",              "{'a':1}",                "{\"a\":\"\\x\"}",
+        "{\"a\":\"\\u12\"}",      "{\"a\":\"\\uD800\"}",    "{\"a\":\"\\uDC00\"}",
+        "{\"a\":\"\\uD800\\u0041\"}",
+        std::string("{\"a\":\"\x01\"}"),        // raw control character
+        std::string("{\"a\":\"\xff\"}"),        // invalid UTF-8 byte
+        std::string("{\"a\":\"\xc0\xaf\"}"),    // overlong
+        std::string("{\"a\":\"\xed\xa0\x80\"}"),  // UTF-8-encoded surrogate
+        std::string("{\"a\":\"\xf4\x90\x80\x80\"}"),  // above U+10FFFF
+        std::string("{\"a\":\"\xe2\x82\"}"),    // truncated sequence
+        std::string("{\"a\":\"x\0\"}", 10),     // NUL byte
+        std::string(40, '[') + std::string(40, ']'),
+    };
+    for (const auto& data : bad_data) {
+        const std::string text = head + data + "}";
+        INFO(text);
+        CHECK_FALSE(peek_signal(text));
+        CHECK_FALSE(parse_client_message(text).ok());  // the full parser refuses them too
+    }
+    // Trailing bytes after the object, or nothing around it.
+    for (const std::string& text : {head + "{}} x", head + "{}}}", head + "{}", std::string("{}"), std::string("")}) {
+        INFO(text);
+        CHECK_FALSE(peek_signal(text));
+    }
+}
+
+TEST_CASE("peek_signal agrees with the full parser on edge cases it accepts", "[protocol]") {
+    const std::string head = R"({"type":"signal","to":"a","data":)";
+    const std::string good_data[] = {
+        "{}",
+        " { } ",
+        "{\"a\":\"\\uD83D\\uDE00 \\u0000 \\\" \\\\ \\b\\f\\n\\r\\t\"}",
+        "{\"n\":[0,-0,1.5e-400,123456789012345678901234567890,-9223372036854775808,1E+2]}",
+        std::string("{\"u\":\"\xf0\x9f\x98\x80 \xe2\x82\xac \xc3\xa9 \xed\x9f\xbf \xf4\x8f\xbf\xbf\"}"),
+        "{\"deep\":" + std::string(30, '[') + std::string(30, ']') + "}",  // 32 levels in all
+        "{\"t\":true,\"f\":false,\"z\":null,\"o\":{\"type\":\"signal\",\"to\":\"x\"}}",
+    };
+    for (const auto& data : good_data) {
+        const std::string text = head + data + "}";
+        INFO(text);
+        const auto signal = peek_signal(text);
+        REQUIRE(signal);
+        CHECK(signal->data == std::string_view(data).substr(data.find('{'), data.rfind('}') - data.find('{') + 1));
+        check_agrees_with_full_parser(text);
+    }
+    // One level deeper than the parser allows: declined (the full parser says bad-message).
+    const std::string too_deep = head + "{\"deep\":" + std::string(31, '[') + std::string(31, ']') + "}}";
+    CHECK_FALSE(peek_signal(too_deep));
+    CHECK(parse_client_message(too_deep).error().code == code::kBadMessage);
+}
