@@ -4,12 +4,15 @@
 #include <string>
 
 #include "call_panel.hpp"
+#include "conversation.hpp"
 #include "device_picker.hpp"
 #include "dom.hpp"
 #include "incoming_call.hpp"
+#include "invite.hpp"
 #include "roster.hpp"
 #include "shortcuts.hpp"
 #include "stats_panel.hpp"
+#include "voice_messages.hpp"
 
 namespace peerline::browser::dom_view {
 namespace {
@@ -47,6 +50,9 @@ void attach(const View& initial) {
     stats_panel::attach();
     incoming_call::attach();
     shortcuts::attach();
+    conversation::attach();
+    invite::attach();
+    voice_messages::attach();
 }
 
 void render(const View& view) {
@@ -57,6 +63,9 @@ void render(const View& view) {
     h.connection_state.set(h.connection, "data-state", to_string(view.link));
 
     roster::render(view.peers);
+    conversation::render(view.conversation);
+    invite::render(view);
+    voice_messages::render(view.voice);
     call_panel::render(view.call);
     device_picker::render(view.devices);
     stats_panel::render(view.call);

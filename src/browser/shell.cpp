@@ -10,15 +10,19 @@
 #include <emscripten/bind.h>
 
 #include "app.hpp"
+#include "data_channels.hpp"
 #include "devices.hpp"
 #include "dom.hpp"
 #include "dom_view.hpp"
+#include "files.hpp"
 #include "identity.hpp"
+#include "invite.hpp"
 #include "media.hpp"
 #include "peer_connections.hpp"
 #include "socket.hpp"
 #include "timers.hpp"
 #include "transceivers.hpp"
+#include "voice_messages.hpp"
 
 namespace peerline::browser {
 namespace {
@@ -35,6 +39,10 @@ void execute(const Action& action) {
                 socket::open();
             } else if constexpr (std::is_same_v<T, SendToServer>) {
                 socket::send(a.text);
+            } else if constexpr (std::is_same_v<T, SendBinaryToServer>) {
+                socket::send_binary(a.bytes);
+            } else if constexpr (std::is_same_v<T, KeepVoiceMessage>) {
+                voice_messages::keep(a.id, a.bytes);
             } else if constexpr (std::is_same_v<T, RequestMedia>) {
                 media::request(a.audio, a.video, a.audio_device, a.video_device);
             } else if constexpr (std::is_same_v<T, StopMedia>) {
@@ -66,7 +74,24 @@ void execute(const Action& action) {
             } else if constexpr (std::is_same_v<T, CollectStats>) {
                 peer_connections::collect_stats(a.pc);
             } else if constexpr (std::is_same_v<T, ClosePeerConnection>) {
+                data_channels::forget(a.pc);
                 peer_connections::close(a.pc);
+            } else if constexpr (std::is_same_v<T, CreateDataChannel>) {
+                data_channels::create(a.pc, a.label, a.id, a.buffered_low_threshold);
+            } else if constexpr (std::is_same_v<T, SendChannelText>) {
+                data_channels::send_text(a.pc, a.channel, a.text);
+            } else if constexpr (std::is_same_v<T, SendChannelBinary>) {
+                data_channels::send_binary(a.pc, a.channel, a.bytes);
+            } else if constexpr (std::is_same_v<T, ReadFileChunk>) {
+                files::read_chunk(a.pick, a.file, a.offset, a.length);
+            } else if constexpr (std::is_same_v<T, ReleaseFiles>) {
+                files::release(a.pick);
+            } else if constexpr (std::is_same_v<T, OpenFileSink>) {
+                files::open_sink(a.sink, a.name, a.mime);
+            } else if constexpr (std::is_same_v<T, WriteFileSink>) {
+                files::write_sink(a.sink, a.bytes);
+            } else if constexpr (std::is_same_v<T, CloseFileSink>) {
+                files::close_sink(a.sink, a.keep);
             } else if constexpr (std::is_same_v<T, StartTimer>) {
                 timers::start(a.timer, a.ms);
             } else if constexpr (std::is_same_v<T, CancelTimer>) {
@@ -94,6 +119,8 @@ void dispatch(Event event) {
         Event next = std::move(pending.front());
         pending.pop_front();
         for (const Action& action : app->handle(next)) execute(action);
+        // After a batch of sends the core learns how full the send queues are (backpressure).
+        data_channels::report_buffered();
     }
     dispatching = false;
     // The remote stream may arrive before or after the view names its pc; keep them matched.
@@ -112,6 +139,7 @@ int main() {
     AppConfig config;
     config.name = identity::display_name();
     config.device = identity::device_kind();
+    config.room = invite::room_from_url();
     app = std::make_unique<App>(std::move(config));
     dom_view::attach(app->view());
     devices::watch();

@@ -5,6 +5,7 @@
 
 #include <emscripten/bind.h>
 
+#include "bytes.hpp"
 #include "js.hpp"
 #include "shell.hpp"
 
@@ -25,8 +26,9 @@ void on_open(int socket_generation, val) {
 void on_message(int socket_generation, val event) {
     if (!is_current(socket_generation)) return;
     val data = event["data"];
-    if (!data.isString()) return;  // the protocol is text frames only
-    dispatch(ServerText{data.as<std::string>()});
+    if (data.isString()) return dispatch(ServerText{data.as<std::string>()});
+    // binaryType is "arraybuffer": binary frames carry voice messages (docs/protocol.md).
+    if (data.instanceof(val::global("ArrayBuffer"))) dispatch(ServerBinary{bytes::from_array_buffer(data)});
 }
 
 void on_close(int socket_generation, val) {
@@ -60,6 +62,7 @@ void open() {
     }
     val ws = made.value;
     ++generation;
+    ws.set("binaryType", val("arraybuffer"));
     ws.set("onopen", callback("onSocketOpen", generation));
     ws.set("onmessage", callback("onSocketMessage", generation));
     ws.set("onclose", callback("onSocketClose", generation));
@@ -69,6 +72,11 @@ void open() {
 void send(const std::string& frame) {
     if (!current || (*current)["readyState"].as<int>() != kOpen) return;
     current->call<void>("send", text(frame));
+}
+
+void send_binary(const std::string& frame) {
+    if (!current || (*current)["readyState"].as<int>() != kOpen) return;
+    current->call<void>("send", bytes::view(frame));  // send() copies the bytes at once
 }
 
 EMSCRIPTEN_BINDINGS(peerline_socket) {

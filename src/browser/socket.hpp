@@ -1,4 +1,5 @@
-// The signaling WebSocket to ws(s)://<page host>/ws: ServerOpened / ServerText / ServerClosed.
+// The signaling WebSocket to ws(s)://<page host>/ws: ServerOpened / ServerText /
+// ServerBinary / ServerClosed.
 #pragma once
 
 #include <string>
@@ -11,5 +12,7 @@ void open();
 // Sends one text frame if the socket is open; otherwise the frame is dropped (the core learns
 // of the outage from ServerClosed and resends what matters after ServerOpened).
 void send(const std::string& text);
+// Sends one binary frame, under the same rule.
+void send_binary(const std::string& frame);
 
 }  // namespace peerline::browser::socket

@@ -2,6 +2,7 @@
 // with real APIs. Each action is plain data so tests can assert on it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -12,6 +13,17 @@ namespace peerline {
 struct ConnectServer {};  // open the WebSocket; answers ServerOpened / ServerClosed
 struct SendToServer {
     std::string text;  // one WebSocket text frame
+};
+struct SendBinaryToServer {
+    std::string bytes;  // one WebSocket binary frame (header + payload)
+};
+
+// ---- voice messages ------------------------------------------------------------------------------
+// A voice message arrived and passed the core's checks: the shell keeps its bytes under `id` to
+// play (decoded by the voice module) and to save as a .opus file.
+struct KeepVoiceMessage {
+    std::string id;
+    std::string bytes;
 };
 
 // ---- local media ---------------------------------------------------------------------------------
@@ -85,6 +97,54 @@ struct ClosePeerConnection {
     int pc = 0;
 };
 
+// ---- RTCDataChannel ------------------------------------------------------------------------------
+// pc.createDataChannel(label, {negotiated: true, id, ordered: true}): reliable and ordered; both
+// sides create the same channels, so neither waits for ondatachannel. Answers ChannelOpened,
+// ChannelText/ChannelBinary, ChannelBuffered and ChannelClosed.
+struct CreateDataChannel {
+    int pc = 0;
+    std::string label;
+    int id = 0;
+    std::uint32_t buffered_low_threshold = 0;  // bufferedAmountLowThreshold
+};
+struct SendChannelText {
+    int pc = 0;
+    int channel = 0;
+    std::string text;
+};
+struct SendChannelBinary {  // the shell answers ChannelBuffered once the batch is sent
+    int pc = 0;
+    int channel = 0;
+    std::string bytes;
+};
+
+// ---- local files (picked by the user, kept by the shell under a pick number) ------------------
+struct ReadFileChunk {  // File.slice(offset, offset + length); answers FileChunkRead/FileReadFailed
+    int pick = 0;
+    int file = 0;
+    std::uint64_t offset = 0;
+    std::uint32_t length = 0;
+};
+struct ReleaseFiles {  // the core will not read this pick again
+    int pick = 0;
+};
+// A received file being assembled by the shell (Blob parts, or a streaming writer where the
+// browser has one), under a key the core chose.
+struct OpenFileSink {
+    std::string sink;
+    std::string name;  // already sanitized: no directory part, shown as text only
+    std::uint64_t size = 0;
+    std::string mime;
+};
+struct WriteFileSink {
+    std::string sink;
+    std::string bytes;
+};
+struct CloseFileSink {
+    std::string sink;
+    bool keep = false;  // true: verified, offer it for saving; false: discard what was written
+};
+
 // ---- timers: the shell answers TimerFired after `ms` unless cancelled ----------------------------
 struct StartTimer {
     int timer = 0;
@@ -97,10 +157,14 @@ struct CancelTimer {
 // The View changed: redraw the page from App::view().
 struct Render {};
 
-using Action = std::variant<ConnectServer, SendToServer, RequestMedia, StopMedia, SetTrackEnabled,
+using Action = std::variant<ConnectServer, SendToServer, SendBinaryToServer, KeepVoiceMessage,
+                            RequestMedia, StopMedia, SetTrackEnabled,
                             ListDevices, SwitchDevice, CreatePeerConnection, AddLocalTracks,
                             SetCodecPreferences, SetSenderMaxBitrate, CreateOffer, CreateAnswer,
                             SetLocalDescription, SetRemoteDescription, AddIceCandidate,
-                            CollectStats, ClosePeerConnection, StartTimer, CancelTimer, Render>;
+                            CollectStats, ClosePeerConnection, CreateDataChannel,
+                            SendChannelText, SendChannelBinary, ReadFileChunk, ReleaseFiles,
+                            OpenFileSink, WriteFileSink, CloseFileSink, StartTimer, CancelTimer,
+                            Render>;
 
 }  // namespace peerline

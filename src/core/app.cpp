@@ -7,8 +7,10 @@
 #include <utility>
 
 #include "call.hpp"
+#include "link/data_link.hpp"
 #include "protocol.hpp"
 #include "signal.hpp"
+#include "voice_mail.hpp"
 
 namespace peerline {
 
@@ -32,6 +34,13 @@ struct App::State {
     nlohmann::json ice_servers = nlohmann::json::array();
     std::vector<protocol::PeerInfo> peers;  // in join order
     std::optional<Call> call;               // the current or last call
+    // By peer id: chat and files, on demand. Boxed: a link is neither copied nor moved.
+    std::map<std::string, std::unique_ptr<link::DataLink>> links;
+    std::map<int, std::string> picks;       // files the shell keeps → the peer they go to
+    std::string open_conversation;          // peer whose chat and transfers are shown
+    voice_mail::Mailbox voice_mail;
+    std::size_t max_binary_bytes = protocol::kMaxBinaryFrameBytes;  // from welcome.limits
+    int link_seq = 0;
     DeviceChoice devices;
     int next_pc = 1;
     int next_timer = 1;
@@ -44,6 +53,22 @@ struct App::State {
     }
     bool in_call() const { return call && call->active(); }
     Call* call_for_pc(int pc) { return in_call() && call->ids().pc == pc ? &*call : nullptr; }
+    link::DataLink* link_for_pc(int pc) {
+        for (auto& [peer, l] : links) {
+            if (l->ids().pc == pc) return l.get();
+        }
+        return nullptr;
+    }
+    link::DataLink* link_with(const std::string& peer) {
+        auto it = links.find(peer);
+        return it == links.end() ? nullptr : it->second.get();
+    }
+    // Runs `step` on the call or the data link that owns pc `pc`.
+    template <typename CallStep, typename LinkStep>
+    void on_pc(int pc, CallStep&& call_step, LinkStep&& link_step) {
+        if (auto* c = call_for_pc(pc)) return call_step(*c);
+        if (auto* l = link_for_pc(pc)) link_step(*l);
+    }
 
     CallSettings call_settings() const {
         CallSettings s;
@@ -63,6 +88,51 @@ struct App::State {
     void send_signal(const std::string& to, const signal::Payload& payload, Out& out) const {
         out.push_back(SendToServer{protocol::serialize(
             protocol::ClientMessage{protocol::SignalTo{to, signal::to_json(payload)}})});
+    }
+
+    // ---- data links -----------------------------------------------------------------------------
+    // A fresh link object for `peer`, carrying over the chat of the one it replaces.
+    link::DataLink& new_link(const protocol::PeerInfo& peer, Out& out) {
+        link::LinkIds ids{peer.id, peer.name, next_pc++, next_timer, next_timer + 1, next_timer + 2, next_timer + 3};
+        next_timer += 4;
+        auto fresh = std::make_unique<link::DataLink>(std::move(ids), call_settings().configuration_json);
+        if (auto* old = link_with(peer.id)) {
+            old->close("replaced by a new connection", false, out);
+            fresh->adopt_chat(old->chat());
+        }
+        auto& slot = links[peer.id];
+        slot = std::move(fresh);
+        return *slot;
+    }
+    // The link to `peer_id`, opened now if there is none; nullptr if they are not online.
+    link::DataLink* ensure_link(const std::string& peer_id, Out& out) {
+        if (auto* l = link_with(peer_id); l && !l->closed()) return l;
+        const auto* peer = find_peer(peer_id);
+        if (!online || !peer) return nullptr;
+        auto& l = new_link(*peer, out);
+        // The smaller id makes the first offer; the larger asks it to, so links never cross.
+        if (self_id < peer_id) {
+            l.start(self_id + "-l" + std::to_string(++link_seq), out);
+        } else {
+            l.request(self_id + "-r" + std::to_string(++link_seq), out);
+        }
+        return &l;
+    }
+    void on_link_offer(const protocol::PeerInfo& peer, const signal::Offer& offer, Out& out) {
+        auto* l = link_with(peer.id);
+        if (l && l->waiting_for_offer()) return l->answer(offer, out);
+        // Otherwise the peer lost its side (a reload, a restart): this offer replaces ours.
+        new_link(peer, out).answer(offer, out);
+    }
+    void on_link_request(const protocol::PeerInfo& peer, Out& out) {
+        if (self_id > peer.id) return;  // only the smaller id offers; a confused peer is ignored
+        // They have no link to us, so whatever we hold is stale.
+        new_link(peer, out).start(self_id + "-l" + std::to_string(++link_seq), out);
+    }
+    bool visible(const std::string& peer) const { return open_conversation == peer; }
+    const link::DataLink* link_of(const std::string& peer) const {
+        auto it = links.find(peer);
+        return it == links.end() ? nullptr : it->second.get();
     }
 
     // ---- the signaling link -------------------------------------------------------------------
@@ -93,6 +163,26 @@ struct App::State {
         std::visit([&](const auto& m) { on_server(m, out); }, message.value());
     }
 
+    void on(const ServerBinary& e, Out& out) {
+        // Binary frames carry voice messages only; the server stamps who sent them.
+        auto message = voice_mail.receive(e.bytes, [&](const std::string& from) -> std::optional<std::string> {
+            const auto* peer = find_peer(from);
+            return peer ? std::optional<std::string>(peer->name) : std::nullopt;
+        });
+        if (!message) {
+            notice = "A voice message could not be read: " + message.error().message;
+            return;
+        }
+        out.push_back(KeepVoiceMessage{message.value().id, std::move(message).value().ogg});
+    }
+    void on(const VoiceMessageRecorded& e, Out& out) {
+        const auto* peer = online ? find_peer(e.peer) : nullptr;
+        const std::string name = peer ? peer->name : call && call->ids().peer == e.peer ? call->ids().peer_name : "They";
+        if (auto frame = voice_mail.send(e.peer, name, peer != nullptr, e.bytes, max_binary_bytes)) {
+            out.push_back(SendBinaryToServer{std::move(*frame)});
+        }
+    }
+
     // ---- server messages ---------------------------------------------------------------------
     void on_server(const protocol::Welcome& m, Out&) {
         online = true;
@@ -102,8 +192,14 @@ struct App::State {
         resume_token = m.resume;
         peers = m.peers;
         ice_servers = m.ice_servers;
+        if (auto it = m.limits.find("maxBinaryBytes"); it != m.limits.end() && it->is_number_unsigned()) {
+            max_binary_bytes = std::min<std::size_t>(it->get<std::size_t>(), protocol::kMaxBinaryFrameBytes);
+        }
         notice.clear();
         if (in_call() && find_peer(call->ids().peer)) call->on_peer_back();
+        for (auto& [peer, l] : links) {
+            if (find_peer(peer)) l->on_peer_back();
+        }
     }
     void on_server(const protocol::PeerJoined& m, Out&) {
         if (m.peer.id == self_id) return;
@@ -114,11 +210,13 @@ struct App::State {
         }
         peers.push_back(m.peer);
         if (in_call() && call->ids().peer == m.peer.id) call->on_peer_back();
+        if (auto* l = link_with(m.peer.id)) l->on_peer_back();
     }
     void on_server(const protocol::PeerLeft& m, Out& out) {
         peers.erase(std::remove_if(peers.begin(), peers.end(), [&](const auto& p) { return p.id == m.id; }),
                     peers.end());
         if (in_call() && call->ids().peer == m.id) call->on_peer_left(out);
+        if (auto* l = link_with(m.id)) l->on_peer_left(out);
     }
     void on_server(const protocol::SignalFrom& m, Out& out) {
         auto payload = signal::parse(m.data);
@@ -128,10 +226,16 @@ struct App::State {
             if (call->ids().peer == m.from) call->on_signal(payload.value(), out);
             return;  // someone else naming our call: ignored
         }
+        if (auto* l = link_with(m.from); l && !l->id().empty() && l->id() == call_id) {
+            return l->on_signal(payload.value(), out);
+        }
         const auto* offer = std::get_if<signal::Offer>(&payload.value());
-        if (!offer) return;  // anything else of an unknown or ended call is stale
+        const bool link_request = std::holds_alternative<signal::LinkRequest>(payload.value());
+        if (!offer && !link_request) return;  // anything else of an unknown or ended session is stale
         const auto* peer = find_peer(m.from);
-        if (!peer) return;   // only people on our roster can call us
+        if (!peer) return;   // only people on our roster can reach us
+        if (link_request) return on_link_request(*peer, out);
+        if (offer->data_link) return on_link_offer(*peer, *offer, out);
         if (in_call()) {
             // Glare: we are calling the one who calls us. Exactly one call must survive, so both
             // sides apply the same rule: the call placed by the smaller id wins.
@@ -147,6 +251,7 @@ struct App::State {
         call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);
     }
     void on_server(const protocol::ErrorMessage& m, Out& out) {
+        if (m.ref == "binary") return voice_mail.on_refused(m.message.empty() ? m.code : m.message);
         notice = m.message.empty() ? m.code : m.message;
         if (m.code == protocol::code::kBadResume) resume_token.clear();
         if (m.code == protocol::code::kUnknownPeer && in_call()) call->on_peer_left(out);
@@ -203,28 +308,28 @@ struct App::State {
 
     // ---- the peer connection -----------------------------------------------------------------
     void on(const LocalDescriptionCreated& e, Out& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_local_description(e.type, e.sdp, out);
+        on_pc(e.pc, [&](Call& c) { c.on_local_description(e.type, e.sdp, out); }, [&](link::DataLink& l) { l.on_local_description(e.type, e.sdp, out); });
     }
     void on(const LocalDescriptionSet& e, Out& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_local_description_set(out);
+        on_pc(e.pc, [&](Call& c) { c.on_local_description_set(out); }, [&](link::DataLink& l) { l.on_local_description_set(); });
     }
     void on(const RemoteDescriptionSet& e, Out& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_remote_description_set(out);
+        on_pc(e.pc, [&](Call& c) { c.on_remote_description_set(out); }, [&](link::DataLink& l) { l.on_remote_description_set(out); });
     }
     void on(const LocalCandidate& e, Out& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_local_candidate(e.candidate, e.mid, e.mline_index, out);
+        on_pc(e.pc, [&](Call& c) { c.on_local_candidate(e.candidate, e.mid, e.mline_index, out); }, [&](link::DataLink& l) { l.on_local_candidate(e.candidate, e.mid, e.mline_index, out); });
     }
     void on(const PcStateChanged& e, Out& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_pc_state(e.state, out);
+        on_pc(e.pc, [&](Call& c) { c.on_pc_state(e.state, out); }, [&](link::DataLink& l) { l.on_pc_state(e.state, out); });
     }
     void on(const NegotiationNeeded& e, Out& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_negotiation_needed(out);
+        on_pc(e.pc, [&](Call& c) { c.on_negotiation_needed(out); }, [&](link::DataLink& l) { l.on_negotiation_needed(out); });
     }
     void on(const RemoteTrackAdded& e, Out&) {
         if (auto* c = call_for_pc(e.pc)) c->on_remote_track();
     }
     void on(const PcOperationFailed& e, Out& out) {
-        if (auto* c = call_for_pc(e.pc)) c->on_pc_failed(e.operation, e.reason, out);
+        on_pc(e.pc, [&](Call& c) { c.on_pc_failed(e.operation, e.reason, out); }, [&](link::DataLink& l) { l.on_pc_failed(e.operation, e.reason, out); });
     }
     void on(const StatsReport& e, Out&) {
         if (auto* c = call_for_pc(e.pc)) c->on_stats(e.json);
@@ -234,7 +339,80 @@ struct App::State {
             if (!online) out.push_back(ConnectServer{});
             return;
         }
-        if (call) call->on_timer(e.timer, out);
+        if (call && call->on_timer(e.timer, out)) return;
+        for (auto& [peer, l] : links) {
+            if (l->on_timer(e.timer, out)) return;
+        }
+    }
+
+    // ---- chat and files ----------------------------------------------------------------------
+    void on(const OpenLinkIntent& e, Out& out) {
+        open_conversation = e.peer;
+        if (e.peer.empty()) return;
+        if (auto* l = link_with(e.peer)) l->chat().mark_read();
+        if (!ensure_link(e.peer, out)) notice = "That person is no longer online";
+    }
+    void on(const ChatReadIntent& e, Out&) {
+        if (auto* l = link_with(e.peer)) l->chat().mark_read();
+    }
+    void on(const SendChatIntent& e, Out& out) {
+        auto* l = ensure_link(e.peer, out);
+        if (!l) {
+            notice = "Cannot send: that person is not online";
+            return;
+        }
+        l->send_chat(e.text, out);
+    }
+    void on(const FilesChosen& e, Out& out) {
+        auto* l = ensure_link(e.peer, out);
+        if (!l) {
+            notice = "Cannot send files: that person is not online";
+            out.push_back(ReleaseFiles{e.pick});
+            return;
+        }
+        picks[e.pick] = e.peer;
+        l->offer_files(e.pick, e.files, out);
+    }
+    void on(const AcceptFilesIntent& e, Out& out) { if (auto* l = link_with(e.peer)) l->accept_files(e.transfer, out); }
+    void on(const DeclineFilesIntent& e, Out& out) { if (auto* l = link_with(e.peer)) l->decline_files(e.transfer, out); }
+    void on(const CancelTransferIntent& e, Out& out) { if (auto* l = link_with(e.peer)) l->cancel_transfer(e.transfer, out); }
+    link::DataLink* link_for_pick(int pick) {
+        auto it = picks.find(pick);
+        return it == picks.end() ? nullptr : link_with(it->second);
+    }
+    void on(const FileChunkRead& e, Out& out) {
+        if (auto* l = link_for_pick(e.pick)) l->on_file_read(e.pick, e.file, e.offset, e.bytes, out);
+    }
+    void on(const FileReadFailed& e, Out& out) {
+        if (auto* l = link_for_pick(e.pick)) l->on_file_read_failed(e.pick, e.file, e.reason, out);
+    }
+    void on(const ChannelOpened& e, Out& out) { if (auto* l = link_for_pc(e.pc)) l->on_channel_open(e.channel, out); }
+    void on(const ChannelClosed& e, Out& out) { if (auto* l = link_for_pc(e.pc)) l->on_channel_closed(e.channel, out); }
+    void on(const ChannelText& e, Out& out) {
+        auto* l = link_for_pc(e.pc);
+        if (!l) return;
+        l->on_text(e.channel, e.text, visible(l->ids().peer), out);
+        show_file_offers(*l);
+    }
+    void on(const ChannelBinary& e, Out& out) { if (auto* l = link_for_pc(e.pc)) l->on_binary(e.channel, e.bytes, out); }
+    void on(const ChannelBuffered& e, Out& out) { if (auto* l = link_for_pc(e.pc)) l->on_buffered(e.channel, e.amount, out); }
+    // A file offer needs an answer: if no conversation is open, open theirs.
+    void show_file_offers(const link::DataLink& l) {
+        if (open_conversation.empty() && offers_files(l)) open_conversation = l.ids().peer;
+    }
+    static bool offers_files(const link::DataLink& l) {
+        for (const auto& t : l.transfers().view()) {
+            if (t.direction == transfer::Direction::incoming && t.state == transfer::State::offered) return true;
+        }
+        return false;
+    }
+    void on(const InviteIntent& e, Out& out) {
+        if (!protocol::is_valid_room(e.room) || e.room == config.room) return;
+        config.room = e.room;
+        // A new hello joins the room; the resume token keeps our id, so calls and links go on.
+        online = false;
+        link = LinkState::connecting;
+        out.push_back(ConnectServer{});
     }
 
     View build_view() const {
@@ -246,16 +424,59 @@ struct App::State {
         v.notice = notice;
         v.devices = devices;
         for (const auto& p : peers) {
-            v.peers.push_back(PeerTile{p.id, p.name, p.device, p.via, online && !in_call()});
+            PeerTile tile;
+            tile.id = p.id;
+            tile.name = p.name;
+            tile.device = p.device;
+            tile.via = p.via;
+            tile.can_call = online && !in_call();
+            if (const auto* l = link_of(p.id)) {
+                tile.unread = l->chat().unread();
+                tile.link = link::to_string(l->phase());
+                tile.offers_files = offers_files(*l);
+            }
+            v.peers.push_back(std::move(tile));
         }
         if (call) call->fill(v.call);
+        v.invite_room = config.room;
+        fill_voice(v.voice);
+        fill_conversation(v.conversation);
         return v;
+    }
+    void fill_voice(VoicePanel& v) const {
+        // The caller of a call that nobody took may leave a message (issue 8).
+        if (call && !call->active() && call->outgoing()) {
+            const auto reason = call->end_reason();
+            if (reason == EndReason::declined || reason == EndReason::missed || reason == EndReason::busy) {
+                v.offer_to = call->ids().peer;
+                v.offer_to_name = call->ids().peer_name;
+            }
+        }
+        v.outbox = voice_mail.outbox();
+        v.received = voice_mail.notes();
+    }
+    void fill_conversation(Conversation& c) const {
+        if (open_conversation.empty()) return;
+        c.peer_id = open_conversation;
+        const auto* peer = find_peer(open_conversation);
+        c.peer_online = peer != nullptr;
+        const auto* found = link_of(open_conversation);
+        c.peer_name = peer ? peer->name : found ? found->ids().peer_name : std::string();
+        if (!found) return;
+        const auto& l = *found;
+        c.link = link::to_string(l.phase());
+        if (l.closed()) c.link_problem = l.reason();
+        c.chat.assign(l.chat().lines().begin(), l.chat().lines().end());
+        c.transfers = l.transfers().view();
     }
 };
 
 App::App(AppConfig config) : state_(std::make_unique<State>()) {
     config.name = protocol::sanitize_name(config.name);
     config.device = protocol::sanitize_device(config.device);
+    // A mistyped or forged invite link must not cost the user their network room: the server
+    // would refuse the whole hello (bad-room), so an invalid room is dropped here.
+    if (!protocol::is_valid_room(config.room)) config.room.clear();
     state_->config = std::move(config);
     view_ = state_->build_view();
 }

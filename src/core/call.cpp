@@ -14,7 +14,8 @@ Call::Call(CallIds ids, bool outgoing, bool video, CallSettings settings)
       outgoing_(outgoing),
       video_(video),
       settings_(std::move(settings)),
-      phase_(outgoing ? CallPhase::ringing_out : CallPhase::ringing_in) {}
+      phase_(outgoing ? CallPhase::ringing_out : CallPhase::ringing_in),
+      negotiator_(ids_.pc, /*polite=*/!outgoing, settings_.policy) {}
 
 Call Call::place(CallIds ids, bool video, CallSettings settings, Out& out) {
     Call call(std::move(ids), true, video, std::move(settings));
@@ -97,10 +98,9 @@ void Call::on_media_ready(bool /*audio*/, bool video, Out& out) {
     if (!video) video_ = video_ && outgoing_;  // no camera: we still receive the peer's video
     open_peer_connection(out);
     if (outgoing_) {
-        make_offer(false, out);
+        negotiator_.make_offer(false, out);
     } else {
-        signaling_ = Signaling::have_remote_offer;
-        out.push_back(SetRemoteDescription{ids_.pc, "offer", pending_offer_sdp_});
+        negotiator_.apply_first_offer(pending_offer_sdp_, out);
         pending_offer_sdp_.clear();
     }
     if (mic_muted_ || camera_off_ || !has_camera_) send_media_state(out);
@@ -117,14 +117,7 @@ void Call::on_signal(const signal::Payload& payload, Out& out) {
     if (!active()) return;
     if (const auto* offer = std::get_if<signal::Offer>(&payload)) return on_remote_offer(*offer, out);
     if (const auto* answer = std::get_if<signal::Answer>(&payload)) return on_remote_answer(*answer, out);
-    if (const auto* c = std::get_if<signal::Candidate>(&payload)) {
-        if (remote_description_known_) {
-            out.push_back(AddIceCandidate{ids_.pc, c->candidate, c->mid, c->mline_index});
-        } else if (pending_candidates_.size() < 256) {  // bounded: a flood cannot grow us
-            pending_candidates_.push_back(*c);
-        }
-        return;
-    }
+    if (const auto* c = std::get_if<signal::Candidate>(&payload)) return negotiator_.on_remote_candidate(*c, out);
     if (std::holds_alternative<signal::Ringing>(payload)) {
         peer_ringing_ = true;
         return;
@@ -165,7 +158,7 @@ bool Call::on_timer(int timer, Out& out) {
         end_and_tell(EndReason::failed, "no connection within " +
                                             std::to_string(call_timing::kConnectMs / 1000) + " s", out);
     } else if (timer == t.restart && phase_ == CallPhase::reconnecting && outgoing_) {
-        make_offer(true, out);
+        negotiator_.make_offer(true, out);
     } else if (timer == t.reconnect && phase_ == CallPhase::reconnecting) {
         end_and_tell(EndReason::connection_lost, "", out);
     } else if (timer == t.stats && phase_ == CallPhase::connected) {
@@ -193,14 +186,12 @@ void Call::end_and_tell(EndReason reason, std::string detail, Out& out) {
 
 void Call::end(EndReason reason, std::string detail, Out& out) {
     if (!active()) return;
-    if (pc_open_) out.push_back(ClosePeerConnection{ids_.pc});
-    pc_open_ = false;
+    negotiator_.close(out);
     if (media_ready_ || phase_ == CallPhase::ringing_out || phase_ == CallPhase::connecting) {
         out.push_back(StopMedia{});  // also stops a stream still being opened
     }
     const auto& t = ids_.timers;
     for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats}) out.push_back(CancelTimer{timer});
-    pending_candidates_.clear();
     remote_media_ = false;
     phase_ = CallPhase::ended;
     end_reason_ = reason;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "actions.hpp"
+#include "negotiator.hpp"
 #include "sdp/policy.hpp"
-#include "sdp/validate.hpp"
 #include "signal.hpp"
 #include "stats.hpp"
 #include "view.hpp"
@@ -47,10 +47,6 @@ inline constexpr int kRestartAfterDisconnectMs = 2000;
 inline constexpr int kReconnectMs = 20000;
 inline constexpr int kStatsEveryMs = 1000;
 }  // namespace call_timing
-
-// What every WebRTC browser can receive (RFC 7874 §3: Opus and G.711 are mandatory): the
-// yardstick for an incoming offer before we have a description of our own.
-sdp::Capabilities browser_baseline_capabilities();
 
 class Call {
 public:
@@ -98,6 +94,7 @@ public:
     bool polite() const { return !outgoing_; }  // the callee yields on offer collisions
     bool outgoing() const { return outgoing_; }
     bool video() const { return video_; }
+    EndReason end_reason() const { return end_reason_; }
     void fill(CallPanel& panel) const;
 
 private:
@@ -106,7 +103,6 @@ private:
     void send(signal::Payload payload, Out& out) const;
     void send_media_state(Out& out) const;
     void open_peer_connection(Out& out);
-    void make_offer(bool ice_restart, Out& out);
     void on_remote_offer(const signal::Offer& offer, Out& out);
     void on_remote_answer(const signal::Answer& answer, Out& out);
     void on_connected(Out& out);
@@ -115,8 +111,6 @@ private:
     void end(EndReason reason, std::string detail, Out& out);
     // Ends the call on both sides.
     void end_and_tell(EndReason reason, std::string detail, Out& out);
-
-    enum class Signaling { stable, have_local_offer, have_remote_offer };
 
     CallIds ids_;
     bool outgoing_;
@@ -128,17 +122,9 @@ private:
     bool peer_ringing_ = false;  // the callee's page told us it rings
     bool peer_online_ = true;
 
-    // Negotiation (perfect negotiation, W3C WebRTC §10.7).
+    Negotiator negotiator_;
     std::string pending_offer_sdp_;   // callee: the first offer, until media is ready
-    bool pc_open_ = false;
     bool media_ready_ = false;
-    bool making_offer_ = false;
-    bool drop_created_offer_ = false; // a remote offer won while ours was being created
-    Signaling signaling_ = Signaling::stable;
-    bool remote_description_known_ = false;
-    bool negotiated_once_ = false;
-    std::vector<signal::Candidate> pending_candidates_;  // until a remote description is set
-    std::optional<sdp::Capabilities> local_capabilities_; // from our last local description
 
     // Media controls.
     bool mic_muted_ = false;

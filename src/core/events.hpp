@@ -2,6 +2,7 @@
 // test). Time enters only as TimerFired; no event reads a clock.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,6 +17,9 @@ struct ServerOpened {};
 struct ServerClosed {};
 struct ServerText {
     std::string text;  // one WebSocket text frame, not yet parsed
+};
+struct ServerBinary {
+    std::string bytes;  // one WebSocket binary frame (docs/protocol.md "Binary messages")
 };
 
 // ---- the user ----------------------------------------------------------------------------------
@@ -107,17 +111,108 @@ struct StatsReport {
     std::string json;  // JSON.stringify(Array.from((await pc.getStats()).values()))
 };
 
+// ---- data links: chat and file drop over RTCDataChannels (no camera or microphone) -----------
+struct OpenLinkIntent {  // the user opened a peer's chat/files pane: connect to them if not yet
+    std::string peer;
+};
+struct SendChatIntent {
+    std::string peer;
+    std::string text;
+};
+struct ChatReadIntent {  // the user has seen the peer's messages: clears the unread badge
+    std::string peer;
+};
+// The user made an invite link: join this invite room (>= 128 random bits, chosen by the shell
+// with crypto.getRandomValues) in addition to the network room.
+struct InviteIntent {
+    std::string room;
+};
+struct FileMeta {
+    std::string name;
+    std::uint64_t size = 0;
+    std::string mime;
+};
+// The user picked files (or dropped them on a tile). The shell keeps the File objects under
+// `pick`, a number it chose, and reads them when the core asks (ReadFileChunk).
+struct FilesChosen {
+    std::string peer;
+    int pick = 0;
+    std::vector<FileMeta> files;
+};
+struct AcceptFilesIntent {
+    std::string peer;
+    std::string transfer;
+};
+struct DeclineFilesIntent {
+    std::string peer;
+    std::string transfer;
+};
+struct CancelTransferIntent {  // either side, while offered, queued or running
+    std::string peer;
+    std::string transfer;
+};
+struct FileChunkRead {  // answers ReadFileChunk
+    int pick = 0;
+    int file = 0;
+    std::uint64_t offset = 0;
+    std::string bytes;
+};
+struct FileReadFailed {
+    int pick = 0;
+    int file = 0;
+    std::string reason;
+};
+
+// ---- voice messages ---------------------------------------------------------------------------
+// The caller recorded (and previewed) a message for `peer` and pressed Send: an Ogg Opus file
+// made by the voice module.
+struct VoiceMessageRecorded {
+    std::string peer;
+    std::string bytes;
+};
+
+// ---- RTCDataChannel callbacks, keyed by pc id and the channel's negotiated id ---------------
+struct ChannelOpened {
+    int pc = 0;
+    int channel = 0;
+};
+struct ChannelClosed {
+    int pc = 0;
+    int channel = 0;
+};
+struct ChannelText {
+    int pc = 0;
+    int channel = 0;
+    std::string text;
+};
+struct ChannelBinary {
+    int pc = 0;
+    int channel = 0;
+    std::string bytes;
+};
+// channel.bufferedAmount: reported after each batch of SendChannelBinary actions and on
+// bufferedamountlow, so the core can keep the send queue bounded.
+struct ChannelBuffered {
+    int pc = 0;
+    int channel = 0;
+    std::uint64_t amount = 0;
+};
+
 // ---- timers started with StartTimer -------------------------------------------------------------
 struct TimerFired {
     int timer = 0;
 };
 
-using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, CallIntent,
+using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, ServerBinary, CallIntent,
                            AcceptIntent, DeclineIntent, HangUpIntent, SetMicMuted, SetCameraOff,
                            SetPeerMuted, SetPeerVolume, SelectDevice, MediaReady, MediaFailed,
                            DevicesListed, DeviceSwitched, LocalDescriptionCreated,
                            LocalDescriptionSet, RemoteDescriptionSet, LocalCandidate,
                            PcStateChanged, NegotiationNeeded, RemoteTrackAdded, PcOperationFailed,
-                           StatsReport, TimerFired>;
+                           StatsReport, OpenLinkIntent, SendChatIntent, ChatReadIntent, InviteIntent,
+                           FilesChosen, AcceptFilesIntent, DeclineFilesIntent,
+                           CancelTransferIntent, FileChunkRead, FileReadFailed,
+                           VoiceMessageRecorded, ChannelOpened,
+                           ChannelClosed, ChannelText, ChannelBinary, ChannelBuffered, TimerFired>;
 
 }  // namespace peerline

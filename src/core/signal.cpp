@@ -24,7 +24,9 @@ Error bad(const std::string& what) { return make_error("bad-signal", what); }
 
 struct ToJson {
     json operator()(const Offer& m) const {
-        return json{{"kind", "offer"}, {"call", m.call}, {"sdp", m.sdp}, {"video", m.video}};
+        json j{{"kind", "offer"}, {"call", m.call}, {"sdp", m.sdp}, {"video", m.video}};
+        if (m.data_link) j["link"] = true;
+        return j;
     }
     json operator()(const Answer& m) const {
         return json{{"kind", "answer"}, {"call", m.call}, {"sdp", m.sdp}};
@@ -40,6 +42,7 @@ struct ToJson {
     json operator()(const Hangup& m) const {
         return json{{"kind", "hangup"}, {"call", m.call}, {"reason", m.reason}};
     }
+    json operator()(const LinkRequest& m) const { return json{{"kind", "link-request"}, {"call", m.call}}; }
 };
 
 }  // namespace
@@ -53,7 +56,9 @@ Result<Payload> parse(const json& data) {
     if (*kind == "offer" || *kind == "answer") {
         auto sdp = string_field(data, "sdp", kMaxSdpBytes);
         if (!sdp || sdp->empty()) return bad("`" + *kind + "` needs an `sdp` under 48 KiB");
-        if (*kind == "offer") return Payload{Offer{*call, *sdp, bool_field(data, "video", true)}};
+        if (*kind == "offer") {
+            return Payload{Offer{*call, *sdp, bool_field(data, "video", true), bool_field(data, "link", false)}};
+        }
         return Payload{Answer{*call, *sdp}};
     }
     if (*kind == "candidate") {
@@ -67,6 +72,7 @@ Result<Payload> parse(const json& data) {
         return Payload{Candidate{*call, *candidate, *mid, static_cast<int>(mline->get<long long>())}};
     }
     if (*kind == "ringing") return Payload{Ringing{*call}};
+    if (*kind == "link-request") return Payload{LinkRequest{*call}};
     if (*kind == "media-state") {
         return Payload{MediaState{*call, bool_field(data, "muted", false), bool_field(data, "cameraOff", false)}};
     }

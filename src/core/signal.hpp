@@ -18,9 +18,10 @@ constexpr std::size_t kMaxCandidateBytes = 1024;
 // RFC 8829 (JSEP) offer/answer, carried with the id of the call they belong to so that
 // messages of an older call are recognised and ignored.
 struct Offer {
-    std::string call;
+    std::string call;   // the call's id, or the data link's id when `data_link` is set
     std::string sdp;
     bool video = true;  // the kind of call the caller chose; the first offer of a call rings
+    bool data_link = false;  // a data link (chat, files): never rings, no camera or microphone
 };
 struct Answer {
     std::string call;
@@ -49,7 +50,13 @@ struct Hangup {
     std::string reason;  // "hung-up" | "declined" | "missed" | "busy" | "cancelled" | "failed"
 };
 
-using Payload = std::variant<Offer, Answer, Candidate, Ringing, MediaState, Hangup>;
+// "Please open a data link to me": sent by the peer with the larger id, because the one with
+// the smaller id always makes a link's first offer, so two links cannot cross (docs/protocol.md).
+struct LinkRequest {
+    std::string call;  // a fresh id of the request; the link gets its own id from the offerer
+};
+
+using Payload = std::variant<Offer, Answer, Candidate, Ringing, MediaState, Hangup, LinkRequest>;
 
 Result<Payload> parse(const nlohmann::json& data);
 nlohmann::json to_json(const Payload& payload);

@@ -7,7 +7,10 @@
 #include <vector>
 
 #include "events.hpp"
+#include "link/chat.hpp"
 #include "stats.hpp"
+#include "transfer/view.hpp"
+#include "voice_mail.hpp"
 
 namespace peerline {
 
@@ -17,6 +20,20 @@ struct PeerTile {
     std::string device;
     std::vector<std::string> via;  // rooms we share: "network", "invite"
     bool can_call = false;  // false while a call is in progress
+    int unread = 0;         // chat messages not seen yet
+    std::string link;       // data link: "" (none) | waiting | connecting | open | reconnecting | closed
+    bool offers_files = false;  // a file offer from them waits for our answer
+};
+
+// The chat and file transfers with one peer, shown beside the roster when a tile is opened.
+struct Conversation {
+    std::string peer_id;    // "" : none open
+    std::string peer_name;
+    bool peer_online = false;
+    std::string link;       // as PeerTile::link
+    std::string link_problem;  // why the link closed, if it did
+    std::vector<link::ChatLine> chat;  // oldest first
+    std::vector<transfer::TransferView> transfers;  // oldest first
 };
 
 enum class CallPhase { idle, ringing_out, ringing_in, connecting, connected, reconnecting, ended };
@@ -65,6 +82,15 @@ struct DeviceChoice {
     std::string audio_input, video_input, audio_output;  // selected ids; "" = default
 };
 
+// Voice messages (issue 8): who we may leave one for, what became of the last one we sent, and
+// the ones we received.
+struct VoicePanel {
+    std::string offer_to;       // peer id: our call to them ended declined, missed or busy; "": none
+    std::string offer_to_name;
+    voice_mail::Outbox outbox;
+    std::vector<voice_mail::Note> received;  // oldest first
+};
+
 struct View {
     LinkState link = LinkState::connecting;
     bool online = false;      // welcomed by the server right now
@@ -73,6 +99,9 @@ struct View {
     std::vector<PeerTile> peers;
     CallPanel call;
     DeviceChoice devices;
+    Conversation conversation;
+    std::string invite_room;  // the invite room we are in; "" : none
+    VoicePanel voice;
     std::string notice;       // last error or notice for the user; empty: none
 };
 
@@ -81,6 +110,8 @@ bool operator==(const PeerTile& a, const PeerTile& b);
 bool operator==(const MediaDevice& a, const MediaDevice& b);
 bool operator==(const CallPanel& a, const CallPanel& b);
 bool operator==(const DeviceChoice& a, const DeviceChoice& b);
+bool operator==(const Conversation& a, const Conversation& b);
+bool operator==(const VoicePanel& a, const VoicePanel& b);
 bool operator==(const View& a, const View& b);
 
 }  // namespace peerline

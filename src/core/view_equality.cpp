@@ -23,8 +23,8 @@ auto fields(const CallPanel& p) {
 }  // namespace
 
 bool operator==(const PeerTile& a, const PeerTile& b) {
-    return std::tie(a.id, a.name, a.device, a.via, a.can_call) ==
-           std::tie(b.id, b.name, b.device, b.via, b.can_call);
+    return std::tie(a.id, a.name, a.device, a.via, a.can_call, a.unread, a.link, a.offers_files) ==
+           std::tie(b.id, b.name, b.device, b.via, b.can_call, b.unread, b.link, b.offers_files);
 }
 
 bool operator==(const MediaDevice& a, const MediaDevice& b) {
@@ -40,9 +40,21 @@ bool operator==(const DeviceChoice& a, const DeviceChoice& b) {
            std::tie(b.devices, b.audio_input, b.video_input, b.audio_output);
 }
 
+bool operator==(const Conversation& a, const Conversation& b) {
+    return std::tie(a.peer_id, a.peer_name, a.peer_online, a.link, a.link_problem, a.chat, a.transfers) ==
+           std::tie(b.peer_id, b.peer_name, b.peer_online, b.link, b.link_problem, b.chat, b.transfers);
+}
+
+bool operator==(const VoicePanel& a, const VoicePanel& b) {
+    return std::tie(a.offer_to, a.offer_to_name, a.outbox, a.received) ==
+           std::tie(b.offer_to, b.offer_to_name, b.outbox, b.received);
+}
+
 bool operator==(const View& a, const View& b) {
-    return std::tie(a.link, a.online, a.self_id, a.self_name, a.peers, a.call, a.devices, a.notice) ==
-           std::tie(b.link, b.online, b.self_id, b.self_name, b.peers, b.call, b.devices, b.notice);
+    return std::tie(a.link, a.online, a.self_id, a.self_name, a.peers, a.call, a.devices, a.conversation,
+                    a.invite_room, a.voice, a.notice) ==
+           std::tie(b.link, b.online, b.self_id, b.self_name, b.peers, b.call, b.devices, b.conversation,
+                    b.invite_room, b.voice, b.notice);
 }
 
 }  // namespace peerline

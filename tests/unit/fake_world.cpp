@@ -68,6 +68,15 @@ void FakeWorld::run() {
         auto [client, event] = std::move(queue_.front());
         queue_.pop_front();
         if (clients_.at(client).gone) continue;
+        clients_[client].signal_from = -1;
+        if (const auto* text = std::get_if<ServerText>(&event)) {
+            auto message = proto::parse_server_message(text->text);
+            if (message) {
+                if (const auto* signal = std::get_if<proto::SignalFrom>(&message.value())) {
+                    clients_[client].signal_from = client_by_id(signal->from);
+                }
+            }
+        }
         for (const auto& action : clients_[client].app->handle(event)) {
             clients_[client].log.push_back(action);
             execute(client, action);
@@ -111,6 +120,36 @@ void FakeWorld::release_held() {
     held_.clear();
     for (auto& [from, text] : held) relay(from, text);
     run();
+}
+
+int FakeWorld::choose_files(int client, const std::string& peer_id,
+                            const std::vector<std::pair<std::string, std::string>>& named_contents) {
+    const int pick = ++next_pick_;
+    FilesChosen chosen{peer_id, pick, {}};
+    auto& kept = clients_.at(client).picks[pick];
+    for (const auto& [name, contents] : named_contents) {
+        chosen.files.push_back(FileMeta{name, contents.size(), "application/octet-stream"});
+        kept.push_back(contents);
+    }
+    send(client, std::move(chosen));
+    return pick;
+}
+
+const std::string* FakeWorld::saved_file(int client, const std::string& sink) const {
+    const auto& sinks = clients_.at(client).sinks;
+    auto found = sinks.find(sink);
+    return found == sinks.end() || !found->second.kept ? nullptr : &found->second.bytes;
+}
+
+std::pair<int, int> FakeWorld::far_end(int client, int pc_id) const {
+    const auto& mine = clients_.at(client).pcs.at(pc_id);
+    if (mine.remote_client < 0) return {-1, 0};
+    const auto& other = clients_.at(mine.remote_client);
+    for (auto it = other.pcs.rbegin(); it != other.pcs.rend(); ++it) {
+        const auto& pc = it->second;
+        if (!pc.closed && pc.remote_client == client && !pc.data_channels.empty()) return {mine.remote_client, it->first};
+    }
+    return {-1, 0};
 }
 
 const View& FakeWorld::view(int client) const { return clients_.at(client).app->view(); }
@@ -170,6 +209,26 @@ void FakeWorld::relay(int from, const std::string& text) {
     deliver(to, proto::serialize(proto::ServerMessage{proto::SignalFrom{sender.id, signal.data}}));
 }
 
+void FakeWorld::relay_binary(int from, const std::string& bytes) {
+    auto& sender = clients_.at(from);
+    if (!sender.socket_open) return;
+    auto refuse = [&](const char* code, const std::string& why) {
+        deliver(from, proto::serialize(proto::ServerMessage{proto::ErrorMessage{code, why, "binary"}}));
+    };
+    if (bytes.size() > proto::kMaxBinaryFrameBytes) return refuse("too-large", "binary message too large");
+    auto frame = proto::parse_binary_frame(bytes);
+    if (!frame) return refuse(proto::code::kBadFrame, frame.error().message);
+    auto header = frame.value().header;
+    const auto to_field = header.find("to");
+    if (to_field == header.end() || !to_field->is_string()) return refuse(proto::code::kBadFrame, "no to");
+    const int to = client_by_id(to_field->get<std::string>());
+    if (to < 0) return refuse(proto::code::kUnknownPeer, "that peer is not online");
+    // As the server does: `to` removed, `from` stamped, payload untouched.
+    header.erase("to");
+    header["from"] = sender.id;
+    queue_.emplace_back(to, ServerBinary{proto::make_binary_frame(header, frame.value().payload)});
+}
+
 void FakeWorld::maybe_connect(int client, int pc_id) {
     auto& c = clients_[client];
     auto& pc = c.pcs[pc_id];
@@ -177,8 +236,21 @@ void FakeWorld::maybe_connect(int client, int pc_id) {
     if (pc.local_set && pc.remote_set && pc.remote_candidates > 0) {
         pc.connected = true;
         queue_.emplace_back(client, PcStateChanged{pc_id, "connected"});
-        queue_.emplace_back(client, RemoteTrackAdded{pc_id, "video"});
+        if (pc.data_channels.empty()) queue_.emplace_back(client, RemoteTrackAdded{pc_id, "video"});
+        open_channels(client, pc_id);
     }
+}
+
+// Data channels open on both ends together, once both connections are up (as SCTP does).
+void FakeWorld::open_channels(int client, int pc_id) {
+    auto [other, other_pc] = far_end(client, pc_id);
+    if (other < 0) return;
+    auto& mine = clients_[client].pcs[pc_id];
+    auto& theirs = clients_[other].pcs[other_pc];
+    if (!mine.connected || !theirs.connected || mine.channels_open) return;
+    mine.channels_open = theirs.channels_open = true;
+    for (int channel : mine.data_channels) queue_.emplace_back(client, ChannelOpened{pc_id, channel});
+    for (int channel : theirs.data_channels) queue_.emplace_back(other, ChannelOpened{other_pc, channel});
 }
 
 void FakeWorld::execute(int client, const Action& action) {
@@ -195,6 +267,8 @@ void FakeWorld::execute(int client, const Action& action) {
                 queue_.emplace_back(client, ServerOpened{});
             } else if constexpr (std::is_same_v<A, SendToServer>) {
                 relay(client, a.text);
+            } else if constexpr (std::is_same_v<A, SendBinaryToServer>) {
+                relay_binary(client, a.bytes);
             } else if constexpr (std::is_same_v<A, RequestMedia>) {
                 if (c.options.media_fails) {
                     queue_.emplace_back(client, MediaFailed{"NotAllowedError: denied"});
@@ -206,9 +280,11 @@ void FakeWorld::execute(int client, const Action& action) {
             } else if constexpr (std::is_same_v<A, CreatePeerConnection>) {
                 c.pcs[a.pc] = FakePc{};
             } else if constexpr (std::is_same_v<A, CreateOffer>) {
-                queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "offer", fixture("sdp/chrome-audio-video-offer.sdp")});
+                const bool data = !c.pcs[a.pc].data_channels.empty();
+                queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "offer", fixture(data ? "sdp/chrome-datachannel-offer.sdp" : "sdp/chrome-audio-video-offer.sdp")});
             } else if constexpr (std::is_same_v<A, CreateAnswer>) {
-                queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "answer", fixture("sdp/chrome-audio-video-answer.sdp")});
+                const bool data = !c.pcs[a.pc].data_channels.empty();
+                queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "answer", fixture(data ? "sdp/chrome-datachannel-answer.sdp" : "sdp/chrome-audio-video-answer.sdp")});
             } else if constexpr (std::is_same_v<A, SetLocalDescription>) {
                 c.pcs[a.pc].local_set = true;
                 queue_.emplace_back(client, LocalDescriptionSet{a.pc});
@@ -217,6 +293,7 @@ void FakeWorld::execute(int client, const Action& action) {
                 maybe_connect(client, a.pc);
             } else if constexpr (std::is_same_v<A, SetRemoteDescription>) {
                 c.pcs[a.pc].remote_set = true;
+                if (c.signal_from >= 0) c.pcs[a.pc].remote_client = c.signal_from;
                 queue_.emplace_back(client, RemoteDescriptionSet{a.pc});
                 maybe_connect(client, a.pc);
             } else if constexpr (std::is_same_v<A, AddIceCandidate>) {
@@ -233,6 +310,39 @@ void FakeWorld::execute(int client, const Action& action) {
                 c.timers.erase(a.timer);
             } else if constexpr (std::is_same_v<A, SwitchDevice>) {
                 queue_.emplace_back(client, DeviceSwitched{a.kind, a.device_id, true, ""});
+            } else if constexpr (std::is_same_v<A, CreateDataChannel>) {
+                c.pcs[a.pc].data_channels.insert(a.id);
+            } else if constexpr (std::is_same_v<A, SendChannelText>) {
+                auto [to, pc] = far_end(client, a.pc);
+                if (to >= 0) queue_.emplace_back(to, ChannelText{pc, a.channel, a.text});
+            } else if constexpr (std::is_same_v<A, SendChannelBinary>) {
+                auto [to, pc] = far_end(client, a.pc);
+                std::string bytes = a.bytes;
+                if (corrupt_countdown_ > 0 && --corrupt_countdown_ == 0 && !bytes.empty()) bytes.back() ^= 0x5a;
+                if (to >= 0) queue_.emplace_back(to, ChannelBinary{pc, a.channel, std::move(bytes)});
+                // The fake channel drains at once.
+                queue_.emplace_back(client, ChannelBuffered{a.pc, a.channel, 0});
+            } else if constexpr (std::is_same_v<A, ReadFileChunk>) {
+                auto found = c.picks.find(a.pick);
+                if (found == c.picks.end() || a.file >= static_cast<int>(found->second.size())) {
+                    queue_.emplace_back(client, FileReadFailed{a.pick, a.file, "NotFoundError"});
+                } else {
+                    const auto& contents = found->second[a.file];
+                    queue_.emplace_back(client, FileChunkRead{a.pick, a.file, a.offset,
+                                                              contents.substr(a.offset, a.length)});
+                }
+            } else if constexpr (std::is_same_v<A, ReleaseFiles>) {
+                c.picks.erase(a.pick);
+            } else if constexpr (std::is_same_v<A, OpenFileSink>) {
+                c.sinks[a.sink] = Sink{};
+            } else if constexpr (std::is_same_v<A, WriteFileSink>) {
+                c.sinks[a.sink].bytes += a.bytes;
+            } else if constexpr (std::is_same_v<A, CloseFileSink>) {
+                if (a.keep) {
+                    c.sinks[a.sink].kept = true;
+                } else {
+                    c.sinks.erase(a.sink);
+                }
             }
             // The rest (tracks, codec preferences, stats, devices, Render) need no answer here.
         },

@@ -53,6 +53,15 @@ public:
     void hold_messages(bool hold) { hold_ = hold; }
     void release_held();
 
+    // The user picks files for `peer` (in-memory contents); returns the pick number.
+    int choose_files(int client, const std::string& peer_id,
+                     const std::vector<std::pair<std::string, std::string>>& named_contents);
+    // A file the client received and kept (CloseFileSink{keep}), by sink key; nullptr if none.
+    const std::string* saved_file(int client, const std::string& sink) const;
+    // Bytes in flight on data channels are corrupted: the n-th binary message (from now, 1-based)
+    // a client sends gets one byte flipped.
+    void corrupt_binary_message(int n) { corrupt_countdown_ = n; }
+
     const View& view(int client) const;
     const std::string& id(int client) const;
     const std::vector<Action>& log(int client) const;  // every action the client asked for
@@ -69,6 +78,13 @@ private:
         int remote_candidates = 0;
         bool connected = false;
         bool closed = false;
+        int remote_client = -1;          // whose description it took (for data channels)
+        std::set<int> data_channels;     // negotiated ids created on it
+        bool channels_open = false;
+    };
+    struct Sink {
+        std::string bytes;
+        bool kept = false;
     };
     struct Client {
         std::unique_ptr<App> app;
@@ -82,19 +98,28 @@ private:
         std::map<int, FakePc> pcs;
         std::map<int, int> timers;     // timer id → ms
         bool media_held = false;
+        int signal_from = -1;          // sender of the signal being handled now
+        std::map<int, std::vector<std::string>> picks;  // files the user chose
+        std::map<std::string, Sink> sinks;
     };
 
     void execute(int client, const Action& action);
     void relay(int from, const std::string& text);
+    void relay_binary(int from, const std::string& bytes);
     void deliver(int client, const std::string& text);
     int client_by_id(const std::string& id) const;
     void maybe_connect(int client, int pc);
+    void open_channels(int client, int pc);
+    // The pc on the other side of client's pc `pc`, as (client, pc), or (-1, 0).
+    std::pair<int, int> far_end(int client, int pc) const;
 
     std::vector<Client> clients_;
     std::deque<std::pair<int, Event>> queue_;
     bool server_up_ = true;
     bool hold_ = false;
     std::vector<std::pair<int, std::string>> held_;
+    int next_pick_ = 1000;
+    int corrupt_countdown_ = 0;
 };
 
 template <typename A>

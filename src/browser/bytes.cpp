@@ -1,0 +1,24 @@
+#include "bytes.hpp"
+
+#include <cstdint>
+
+namespace peerline::browser::bytes {
+
+val view(const std::string& data) {
+    return val(emscripten::typed_memory_view(data.size(), reinterpret_cast<const std::uint8_t*>(data.data())));
+}
+
+std::string from_array_buffer(const val& buffer) {
+    val source = val::global("Uint8Array").new_(buffer);
+    const auto length = source["length"].as<std::size_t>();
+    std::string data(length, '\0');
+    if (length > 0) {
+        val target(emscripten::typed_memory_view(length, reinterpret_cast<std::uint8_t*>(data.data())));
+        target.call<void>("set", source);
+    }
+    return data;
+}
+
+val copy(const std::string& data) { return val::global("Uint8Array").new_(view(data)); }
+
+}  // namespace peerline::browser::bytes

@@ -1,0 +1,119 @@
+#include "files.hpp"
+
+#include <map>
+#include <utility>
+#include <vector>
+
+#include <emscripten/bind.h>
+
+#include "bytes.hpp"
+#include "shell.hpp"
+
+namespace peerline::browser::files {
+namespace {
+
+std::map<int, std::vector<val>> picks;  // pick -> File objects
+int next_pick = 0;
+
+// A received file: bytes gather in a small buffer that becomes a Blob part when full, so the
+// renderer holds at most one buffer per file; Blob parts live in the browser's blob storage
+// (which pages large ones out to disk), not in this page's heap.
+constexpr std::size_t kPartBytes = 4 * 1024 * 1024;
+struct Sink {
+    std::string name, mime;
+    val parts = val::array();
+    std::string pending;
+    std::string url;  // once kept
+};
+std::map<std::string, Sink> sinks;
+
+void flush(Sink& sink) {
+    if (sink.pending.empty()) return;
+    sink.parts.call<void>("push", val::global("Blob").new_(array_of(bytes::view(sink.pending))));
+    sink.pending.clear();
+}
+
+void on_read(int pick, int file, double offset, val buffer) {
+    if (!picks.count(pick)) return;
+    dispatch(FileChunkRead{pick, file, static_cast<std::uint64_t>(offset), bytes::from_array_buffer(buffer)});
+}
+
+void on_read_failed(int pick, int file, val error) {
+    if (!picks.count(pick)) return;
+    dispatch(FileReadFailed{pick, file, describe(error)});
+}
+
+}  // namespace
+
+void choose(const std::string& peer, const val& file_list) {
+    const int count = file_list["length"].as<int>();
+    if (count <= 0) return;
+    const int pick = ++next_pick;
+    std::vector<val> kept;
+    std::vector<FileMeta> meta;
+    for (int i = 0; i < count; ++i) {
+        val file = file_list[i];
+        kept.push_back(file);
+        meta.push_back(FileMeta{file["name"].as<std::string>(),
+                                static_cast<std::uint64_t>(file["size"].as<double>()),
+                                file["type"].as<std::string>()});
+    }
+    picks[pick] = std::move(kept);
+    dispatch(FilesChosen{peer, pick, std::move(meta)});
+}
+
+void read_chunk(int pick, int file, std::uint64_t offset, std::uint32_t length) {
+    auto found = picks.find(pick);
+    if (found == picks.end() || file < 0 || file >= static_cast<int>(found->second.size())) {
+        dispatch(FileReadFailed{pick, file, "the file is no longer available"});
+        return;
+    }
+    const double start = static_cast<double>(offset);
+    Outcome slice = try_call(found->second[file], "slice", array_of(start, start + length));
+    if (!slice.ok) return dispatch(FileReadFailed{pick, file, slice.error});
+    Outcome read = try_call(slice.value, "arrayBuffer", val::array());
+    if (!read.ok) return dispatch(FileReadFailed{pick, file, read.error});
+    read.value.call<void>("then", callback("onFileRead", pick, file, start),
+                          callback("onFileReadFailed", pick, file));
+}
+
+void release(int pick) { picks.erase(pick); }
+
+void open_sink(const std::string& sink, const std::string& name, const std::string& mime) {
+    sinks[sink] = Sink{name, mime, val::array(), {}, {}};
+}
+
+void write_sink(const std::string& sink, const std::string& data) {
+    auto found = sinks.find(sink);
+    if (found == sinks.end()) return;
+    found->second.pending += data;
+    if (found->second.pending.size() >= kPartBytes) flush(found->second);
+}
+
+void close_sink(const std::string& sink, bool keep) {
+    auto found = sinks.find(sink);
+    if (found == sinks.end()) return;
+    if (!keep) {
+        sinks.erase(found);
+        return;
+    }
+    Sink& s = found->second;
+    flush(s);
+    val options = val::object();
+    options.set("type", text(s.mime));
+    val blob = val::global("Blob").new_(s.parts, options);
+    s.url = val::global("URL").call<std::string>("createObjectURL", blob);
+    s.parts = val::array();
+}
+
+std::string saved_url(const std::string& sink) {
+    auto found = sinks.find(sink);
+    return found == sinks.end() ? std::string() : found->second.url;
+}
+
+EMSCRIPTEN_BINDINGS(peerline_files) {
+    emscripten::function("onFileRead", &on_read);
+    emscripten::function("onFileReadFailed", &on_read_failed);
+}
+
+}  // namespace peerline::browser::files

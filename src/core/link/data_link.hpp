@@ -1,0 +1,130 @@
+// A data link with one peer (issue 7): an RTCPeerConnection without camera or microphone,
+// carrying two negotiated data channels, "control" (JSON text: chat, transfer control) and
+// "files" (binary transfer frames). Negotiated by the same Negotiator as calls; the peer with
+// the smaller id always makes the first offer (the other asks it with a link-request), so two
+// links never cross; ICE restarts come from the offerer, as in calls. Owns the chat and the
+// file transfers with that peer.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "actions.hpp"
+#include "link/chat.hpp"
+#include "negotiator.hpp"
+#include "signal.hpp"
+#include "transfer/transfers.hpp"
+
+namespace peerline::link {
+
+namespace timing {
+inline constexpr int kConnectMs = 15000;               // not open by then: the peer is unreachable
+inline constexpr int kRestartAfterDisconnectMs = 2000; // as calls
+inline constexpr int kReconnectMs = 15000;
+}  // namespace timing
+
+inline constexpr int kControlChannel = 0;
+inline constexpr int kFilesChannel = 1;
+inline constexpr std::size_t kMaxControlBytes = 64 * 1024;  // a control message; more is refused
+inline constexpr std::size_t kMaxQueuedControl = 64;        // sent before the channel opened
+
+enum class Phase { waiting, connecting, open, reconnecting, closed };
+const char* to_string(Phase phase);
+
+struct LinkIds {
+    std::string peer;
+    std::string peer_name;
+    int pc = 0;
+    int connect_timer = 0;
+    int restart_timer = 0;
+    int reconnect_timer = 0;
+    int progress_timer = 0;
+};
+
+class DataLink {
+public:
+    using Out = std::vector<Action>;
+
+    DataLink(LinkIds ids, std::string configuration_json);
+
+    // We have the smaller id: open the connection, its channels, and offer.
+    void start(std::string link_id, Out& out);
+    // We have the larger id: ask the peer to start, and wait for its offer.
+    void request(std::string request_id, Out& out);
+    // The peer's first offer (after our request, or on its own).
+    void answer(const signal::Offer& offer, Out& out);
+
+    const std::string& id() const { return link_id_; }
+    const LinkIds& ids() const { return ids_; }
+    Phase phase() const { return phase_; }
+    bool closed() const { return phase_ == Phase::closed; }
+    bool waiting_for_offer() const { return phase_ == Phase::waiting; }
+    const std::string& reason() const { return reason_; }
+
+    // ---- the peer, through the server (signals carrying our link id)
+    void on_signal(const signal::Payload& payload, Out& out);
+    void on_peer_left(Out& out);
+    void on_peer_back() { peer_online_ = true; }
+    // ---- the peer connection
+    void on_local_description(const std::string& type, const std::string& sdp, Out& out);
+    void on_local_description_set();
+    void on_remote_description_set(Out& out);
+    void on_local_candidate(const std::string& candidate, const std::string& mid, int mline, Out& out);
+    void on_pc_state(const std::string& state, Out& out);
+    void on_negotiation_needed(Out& out);
+    void on_pc_failed(const std::string& operation, const std::string& reason, Out& out);
+    // ---- the channels
+    void on_channel_open(int channel, Out& out);
+    void on_channel_closed(int channel, Out& out);
+    void on_text(int channel, const std::string& text, bool visible, Out& out);
+    void on_binary(int channel, std::string_view bytes, Out& out);
+    void on_buffered(int channel, std::uint64_t amount, Out& out);
+    // ---- the user
+    void send_chat(const std::string& text, Out& out);
+    void offer_files(int pick, const std::vector<FileMeta>& files, Out& out);
+    void accept_files(const std::string& transfer, Out& out);
+    void decline_files(const std::string& transfer, Out& out);
+    void cancel_transfer(const std::string& transfer, Out& out);
+    void on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out);
+    void on_file_read_failed(int pick, int file, const std::string& reason, Out& out);
+    // ---- time; false if the timer is not this link's
+    bool on_timer(int timer, Out& out);
+    // Ends the link here (and tells the peer when `tell`): unfinished transfers fail, chat
+    // messages not acknowledged fail.
+    void close(const std::string& reason, bool tell, Out& out);
+
+    Chat& chat() { return chat_; }
+    const Chat& chat() const { return chat_; }
+    const transfer::Transfers& transfers() const { return transfers_; }
+    // Carries the conversation over from the link this one replaces.
+    void adopt_chat(Chat chat) { chat_ = std::move(chat); }
+
+private:
+    void open_connection(bool polite, Out& out);
+    void send(signal::Payload payload, Out& out) const;
+    void send_control(std::string text, Out& out);
+    void on_control(const std::string& text, bool visible, Out& out);
+    void on_connection_trouble(bool failed, Out& out);
+    // Runs a step of the transfers and moves its actions to `out`, holding control messages
+    // back while the channel is not open yet.
+    template <typename Step>
+    void with_transfers(Step&& step, Out& out);
+
+    LinkIds ids_;
+    std::string configuration_json_;
+    std::string link_id_;
+    Phase phase_ = Phase::connecting;
+    std::string reason_;  // why it closed
+    bool offerer_ = false;
+    bool peer_online_ = true;
+    std::optional<Negotiator> negotiator_;
+    bool control_open_ = false;
+    bool files_open_ = false;
+    std::vector<std::string> queued_control_;  // until the control channel opens
+    Chat chat_;
+    transfer::Transfers transfers_;
+};
+
+}  // namespace peerline::link

@@ -1,0 +1,50 @@
+#include "transfer/checksum.hpp"
+
+#include <xxhash.h>
+
+namespace peerline::transfer {
+namespace {
+
+Digest canonical(XXH128_hash_t hash) {
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, hash);
+    Digest d;
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = c.digest[i];
+    return d;
+}
+
+}  // namespace
+
+struct Checksum::State {
+    XXH3_state_t xxh;
+};
+
+Checksum::Checksum() : state_(std::make_unique<State>()) { reset(); }
+Checksum::~Checksum() = default;
+Checksum::Checksum(Checksum&&) noexcept = default;
+Checksum& Checksum::operator=(Checksum&&) noexcept = default;
+
+void Checksum::reset() { XXH3_128bits_reset(&state_->xxh); }
+
+void Checksum::update(std::string_view bytes) {
+    XXH3_128bits_update(&state_->xxh, bytes.data(), bytes.size());
+}
+
+Digest Checksum::digest() const { return canonical(XXH3_128bits_digest(&state_->xxh)); }
+
+Digest digest_of(std::string_view bytes) {
+    return canonical(XXH3_128bits(bytes.data(), bytes.size()));
+}
+
+std::string to_hex(const Digest& digest) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(32);
+    for (auto b : digest) {
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 15]);
+    }
+    return out;
+}
+
+}  // namespace peerline::transfer

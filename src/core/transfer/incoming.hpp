@@ -1,0 +1,58 @@
+// One transfer this side receives: checks every frame against the offer and the bytes so far,
+// streams chunks to the shell's file sinks (the core keeps no file data: bounded memory), and
+// verifies each file's XXH3-128 before its sink is kept.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actions.hpp"
+#include "result.hpp"
+#include "transfer/checksum.hpp"
+#include "transfer/frame.hpp"
+#include "transfer/record.hpp"
+
+namespace peerline::transfer {
+
+namespace receive_error {  // Error::code values of IncomingTransfer
+constexpr const char* kOutOfOrder = "frame-out-of-order";   // wrong file or offset
+constexpr const char* kTooLong = "file-too-long";           // bytes past the offered size
+constexpr const char* kTooShort = "file-too-short";         // end frame before all bytes came
+constexpr const char* kSizeMismatch = "file-size-mismatch"; // end frame's size ≠ the offer's
+constexpr const char* kChecksum = "checksum-mismatch";
+}  // namespace receive_error
+
+// "in-t3": the local id of the sender's "t3" (see TransferView::id).
+std::string incoming_local_id(std::uint32_t number);
+
+class IncomingTransfer : public TransferRecord {
+public:
+    using Out = std::vector<Action>;
+    // `sink_prefix` + file index names each file's sink; it must be unique across the link's life.
+    IncomingTransfer(std::uint32_t number, std::string sink_prefix) : number_(number), sink_prefix_(std::move(sink_prefix)) {}
+
+    std::uint32_t number() const { return number_; }
+    std::uint32_t current_file() const { return file_; }
+
+    // nullopt: accepted. An error: nothing was written for this frame; the caller fails the
+    // transfer (discard_open_sink) and tells the peer.
+    std::optional<Error> on_chunk(const ChunkFrame& frame, Out& out);
+    // As on_chunk; on success the file is done (sink kept) and `verified` holds its checksum.
+    std::optional<Error> on_file_end(const FileEndFrame& frame, Out& out, Digest& verified);
+    // The transfer stops early: the sink being written is discarded.
+    void discard_open_sink(Out& out);
+
+private:
+    std::optional<Error> check_position(std::uint32_t file, std::uint64_t offset) const;
+    void open_sink(Out& out);
+
+    std::uint32_t number_;
+    std::string sink_prefix_;
+    std::uint32_t file_ = 0;      // the file being received
+    bool sink_open_ = false;
+    Checksum hash_;
+};
+
+}  // namespace peerline::transfer

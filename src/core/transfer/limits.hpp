@@ -1,0 +1,46 @@
+// Every number the file transfer is built around, in one place. docs/transfer.md says why each
+// value was chosen; change them there and here together.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace peerline::transfer {
+
+constexpr std::uint64_t kKiB = 1024;
+constexpr std::uint64_t kMiB = 1024 * kKiB;
+constexpr std::uint64_t kGiB = 1024 * kMiB;
+
+// Payload bytes per chunk frame, at most. Larger messages do not make a Chromium data channel
+// faster here (64–256 KiB blasts ran alike) and RFC 8841 §6.1 guarantees only 64 KiB messages.
+constexpr std::uint64_t kMaxChunkBytes = 64 * kKiB;
+// RFC 8841 §6.1: a=max-message-size absent → the peer takes 64 KiB messages.
+constexpr std::uint64_t kDefaultMaxMessageBytes = 64 * kKiB;
+// A remote limit below this is not worth obeying literally (frames would be mostly header).
+constexpr std::uint64_t kMinMessageBytes = 1 * kKiB;
+
+// The sender stops reading while (files-channel bufferedAmount + bytes read or being read but not
+// yet sent) would pass this. Chromium's send queue is 16 MiB; send() past it throws.
+constexpr std::uint64_t kHighWaterBytes = 4 * kMiB;
+// bufferedAmountLowThreshold of the files channel (CreateDataChannel takes a uint32).
+constexpr std::uint32_t kLowWaterBytes = 2 * 1024 * 1024;
+// File.slice().arrayBuffer() round trips overlap: a few reads in flight keep the channel fed.
+constexpr int kMaxReadsInFlight = 4;
+
+// Offer limits: anything past them is refused with a reason, never half-accepted.
+constexpr std::size_t kMaxFilesPerOffer = 100;
+constexpr std::uint64_t kMaxFileBytes = 64 * kGiB;
+constexpr std::uint64_t kMaxOfferBytes = 64 * kGiB;
+constexpr std::size_t kMaxNameBytes = 255;   // what common file systems store
+constexpr std::size_t kMaxMimeBytes = 100;
+constexpr std::size_t kMaxReasonBytes = 200;
+
+// Incoming offers waiting for the user's decision; more are refused (a peer cannot flood the UI).
+constexpr std::size_t kMaxPendingOffers = 16;
+// Finished transfers kept in the view (oldest dropped first).
+constexpr std::size_t kMaxEndedTransfers = 50;
+
+// The view's done/rate/ETA move only on this tick: ~300 chunks/s must not mean 300 renders/s.
+constexpr int kProgressTickMs = 500;
+
+}  // namespace peerline::transfer

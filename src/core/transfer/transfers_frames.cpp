@@ -1,0 +1,96 @@
+// Transfers: binary frames from the peer (receiving) and file reads from the shell (sending).
+#include "transfer/transfers.hpp"
+
+#include "transfer/checksum.hpp"
+#include "transfer/names.hpp"
+
+namespace peerline::transfer {
+namespace {
+std::string describe(const Error& e) { return e.code + ": " + e.message; }
+}  // namespace
+
+void Transfers::on_binary(std::string_view bytes, Out& out) {
+    auto parsed = parse_frame(bytes);
+    if (!parsed) {
+        // The stream is corrupt: the transfer it belongs to cannot be trusted any more.
+        if (IncomingTransfer* t = running_incoming()) {
+            stop_incoming(*t, State::failed, describe(parsed.error()), t->current_file(), true, out);
+        } else {
+            refuse(parsed.error());
+        }
+        after(out);
+        return;
+    }
+    const Frame& frame = parsed.value();
+    const std::uint32_t number = std::visit([](const auto& f) { return f.transfer; }, frame);
+    IncomingTransfer* t = find_incoming(number);
+    if (!t || t->finished()) {
+        // Finished: frames still in flight when we cancelled or failed it; expected, harmless.
+        refuse(make_error(t ? "frame-for-finished-transfer" : "frame-unknown-transfer",
+                          "frame of " + transfer_id(number) + (t ? ", which has finished" : ", never offered")));
+        after(out);
+        return;
+    }
+    if (const auto* abort = std::get_if<AbortFrame>(&frame)) {
+        if (abort->cause == AbortCause::cancelled) {
+            stop_incoming(*t, State::cancelled, "cancelled by the sender", -1, false, out);
+        } else {
+            std::string why = clean_reason(abort->reason);
+            stop_incoming(*t, State::failed, "sender: " + (why.empty() ? "failed" : why), -1, false, out);
+        }
+        after(out);
+        return;
+    }
+    if (t->state == State::offered) {
+        stop_incoming(*t, State::failed, "frame-out-of-order: data before the offer was accepted", -1, true, out);
+        after(out);
+        return;
+    }
+    if (t->state == State::queued) {
+        // The sender sends one transfer at a time; its first frame is how we learn it started.
+        if (running_incoming()) {
+            stop_incoming(*t, State::failed, "frame-out-of-order: frames of two transfers interleaved", -1, true, out);
+            after(out);
+            return;
+        }
+        t->set_state(State::running);
+    }
+    if (const auto* chunk = std::get_if<ChunkFrame>(&frame)) {
+        if (auto wrong = t->on_chunk(*chunk, out)) {
+            stop_incoming(*t, State::failed, describe(*wrong), t->current_file(), true, out);
+        }
+    } else {
+        const auto& end = std::get<FileEndFrame>(frame);
+        Digest verified{};
+        if (auto wrong = t->on_file_end(end, out, verified)) {
+            stop_incoming(*t, State::failed, describe(*wrong), t->current_file(), true, out);
+        } else {
+            send(VerifiedMessage{transfer_id(number), end.file, to_hex(verified)}, out);
+            if (t->current_file() == t->files.size()) t->end(State::done, "");
+        }
+    }
+    after(out);
+}
+
+void Transfers::on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out) {
+    auto read = pump_.on_read(pick, file, offset, bytes, out);
+    if (!read) {
+        // on_read only fails for the transfer being sent.
+        OutgoingTransfer* t = pump_.transfer();
+        stop_outgoing(*t, State::failed, read.error().message, file, true, out);
+    } else {
+        pump(out);
+    }
+    after(out);
+}
+
+void Transfers::on_file_read_failed(int pick, int file, const std::string& reason, Out& out) {
+    OutgoingTransfer* t = pump_.transfer();
+    if (t && t->pick == pick) {
+        const std::string name = file >= 0 && static_cast<std::size_t>(file) < t->files.size() ? t->files[file].name : "?";
+        stop_outgoing(*t, State::failed, "could not read `" + name + "`: " + clean_reason(reason), file, true, out);
+    }
+    after(out);
+}
+
+}  // namespace peerline::transfer

@@ -1,0 +1,88 @@
+// Two Transfers objects wired back to back, the way two browsers' DataLinks would be: what one
+// sends on the control or files channel reaches the other in order; the shell's part (reading
+// picked files, assembling received files in sinks, timers, bufferedAmount) is played from
+// memory. Deliveries and read answers are tasks run first-in first-out, so a side's reads may
+// complete after the peer's messages, as in a browser.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "transfer/transfers.hpp"
+
+namespace peerline::transfer::test {
+
+struct FakeSink {
+    std::string name;
+    std::uint64_t size = 0;
+    std::string mime;
+    std::string bytes;
+    bool closed = false;
+    bool kept = false;
+};
+
+struct FakeSide {
+    FakeSide(std::string peer, int pc) : transfers(LinkIds{std::move(peer), pc, 0, 1, 7}) {}
+
+    Transfers transfers;
+    std::map<int, std::vector<std::string>> picks;  // the files the "user" picked, by pick
+    std::set<int> released;                         // picks the core let go of
+    std::map<std::string, FakeSink> sinks;
+    bool timer_running = false;
+
+    // The files channel's send queue (bufferedAmount): grows by each frame sent; a draining
+    // channel empties it before it reports, after each batch of sends; a stuck one keeps it
+    // until the test calls LinkPair::drain.
+    bool channel_drains = true;
+    std::uint64_t channel_queue = 0;
+    std::uint64_t max_outstanding = 0;  // the most Transfers::outstanding_bytes() ever said
+    std::size_t frames_sent = 0;
+    // Edits or drops (false) each frame this side sends, before the peer sees it.
+    std::function<bool(std::string&)> tamper;
+
+    // Reads: answered as tasks; `hold_reads` keeps them in `held_reads` until the test says.
+    bool hold_reads = false;
+    bool reverse_reads = false;  // answer each batch of reads last-first
+    std::vector<ReadFileChunk> held_reads;
+    std::size_t reads_asked = 0;
+
+    std::vector<nlohmann::json> control_sent;  // every control message this side sent
+};
+
+class LinkPair {
+public:
+    LinkPair() : a("peer-b", 1), b("peer-a", 1) {}
+
+    FakeSide a;  // the two sides; a's LinkIds name b as its peer and vice versa
+    FakeSide b;
+    bool connected = true;  // false: whatever is sent is lost (the link broke)
+
+    // Runs `f` on a side's Transfers with a fresh Out, executes the actions, runs to quiet.
+    void act(FakeSide& side, const std::function<void(Transfers&, Transfers::Out&)>& f);
+    void open();  // both sides: on_channels_open
+    int offer(FakeSide& from, std::vector<std::pair<std::string, std::string>> files);  // → pick
+    void run(std::size_t max_tasks = 10'000'000);
+    void answer_held_reads(FakeSide& side);
+    // The stuck channel sends `bytes` of its queue and reports (as on bufferedamountlow).
+    void drain(FakeSide& side, std::uint64_t bytes);
+    // Fires the progress timer of a side once (if it is running).
+    void tick(FakeSide& side);
+
+    FakeSide& other(FakeSide& side) { return &side == &a ? b : a; }
+    TransferView view_of(FakeSide& side, const std::string& id);  // throws if absent
+
+private:
+    void take(FakeSide& from, Transfers::Out& out);
+    void answer_read(FakeSide& side, const ReadFileChunk& read);
+    std::deque<std::function<void()>> tasks_;
+    int next_pick_ = 1;
+};
+
+// Random but reproducible file contents.
+std::string random_bytes(std::size_t size, unsigned seed);
+
+}  // namespace peerline::transfer::test

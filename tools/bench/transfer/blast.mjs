@@ -1,0 +1,57 @@
+// The raw data-channel blast (baseline.html) between two fresh pages: open both, connect, then
+// blast(...) once per configuration on the same channel.
+import { browserPid, findRenderer, startSampler } from './memory.mjs';
+
+const WAIT_MS = 30_000;
+
+export async function openBlastPair({ browser, cdp, url }) {
+  const taken = new Set();
+  const page = async (name) => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    const errors = [];
+    p.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+    p.on('crash', () => errors.push('page crashed'));
+    await p.goto(`${url}/bench-transfer-baseline.html?name=${name}`);
+    await p.waitForFunction(() => window.bench?.id, null, { timeout: WAIT_MS });
+    return { context, page: p, errors };
+  };
+  const sender = await page('BlastSender');
+  const receiver = await page('BlastReceiver');
+  const senderPid = await findRenderer(cdp, taken, sender.page);
+  const receiverPid = await findRenderer(cdp, taken, receiver.page);
+  const receiverId = await receiver.page.evaluate(() => window.bench.id);
+  await Promise.race([
+    sender.page.evaluate((id) => window.connect(id), receiverId),
+    new Promise((_, reject) => setTimeout(() => reject(new Error('baseline channel did not open')), WAIT_MS)),
+  ]);
+  const pids = { sender: senderPid, receiver: receiverPid, browser: await browserPid(cdp) };
+
+  // {ms, memory} or {error}; chunk/high/low in bytes.
+  const blast = async ({ sizeMiB, chunk, high, low, timeoutMs }) => {
+    const bytes = sizeMiB * 1024 * 1024;
+    const stop = startSampler({
+      pids, totalMiB: sizeMiB, label: 'Baseline',
+      progress: () => receiver.page.evaluate((total) => window.bench.received / total, bytes),
+    });
+    let result;
+    try {
+      result = await Promise.race([
+        sender.page.evaluate((config) => window.blast(config), { bytes, chunk, high, low }).then((ms) => ({ ms })),
+        new Promise((resolve) => setTimeout(() => resolve({ error: `not done within ${timeoutMs / 1000} s` }), timeoutMs)),
+      ]);
+    } catch (error) {
+      result = { error: error.message };
+    } finally {
+      result = { ...result, memory: await stop() };
+    }
+    const errors = [...sender.errors, ...receiver.errors];
+    if (errors.length) result.pageErrors = errors;
+    return result;
+  };
+  const close = async () => {
+    await sender.context.close().catch(() => {});
+    await receiver.context.close().catch(() => {});
+  };
+  return { blast, close };
+}

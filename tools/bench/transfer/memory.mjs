@@ -1,0 +1,93 @@
+// Which Chromium process is which page's renderer, and their resident memory sampled while a
+// transfer runs. Every user is its own browser context, so its page gets its own renderer
+// process. To tell which one, the page briefly holds a marker buffer and the renderer whose RSS
+// jumped by that much is its own. Cheaper-looking ways named the wrong process here: "the new
+// pid after opening it" (Chromium keeps spare renderers) and "the one whose CPU time grew while
+// the page spun" (another renderer's CPU time grew along with it).
+import { readFileSync } from 'node:fs';
+
+export async function processTable(cdp) {
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  return processInfo;
+}
+
+const MARKER_MIB = 96;
+
+// The pid of `page`'s renderer; `taken` holds pids already attributed to other pages.
+export async function findRenderer(cdp, taken, page) {
+  const renderers = (await processTable(cdp)).filter((p) => p.type === 'renderer' && !taken.has(p.id)).map((p) => p.id);
+  const before = new Map(renderers.map((pid) => [pid, rssMiB(pid)]));
+  await page.evaluate((mib) => { window.__rendererMarker = new Uint8Array(mib * 1024 * 1024).fill(1); }, MARKER_MIB);
+  let best = null;
+  let bestGrowth = -Infinity;
+  for (const pid of renderers) {
+    const growth = rssMiB(pid) - before.get(pid);
+    if (growth > bestGrowth) { best = pid; bestGrowth = growth; }
+  }
+  // Drop the marker and collect it now, so it is gone before anything is measured.
+  await page.evaluate(() => { window.__rendererMarker = null; });
+  const session = await page.context().newCDPSession(page);
+  await session.send('HeapProfiler.collectGarbage');
+  await session.detach();
+  if (best === null || !(bestGrowth > MARKER_MIB / 2)) {
+    throw new Error(`no renderer grew by the ${MARKER_MIB} MiB marker (best: ${bestGrowth} MiB)`);
+  }
+  taken.add(best);
+  return best;
+}
+
+export async function browserPid(cdp) {
+  return (await processTable(cdp)).find((p) => p.type === 'browser')?.id;
+}
+
+// VmRSS in MiB, or NaN once the process is gone.
+export function rssMiB(pid) {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+// Samples RSS of `pids` ({role: pid}) and the transfer's progress (async () => 0..1) every
+// `everyMs` until stop(); logs one progress line every `logEveryMs` so a stall shows as it happens.
+export function startSampler({ pids, progress, totalMiB, label, everyMs = 200, logEveryMs = 5000 }) {
+  const samples = [];
+  const t0 = performance.now();
+  let running = true;
+  let lastLog = { t: 0, done: 0 };
+  const loop = (async () => {
+    while (running) {
+      const t = performance.now() - t0;
+      const rss = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, rssMiB(pid)]));
+      const done = await progress().catch(() => NaN);
+      samples.push({ t, rss, done });
+      if (t - lastLog.t >= logEveryMs) {
+        const rate = ((done - lastLog.done) * totalMiB) / ((t - lastLog.t) / 1000);
+        process.stderr.write(`  ${label} ${(t / 1000).toFixed(0).padStart(4)} s ${(done * 100).toFixed(1).padStart(5)} % ` +
+                             `${rate.toFixed(1).padStart(6)} MiB/s  RSS ` +
+                             `${Object.entries(rss).map(([r, v]) => `${r} ${v.toFixed(0)}`).join(', ')} MiB\n`);
+        lastLog = { t, done };
+      }
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    return summarize(samples, Object.keys(pids));
+  };
+}
+
+// Peak per role, and each role's RSS at the first sample past 25/50/75/100 % of the bytes.
+function summarize(samples, roles) {
+  const peak = Object.fromEntries(roles.map((r) => [r, Math.max(...samples.map((s) => s.rss[r]).filter(Number.isFinite))]));
+  const start = samples[0]?.rss ?? {};
+  const at = {};
+  for (const q of [0.25, 0.5, 0.75, 1]) {
+    const s = samples.find((x) => x.done >= q - 1e-9) ?? samples.at(-1);
+    at[q] = s?.rss ?? {};
+  }
+  return { peak, start, at, samples: samples.length };
+}
