@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang-14 (-fsanitize=fuzzer,address,undefined)
-# and runs each for a bounded time with the SDP corpus as seeds. Exits non-zero on a crash.
+# and runs each for a bounded time, seeded with the SDP corpus and a few hand-made transfer
+# sessions. Exits non-zero on a crash.
 #   tools/fuzz.sh [seconds per target, default 10] [extra libFuzzer flags...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,26 +12,55 @@ mkdir -p "$out"
 
 cxx=clang++-14
 common=(-std=c++17 -O1 -g -fno-omit-frame-pointer -fno-sanitize-recover=undefined -Isrc/core)
-# The library is compiled once, in parallel, with coverage instrumentation but no main.
-echo "fuzz: compiling src/core/sdp with clang-14 sanitizers"
-mkdir -p "$out/obj"
+# The transfer module uses header-only xxHash and nlohmann_json from /usr/include, configured as
+# CMake's xxhash_headers / nlohmann_json_headers targets configure them.
+transfer_flags=(-DXXH_INLINE_ALL -DJSON_USE_IMPLICIT_CONVERSIONS=0)
+# The libraries are compiled once, in parallel, with coverage instrumentation but no main; each
+# module into its own folder (file names repeat across modules).
+echo "fuzz: compiling src/core/sdp, src/core/transfer and the wire protocol with clang-14 sanitizers"
+mkdir -p "$out/obj" "$out/obj-transfer" "$out/obj-protocol"
 export cxx out
 printf '%s\n' src/core/sdp/*.cpp | xargs -P "$(nproc)" -I{} sh -c \
   '"$cxx" "$@" -fsanitize=fuzzer-no-link,address,undefined -c "{}" -o "$out/obj/$(basename "{}" .cpp).o"' _ "${common[@]}"
+printf '%s\n' src/core/transfer/*.cpp | xargs -P "$(nproc)" -I{} sh -c \
+  '"$cxx" "$@" -fsanitize=fuzzer-no-link,address,undefined -c "{}" -o "$out/obj-transfer/$(basename "{}" .cpp).o"' \
+  _ "${common[@]}" "${transfer_flags[@]}"
+printf '%s\n' src/core/protocol.cpp src/core/json_depth.cpp | xargs -P "$(nproc)" -I{} sh -c \
+  '"$cxx" "$@" -fsanitize=fuzzer-no-link,address,undefined -c "{}" -o "$out/obj-protocol/$(basename "{}" .cpp).o"' \
+  _ "${common[@]}" -DJSON_USE_IMPLICIT_CONVERSIONS=0
 
 # Seeds: the fixtures for the SDP target, their candidate lines (one per file) for the other.
 seeds=$out/seeds
-rm -rf "$seeds"; mkdir -p "$seeds/sdp_fuzzer" "$seeds/candidate_fuzzer"
+rm -rf "$seeds"; mkdir -p "$seeds/sdp_fuzzer" "$seeds/candidate_fuzzer" "$seeds/transfer_fuzzer" "$seeds/signal_fuzzer"
 cp tests/fixtures/sdp/*.sdp "$seeds/sdp_fuzzer/"
 n=0
 while IFS= read -r line; do
   n=$((n + 1)); printf '%s' "$line" >"$seeds/candidate_fuzzer/$n"
 done < <(cat tests/fixtures/sdp/*.sdp | tr -d '\r' | grep '^a=candidate:' | sort -u)
 
+# Transfer seeds (records of op u8, length u16 LE, body; see transfer_fuzzer.cpp): offer t1 of
+# one 10-byte file "f1", accept it, its chunk, its end frame; then the same with a cancel.
+printf '\x02\x04\x00\x00\x00\x01\x0a\x06\x02\x00\x00\x00\x03\x0c\x00\x00\x000123456789\x04\x02\x00\x00\x00' \
+  >"$seeds/transfer_fuzzer/whole"
+printf '\x02\x04\x00\x00\x00\x01\x0a\x06\x02\x00\x00\x00\x03\x06\x00\x00\x000123\x07\x02\x00\x00\x01' \
+  >"$seeds/transfer_fuzzer/cancelled"
+printf '{"type":"transfer-offer","transfer":"t1","files":[{"name":"a","size":3,"mime":"text/plain"}]}' \
+  | { printf '\x00\x5d\x00'; cat; } >"$seeds/transfer_fuzzer/offer-json"
+
+# Signal seeds: one client text frame each, for the relay's fast path (scan_json_object).
+printf '%s' '{"type":"signal","to":"abc","data":{"kind":"candidate","candidate":"candidate:1 1 udp 2122260223 192.168.1.2 54321 typ host","n":[1,2.5e3,-0,true,null],"s":"\u00e9\uD83D\uDE00"}}' \
+  >"$seeds/signal_fuzzer/signal"
+printf '%s' '{"type":"hello","name":"x"}' >"$seeds/signal_fuzzer/hello"
+
 status=0
-for target in sdp_fuzzer candidate_fuzzer; do
+for target in sdp_fuzzer candidate_fuzzer transfer_fuzzer signal_fuzzer; do
   echo "fuzz: building $target"
-  "$cxx" "${common[@]}" -fsanitize=fuzzer,address,undefined "tests/fuzz/$target.cpp" "$out"/obj/*.o -o "$out/$target"
+  case $target in
+    transfer_fuzzer) objects=("$out"/obj-transfer/*.o); flags=("${transfer_flags[@]}") ;;
+    signal_fuzzer) objects=("$out"/obj-protocol/*.o); flags=(-DJSON_USE_IMPLICIT_CONVERSIONS=0) ;;
+    *) objects=("$out"/obj/*.o); flags=() ;;
+  esac
+  "$cxx" "${common[@]}" "${flags[@]}" -fsanitize=fuzzer,address,undefined "tests/fuzz/$target.cpp" "${objects[@]}" -o "$out/$target"
   mkdir -p "$out/$target-corpus" "$out/$target-findings"
   echo "fuzz: running $target for ${seconds}s"
   if ! "$out/$target" "$out/$target-corpus" "$seeds/$target" -max_total_time="$seconds" -max_len=65536 \

@@ -10,7 +10,10 @@ packages=(
   emscripten                                          # the wasm world (Debian's 3.1.6)
   libboost-dev libssl-dev libqrcodegencpp-dev         # Beast/Asio server, TLS, LAN QR code
   coturn                                              # TURN relay for the relay-only test
-  nlohmann-json3-dev catch2 libxxhash-dev libopus-dev # core libraries and unit tests
+  nlohmann-json3-dev catch2 libxxhash-dev             # core libraries and unit tests
+  libopus-dev libogg-dev libopusenc-dev libopusfile-dev # voice messages, native world
+  dpkg-dev                                            # apt-get source: the wasm world builds them
+  opus-tools espeak-ng                                # voice tests (opusinfo, opusenc) and bench
   clang-14 libclang-rt-14-dev                         # libFuzzer targets
   chromium                                            # end-to-end tests, headless
   nodejs                                              # test runners (node --test)
@@ -26,11 +29,29 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 fi
 read -r -a missing <<<"${missing[*]:-}"
 
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+updated=
+# The wasm world compiles libopus, libogg, libopusenc and opusfile from Debian's own source packages
+# (third_party/opus runs `apt-get source`), so apt needs the deb-src indexes of the same archive.
+if ! grep -Eqs '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+      /etc/apt/sources.list.d/*.list; then
+  echo "setup: enabling deb-src"
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] && "${sudo_cmd[@]}" sed -i -E 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb deb-src/' "$f"
+  done
+  if [ -f /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list; then
+    sed -n 's/^deb /deb-src /p' /etc/apt/sources.list | "${sudo_cmd[@]}" tee -a /etc/apt/sources.list >/dev/null
+  fi
+fi
+if ! compgen -G '/var/lib/apt/lists/*_Sources*' >/dev/null; then
+  "${sudo_cmd[@]}" apt-get update -q
+  updated=1
+fi
+
 if ((${#missing[@]})); then
   echo "setup: installing ${missing[*]}"
-  sudo_cmd=()
-  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
-  "${sudo_cmd[@]}" apt-get update -q
+  [ -n "$updated" ] || "${sudo_cmd[@]}" apt-get update -q
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 if ! command -v npm >/dev/null; then

@@ -1,0 +1,110 @@
+// Voice messages (issue 8) between two real pages: after a declined call the caller records 3 s
+// from Chromium's fake microphone through the AudioWorklet and the Wasm Opus encoder, previews it
+// and sends it through the real server; the callee's card plays it through the Wasm decoder, and
+// the decoded length and loudness are checked, as is the downloadable .opus file. The codec module
+// must not be part of a first visit.
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  STEP_MS, TEST_MS, assertNoErrors, button, sleep, useSession, waitForEnd, waitForRinging,
+} from './helpers.mjs';
+
+const session = useSession({ before, after, afterEach });
+
+// Every URL a page requests, to tell whether the voice module came with the first load.
+function watchRequests(page) {
+  const urls = [];
+  page.on('request', (request) => urls.push(new URL(request.url()).pathname));
+  return urls;
+}
+const voiceModuleLoaded = (urls) => urls.some((u) => u.endsWith('/voice/peerline-voice.wasm'));
+
+async function declinedCall(caller, callee) {
+  await button(caller.page, `Call ${callee.name}`).click();
+  await waitForRinging(callee.page, caller.name);
+  await button(callee.page, 'Decline').click();
+  await Promise.all([waitForEnd(caller.page, 'declined'), waitForEnd(callee.page, 'declined')]);
+}
+
+// Records for about `seconds` and stops; resolves once the recording is ready to send.
+async function record(page, seconds) {
+  await button(page, 'Leave a voice message').click();
+  await button(page, 'Stop recording').waitFor();
+  await page.locator('#voiceLevel').waitFor();
+  await page.waitForFunction((s) => /^0:0(\d)/.test(document.getElementById('voiceTime').textContent) &&
+                                    Number(document.getElementById('voiceTime').textContent.slice(2, 4)) >= s,
+                             seconds, { timeout: STEP_MS + seconds * 1000, polling: 50 });
+  await button(page, 'Stop recording').click();
+  await button(page, 'Send voice message').waitFor();
+}
+
+test('a declined caller records, previews and sends a voice message; the callee plays and downloads it',
+     { timeout: TEST_MS }, async () => {
+  const [eve, finn] = await session.open('Eve', 'Finn');
+  const eveRequests = watchRequests(eve.page);
+  const finnRequests = watchRequests(finn.page);
+  await declinedCall(eve, finn);
+  assert.match(await eve.page.locator('#voiceHint').textContent(), /Finn did not take the call/);
+  assert.equal(await finn.page.locator('#voicePanel').isVisible(), false);  // the callee has nothing to leave
+  assert.equal(voiceModuleLoaded(eveRequests), false, 'the codec module came before it was needed');
+
+  await record(eve.page, 3);
+  assert.ok(voiceModuleLoaded(eveRequests));
+  // The level meter moved while recording (the fake microphone beeps).
+  assert.match(await eve.page.locator('#voiceTime').textContent(), /^0:0[34]$/);
+  await button(eve.page, 'Play preview').click();
+  await button(eve.page, 'Stop preview').waitFor();
+  await button(eve.page, 'Play preview').waitFor({ timeout: 10_000 });  // it ends by itself
+  await button(eve.page, 'Send voice message').click();
+  await eve.page.waitForFunction(() => document.getElementById('voiceStatus').textContent === 'Voice message sent to Finn.');
+
+  const card = finn.page.locator('#voiceMessages .voice-card');
+  await card.waitFor();
+  assert.match(await card.locator('.voice-from').textContent(), /^From Eve, 0:0[34]$/);
+  assert.equal(voiceModuleLoaded(finnRequests), false, 'listing a message needs no codec');
+  await finn.page.getByRole('button', { name: 'Play or pause the voice message from Eve' }).click();
+  await finn.page.waitForFunction(() => document.querySelector('.voice-card')?.dataset.decodedSeconds);
+  const decoded = Number(await card.getAttribute('data-decoded-seconds'));
+  const level = Number(await card.getAttribute('data-level'));
+  assert.ok(decoded >= 2.9 && decoded <= 4.2, `decoded ${decoded} s`);
+  assert.ok(level > 0.2, `the decoded message is silent (level ${level})`);
+  assert.equal(await card.getByRole('button').textContent(), 'Pause');
+  await card.getByRole('button').click();  // pause
+  assert.equal(await card.getByRole('button').textContent(), 'Play');
+
+  // The download is the Ogg Opus file itself.
+  const file = await finn.page.evaluate(async () => {
+    const link = document.querySelector('.voice-card a[download]');
+    const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
+    return { name: link.download, magic: String.fromCharCode(...bytes.slice(0, 4)),
+             head: String.fromCharCode(...bytes.slice(28, 36)), size: bytes.length };
+  });
+  assert.equal(file.magic, 'OggS');
+  assert.equal(file.head, 'OpusHead');
+  assert.match(file.name, /\.opus$/);
+  assert.ok(file.size > 2_000 && file.size < 30_000, `${file.size} bytes for ~3 s`);
+  assertNoErrors(eve, finn);
+});
+
+test('a voice message for someone who left is not sent, and the caller is told', { timeout: TEST_MS }, async () => {
+  const [gus, hana] = await session.open('Gus', 'Hana');
+  await declinedCall(gus, hana);
+  await record(gus.page, 1);
+  await hana.context.close();
+  await button(gus.page, 'Call Hana').waitFor({ state: 'detached' });
+  await button(gus.page, 'Send voice message').click();
+  await gus.page.waitForFunction(() => /^Not sent: Hana is no longer online/.test(
+    document.getElementById('voiceStatus').textContent));
+  assertNoErrors(gus);
+});
+
+test('a recording can be discarded; nothing is sent', { timeout: TEST_MS }, async () => {
+  const [ivy, jon] = await session.open('Ivy', 'Jon');
+  await declinedCall(ivy, jon);
+  await record(ivy.page, 1);
+  await button(ivy.page, 'Discard').click();
+  await button(ivy.page, 'Leave a voice message').waitFor();
+  await sleep(500);
+  assert.equal(await jon.page.locator('#voiceMessages .voice-card').count(), 0);
+  assertNoErrors(ivy, jon);
+});
