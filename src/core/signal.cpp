@@ -2,18 +2,14 @@
 
 #include <optional>
 
+#include "json_fields.hpp"
+
 namespace peerline::signal {
 namespace {
 
 using nlohmann::json;
 
-std::optional<std::string> string_field(const json& object, const char* key, std::size_t max) {
-    auto it = object.find(key);
-    if (it == object.end() || !it->is_string()) return std::nullopt;
-    const auto& s = it->get_ref<const std::string&>();
-    if (s.size() > max) return std::nullopt;
-    return s;
-}
+using json_fields::bounded_string;
 
 bool bool_field(const json& object, const char* key, bool fallback) {
     auto it = object.find(key);
@@ -49,12 +45,12 @@ struct ToJson {
 
 Result<Payload> parse(const json& data) {
     if (!data.is_object()) return bad("signal data must be an object");
-    auto kind = string_field(data, "kind", 32);
-    auto call = string_field(data, "call", 128);
+    auto kind = bounded_string(data, "kind", 32);
+    auto call = bounded_string(data, "call", 128);
     if (!kind || !call || call->empty()) return bad("signal data needs `kind` and `call`");
 
     if (*kind == "offer" || *kind == "answer") {
-        auto sdp = string_field(data, "sdp", kMaxSdpBytes);
+        auto sdp = bounded_string(data, "sdp", kMaxSdpBytes);
         if (!sdp || sdp->empty()) return bad("`" + *kind + "` needs an `sdp` under 48 KiB");
         if (*kind == "offer") {
             return Payload{Offer{*call, *sdp, bool_field(data, "video", true), bool_field(data, "link", false)}};
@@ -62,8 +58,8 @@ Result<Payload> parse(const json& data) {
         return Payload{Answer{*call, *sdp}};
     }
     if (*kind == "candidate") {
-        auto candidate = string_field(data, "candidate", kMaxCandidateBytes);
-        auto mid = string_field(data, "mid", 64);
+        auto candidate = bounded_string(data, "candidate", kMaxCandidateBytes);
+        auto mid = bounded_string(data, "mid", 64);
         auto mline = data.find("mline");
         if (!candidate || !mid || mline == data.end() || !mline->is_number_integer() ||
             mline->get<long long>() < 0 || mline->get<long long>() > 1024) {
@@ -77,7 +73,7 @@ Result<Payload> parse(const json& data) {
         return Payload{MediaState{*call, bool_field(data, "muted", false), bool_field(data, "cameraOff", false)}};
     }
     if (*kind == "hangup") {
-        return Payload{Hangup{*call, string_field(data, "reason", 64).value_or("hung-up")}};
+        return Payload{Hangup{*call, bounded_string(data, "reason", 64).value_or("hung-up")}};
     }
     return bad("unknown signal kind `" + *kind + "`");
 }

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "json_fields.hpp"
 #include "protocol.hpp"
 #include "voice/inspect.hpp"
 
@@ -23,12 +24,7 @@ Result<Incoming> receive(std::string_view frame) {
     auto parsed = protocol::parse_binary_frame(frame);
     if (!parsed) return parsed.error();
     const auto& header = parsed.value().header;
-    auto field = [&](const char* key) -> std::string {
-        auto it = header.find(key);
-        return it != header.end() && it->is_string() && it->get_ref<const std::string&>().size() <= 128
-                   ? it->get<std::string>()
-                   : std::string();
-    };
+    auto field = [&](const char* key) { return json_fields::bounded_string(header, key, 128).value_or(""); };
     if (field("kind") != kKind) return make_error("not-voice", "A binary message that is not a voice message.");
     const std::string from = field("from"), id = field("id");
     if (from.empty() || id.empty()) return make_error("bad-frame", "A voice message without sender or id.");

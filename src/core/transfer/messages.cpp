@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "json_fields.hpp"
 #include "transfer/limits.hpp"
 
 namespace peerline::transfer {
@@ -13,13 +14,7 @@ constexpr std::size_t kMaxIdChars = 10;  // "t" + 9 digits
 
 Error bad(const std::string& what) { return make_error(message_error::kBadField, what); }
 
-std::optional<std::string> string_field(const json& object, const char* key, std::size_t max) {
-    auto it = object.find(key);
-    if (it == object.end() || !it->is_string()) return std::nullopt;
-    const auto& s = it->get_ref<const std::string&>();
-    if (s.size() > max) return std::nullopt;
-    return s;
-}
+using json_fields::bounded_string;
 
 // Integers ≥ 0 only: negative ones, floats (1e30, 1.5) and strings are refused. Parsed text
 // gives unsigned values; a json built in C++ from an int is signed, hence both branches.
@@ -32,14 +27,14 @@ std::optional<std::uint64_t> unsigned_field(const json& object, const char* key)
 }
 
 Result<std::string> id_field(const json& object) {
-    auto id = string_field(object, "transfer", kMaxIdChars);
+    auto id = bounded_string(object, "transfer", kMaxIdChars);
     std::uint32_t number = 0;
     if (!id || !parse_transfer_id(*id, number)) return bad("`transfer` must be an id like \"t1\"");
     return *id;
 }
 
 Result<Role> role_field(const json& object) {
-    auto from = string_field(object, "from", 16);
+    auto from = bounded_string(object, "from", 16);
     if (from && *from == "sender") return Role::sender;
     if (from && *from == "receiver") return Role::receiver;
     return bad("`from` must be \"sender\" or \"receiver\"");
@@ -60,9 +55,9 @@ Result<Message> parse_offer(const json& m, std::string id) {
         if (!f.is_object()) return bad("each file must be an object");
         // Names are checked against the sanitizer by Transfers; here only their JSON shape
         // and a loose length bound (escaping aside, a clean name has ≤ kMaxNameBytes bytes).
-        auto name = string_field(f, "name", kMaxNameBytes);
+        auto name = bounded_string(f, "name", kMaxNameBytes);
         auto size = unsigned_field(f, "size");
-        auto mime = string_field(f, "mime", kMaxMimeBytes);
+        auto mime = bounded_string(f, "mime", kMaxMimeBytes);
         if (!name) return bad("each file needs a string `name` of at most " + std::to_string(kMaxNameBytes) + " bytes");
         if (!size) return bad("each file needs a non-negative integer `size`");
         offer.files.push_back(OfferedFile{*name, *size, mime ? *mime : std::string()});
@@ -102,7 +97,7 @@ Result<Message> parse_message(const json& m) {
     if (type == "transfer-offer") return parse_offer(m, std::move(transfer));
     if (type == "transfer-accept") return Message{AcceptMessage{std::move(transfer)}};
     if (type == "transfer-decline") {
-        auto reason = string_field(m, "reason", 4 * kMaxReasonBytes);
+        auto reason = bounded_string(m, "reason", 4 * kMaxReasonBytes);
         return Message{DeclineMessage{std::move(transfer), reason ? *reason : std::string()}};
     }
     if (type == "transfer-cancel") {
@@ -118,13 +113,13 @@ Result<Message> parse_message(const json& m) {
             if (*file >= kMaxFilesPerOffer) return bad("`file` out of range");
             failed.file = static_cast<std::int64_t>(*file);
         }
-        auto reason = string_field(m, "reason", 4 * kMaxReasonBytes);
+        auto reason = bounded_string(m, "reason", 4 * kMaxReasonBytes);
         failed.reason = reason ? *reason : std::string();
         return Message{std::move(failed)};
     }
     if (type == "transfer-verified") {
         auto file = unsigned_field(m, "file");
-        auto xxh3 = string_field(m, "xxh3", 32);
+        auto xxh3 = bounded_string(m, "xxh3", 32);
         if (!file || *file >= kMaxFilesPerOffer) return bad("`file` must be a file index");
         if (!xxh3 || xxh3->size() != 32) return bad("`xxh3` must be 32 hex digits");
         return Message{VerifiedMessage{std::move(transfer), static_cast<std::uint32_t>(*file), *xxh3}};
