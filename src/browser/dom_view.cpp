@@ -9,6 +9,7 @@
 #include "dom.hpp"
 #include "incoming_call.hpp"
 #include "invite.hpp"
+#include "name_editor.hpp"
 #include "roster.hpp"
 #include "shortcuts.hpp"
 #include "stats_panel.hpp"
@@ -53,6 +54,7 @@ void attach(const View& initial) {
     conversation::attach();
     invite::attach();
     voice_messages::attach();
+    name_editor::attach();
 }
 
 void render(const View& view) {

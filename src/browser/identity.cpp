@@ -49,10 +49,6 @@ std::optional<std::string> remembered() {
     return value;
 }
 
-void remember(const std::string& name) {
-    if (auto store = storage()) try_call(*store, "setItem", array_of(val(kStorageKey), text(name)));
-}
-
 std::string random_name() {
     val words = val::global("Uint32Array").new_(2);
     val::global("crypto").call<void>("getRandomValues", words);
@@ -66,6 +62,10 @@ bool contains(const std::string& haystack, const char* needle) {
 }
 
 }  // namespace
+
+void remember(const std::string& name) {
+    if (auto store = storage()) try_call(*store, "setItem", array_of(val(kStorageKey), text(name)));
+}
 
 std::string display_name() {
     static const std::string name = [] {

@@ -345,6 +345,21 @@ struct App::State {
         }
     }
 
+    void on(const RenameIntent& e, Out& out) {
+        // sanitize_name would make a blank name "Anonymous"; a person renaming meant something else.
+        const bool blank = std::all_of(e.name.begin(), e.name.end(), [](char c) {
+            return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+        });
+        std::string name = protocol::sanitize_name(e.name);
+        if (blank) {
+            notice = "A name needs at least one visible character";
+            return;
+        }
+        if (name == config.name) return;
+        config.name = name;  // the next hello (after a reconnect) carries it too
+        if (online) out.push_back(SendToServer{protocol::serialize(protocol::ClientMessage{protocol::Rename{std::move(name)}})});
+    }
+
     // ---- chat and files ----------------------------------------------------------------------
     void on(const OpenLinkIntent& e, Out& out) {
         open_conversation = e.peer;

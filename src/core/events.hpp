@@ -111,6 +111,11 @@ struct StatsReport {
     std::string json;  // JSON.stringify(Array.from((await pc.getStats()).values()))
 };
 
+// The user chose a new display name (the page remembers it; the core tells the server).
+struct RenameIntent {
+    std::string name;
+};
+
 // ---- data links: chat and file drop over RTCDataChannels (no camera or microphone) -----------
 struct OpenLinkIntent {  // the user opened a peer's chat/files pane: connect to them if not yet
     std::string peer;
@@ -209,7 +214,7 @@ using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, S
                            DevicesListed, DeviceSwitched, LocalDescriptionCreated,
                            LocalDescriptionSet, RemoteDescriptionSet, LocalCandidate,
                            PcStateChanged, NegotiationNeeded, RemoteTrackAdded, PcOperationFailed,
-                           StatsReport, OpenLinkIntent, SendChatIntent, ChatReadIntent, InviteIntent,
+                           StatsReport, RenameIntent, OpenLinkIntent, SendChatIntent, ChatReadIntent, InviteIntent,
                            FilesChosen, AcceptFilesIntent, DeclineFilesIntent,
                            CancelTransferIntent, FileChunkRead, FileReadFailed,
                            VoiceMessageRecorded, ChannelOpened,

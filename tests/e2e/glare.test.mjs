@@ -21,8 +21,43 @@ async function clickTogether(pages, names) {
 for (let round = 1; round <= 3; ++round) {
   test(`simultaneous calls end up in exactly one call (round ${round})`, { timeout: TEST_MS }, async () => {
     const [ada, bob] = await session.open(`Ada${round}`, `Bob${round}`);
+    const trace = [];  // TEMP
+    const t0 = Date.now();
+    for (const u of [ada, bob]) {
+      u.page.on('websocket', (ws) => {
+        ws.on('framesent', (f) => trace.push(`${Date.now() - t0} ${u.name} > ${String(f.payload).slice(0, 160)}`));
+        ws.on('framereceived', (f) => trace.push(`${Date.now() - t0} ${u.name} < ${String(f.payload).slice(0, 160)}`));
+      });
+      u.page.on('console', (m) => trace.push(`${Date.now() - t0} ${u.name} console.${m.type()}: ${m.text()}`));
+      await u.page.evaluate(() => {
+        const P = RTCPeerConnection.prototype;
+        for (const m of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'addIceCandidate', 'close', 'addTrack', 'setCodecPreferences']) {
+          const orig = P[m] || RTCRtpTransceiver.prototype[m];
+          if (!P[m]) continue;
+          P[m] = function (...a) {
+            const i = window.__peerConnections.indexOf(this);
+            const d = a[0] && a[0].type ? a[0].type : (a[0] && a[0].candidate !== undefined ? 'cand' : '');
+            console.log(`pc${i} ${m}(${d}) sig=${this.signalingState}`);
+            const r = orig.apply(this, a);
+            if (r && r.then) r.then(() => console.log(`pc${i} ${m} ok sig=${this.signalingState}`), (e) => console.log(`pc${i} ${m} FAIL ${e}`));
+            return r;
+          };
+        }
+        const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = (c) => { console.log('gUM'); return gum(c).then((s) => { console.log('gUM ok'); return s; }); };
+      });
+    }
     await clickTogether([ada.page, bob.page], [`Call ${bob.name}`, `Call ${ada.name}`]);
-    await Promise.all([waitForPhase(ada.page, 'connected'), waitForPhase(bob.page, 'connected')]);
+    try {
+      await Promise.all([waitForPhase(ada.page, 'connected'), waitForPhase(bob.page, 'connected')]);
+    } catch (e) {
+      for (const u of [ada, bob]) {
+        trace.push(`${u.name}: phase=${await u.page.locator('#callPanel').getAttribute('data-phase')} status=${await u.page.locator('#callStatus').textContent()} pcs=${await u.page.evaluate(() => JSON.stringify(window.__peerConnections.map((pc) => [pc.signalingState, pc.connectionState, pc.iceConnectionState])))}`);
+      }
+      console.log(trace.join('\n'));
+      throw e;
+    }
+    if (process.env.TRACE_ALL) console.log(trace.join('\n'));
     await Promise.all([waitForRemoteMediaFlowing(ada.page), waitForRemoteMediaFlowing(bob.page)]);
     await sleep(500);  // a second call, if any, would have shown up by now
     for (const user of [ada, bob]) {

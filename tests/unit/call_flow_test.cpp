@@ -23,6 +23,29 @@ TEST_CASE("clients see each other come and go", "[call]") {
     CHECK(w.view(ada).peers.empty());
 }
 
+TEST_CASE("a new display name reaches the others, and a blank one is refused", "[roster]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    w.send(ada, RenameIntent{"  Ada Lovelace \n"});
+    CHECK(w.view(ada).self_name == "Ada Lovelace");
+    REQUIRE(w.view(bob).peers.size() == 1);
+    CHECK(w.view(bob).peers[0].name == "Ada Lovelace");
+    const auto sent = w.actions<SendToServer>(ada).back().text;
+    CHECK(sent.find(R"("type":"rename")") != std::string::npos);
+
+    const auto before = w.count<SendToServer>(ada);
+    w.send(ada, RenameIntent{" \t "});
+    CHECK(w.view(ada).self_name == "Ada Lovelace");
+    CHECK_FALSE(w.view(ada).notice.empty());
+    w.send(ada, RenameIntent{"Ada Lovelace"});  // unchanged: nothing to tell
+    CHECK(w.count<SendToServer>(ada) == before);
+
+    // Someone who joins later sees the new name.
+    int cy = w.join("Cy");
+    CHECK(w.view(cy).peers[0].name == "Ada Lovelace");
+}
+
 TEST_CASE("a call rings; media opens on the callee only when accepted", "[call]") {
     FakeWorld w;
     int ada = w.join("Ada");

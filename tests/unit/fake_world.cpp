@@ -199,6 +199,16 @@ void FakeWorld::relay(int from, const std::string& text) {
         deliver(from, proto::serialize(proto::ServerMessage{welcome}));
         return;
     }
+    if (const auto* rename = std::get_if<proto::Rename>(&message.value())) {
+        sender.name = rename->name;
+        for (std::size_t i = 0; i < clients_.size(); ++i) {
+            auto& other = clients_[i];
+            if (static_cast<int>(i) == from || !other.socket_open || !other.said_hello) continue;
+            deliver(static_cast<int>(i), proto::serialize(proto::ServerMessage{
+                                             proto::PeerJoined{{sender.id, rename->name, "desktop"}, true}}));
+        }
+        return;
+    }
     const auto& signal = std::get<proto::SignalTo>(message.value());
     const int to = client_by_id(signal.to);
     if (to < 0) {
