@@ -13,7 +13,8 @@
 #include "roster.hpp"
 #include "shortcuts.hpp"
 #include "stats_panel.hpp"
-#include "voice_messages.hpp"
+#include "voice_inbox.hpp"
+#include "voice_recorder.hpp"
 
 namespace peerline::browser::dom_view {
 namespace {
@@ -53,7 +54,8 @@ void attach(const View& initial) {
     shortcuts::attach();
     conversation::attach();
     invite::attach();
-    voice_messages::attach();
+    voice_recorder::attach();
+    voice_inbox::attach();
     name_editor::attach();
 }
 
@@ -67,7 +69,8 @@ void render(const View& view) {
     roster::render(view.peers);
     conversation::render(view.conversation);
     invite::render(view);
-    voice_messages::render(view.voice);
+    voice_recorder::render(view.voice);
+    voice_inbox::render(view.voice.received);
     call_panel::render(view.call);
     device_picker::render(view.devices);
     stats_panel::render(view.call);

@@ -22,7 +22,7 @@
 #include "socket.hpp"
 #include "timers.hpp"
 #include "transceivers.hpp"
-#include "voice_messages.hpp"
+#include "voice_inbox.hpp"
 
 namespace peerline::browser {
 namespace {
@@ -42,7 +42,7 @@ void execute(const Action& action) {
             } else if constexpr (std::is_same_v<T, SendBinaryToServer>) {
                 socket::send_binary(a.bytes);
             } else if constexpr (std::is_same_v<T, KeepVoiceMessage>) {
-                voice_messages::keep(a.id, a.bytes);
+                voice_inbox::keep(a.id, a.bytes);
             } else if constexpr (std::is_same_v<T, RequestMedia>) {
                 media::request(a.audio, a.video, a.audio_device, a.video_device);
             } else if constexpr (std::is_same_v<T, StopMedia>) {

@@ -22,7 +22,7 @@ std::string fixture(const std::string& relative_path) {
 
 int FakeWorld::join(const std::string& name, Options options) {
     Client c;
-    c.app = std::make_unique<App>(AppConfig{name, "desktop", ""});
+    c.app = std::make_unique<App>(AppConfig{name, "desktop", "", /*verify_view_skips=*/true});
     c.options = options;
     c.name = name;
     c.id = "id-" + std::to_string(clients_.size() + 1);
@@ -80,6 +80,9 @@ void FakeWorld::run() {
         for (const auto& action : clients_[client].app->handle(event)) {
             clients_[client].log.push_back(action);
             execute(client, action);
+        }
+        if (clients_[client].app->missed_view_changes() != 0) {
+            throw std::logic_error(clients_[client].name + ": an event skipped a View rebuild that changed the page");
         }
     }
 }
