@@ -92,6 +92,12 @@ public:
     CallPhase phase() const { return phase_; }
     bool active() const { return phase_ != CallPhase::ended; }
     bool polite() const { return !outgoing_; }  // the callee yields on offer collisions
+    // The peer whose call rings here. Calling them back means "yes" (the late half of a glare:
+    // their offer arrived before our click), so their Call button must stay usable; the intent
+    // handler and the roster both ask this, so they cannot disagree.
+    bool ringing_from(const std::string& peer) const {
+        return phase_ == CallPhase::ringing_in && ids_.peer == peer;
+    }
     bool outgoing() const { return outgoing_; }
     bool video() const { return video_; }
     EndReason end_reason() const { return end_reason_; }

@@ -247,6 +247,38 @@ TEST_CASE("two people calling each other at once end up in exactly one call", "[
     CHECK(w.count<CreateAnswer>(ada) == 0);
 }
 
+// The roster's "Call <name>" button as the shell renders it: a disabled button sends nothing.
+// Returns whether the click reached the core.
+static bool click_call_button(FakeWorld& w, int client, int peer, bool video = true) {
+    for (const auto& tile : w.view(client).peers) {
+        if (tile.id != w.id(peer)) continue;
+        if (!tile.can_call) return false;
+        w.send(client, CallIntent{tile.id, video});
+        return true;
+    }
+    return false;
+}
+
+// The glare race seen in e2e/glare.test.mjs: both click at once, but Bob's click lands after
+// Ada's offer, when his page already rings. His click must still count as "yes".
+TEST_CASE("a call back that lands after the caller's offer still connects from the roster", "[call][glare]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    int cyd = w.join("Cyd");
+    REQUIRE(click_call_button(w, ada, bob));
+    REQUIRE(phase(w, bob) == CallPhase::ringing_in);
+    // Only the one who rings here can be called back; anyone else would be a second call.
+    CHECK_FALSE(click_call_button(w, bob, cyd));
+    CHECK(click_call_button(w, bob, ada));
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(phase(w, bob) == CallPhase::connected);
+    CHECK(phase(w, cyd) == CallPhase::idle);
+    CHECK(w.count<CreateOffer>(bob) == 0);
+    CHECK(w.open_pcs(bob) == 1);
+    CHECK_FALSE(w.view(bob).call.ringing);
+}
+
 TEST_CASE("calling back someone whose call is ringing here accepts it", "[call][glare]") {
     FakeWorld w;
     int ada = w.join("Ada");
