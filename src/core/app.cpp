@@ -264,9 +264,7 @@ struct App::State {
     // ---- the user ----------------------------------------------------------------------------
     void on(const CallIntent& e, Out& out) {
         // Calling the one whose call is ringing here means "yes": the late half of a glare.
-        if (in_call() && call->phase() == CallPhase::ringing_in && call->ids().peer == e.peer) {
-            return call->accept(e.video, out);
-        }
+        if (in_call() && call->ringing_from(e.peer)) return call->accept(e.video, out);
         if (in_call()) return;
         const auto* peer = find_peer(e.peer);
         if (!online || !peer) {

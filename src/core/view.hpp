@@ -19,7 +19,7 @@ struct PeerTile {
     std::string name;
     std::string device;
     std::vector<std::string> via;  // rooms we share: "network", "invite"
-    bool can_call = false;  // false while a call is in progress
+    bool can_call = false;  // false while a call is in progress, but for the one ringing here
     int unread = 0;         // chat messages not seen yet
     std::string link;       // data link: "" (none) | waiting | connecting | open | reconnecting | closed
     bool offers_files = false;  // a file offer from them waits for our answer
