@@ -15,7 +15,9 @@ namespace peerline::voice {
 
 struct EncoderOptions {
     int bitrate = kDefaultBitrate;  // bits per second, 6000..32000
-    int complexity = 9;             // libopus 0..10 (9 is its default; tools/bench/voice)
+    // libopus 0..10. 5, not its default 9: in the page the Wasm encoder ran 107x realtime at 5
+    // and 70x at 9 (tools/bench/voice, docs/voice.md), for the same size and a like SNR.
+    int complexity = 5;
 };
 
 class Encoder {
