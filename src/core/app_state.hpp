@@ -1,0 +1,164 @@
+// App's private state (app.hpp keeps it opaque), shared by the files that implement it by topic:
+// app.cpp (the signaling link, the roster, calls, media, timers, App::handle), app_links.cpp
+// (data links: chat and files), app_view.cpp (the View and the stamp that lets quiet events skip
+// it). Not for use outside those three.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "app.hpp"
+#include "call.hpp"
+#include "link/data_link.hpp"
+#include "protocol.hpp"
+#include "signal.hpp"
+#include "voice_mail.hpp"
+
+namespace peerline {
+
+struct App::State {
+    using Out = std::vector<Action>;
+
+    AppConfig config;
+    LinkState link = LinkState::connecting;
+    bool online = false;
+    int reconnect_attempt = 0;
+    int reconnect_timer = 0;
+    std::string self_id;
+    std::string resume_token;  // from the last welcome: reclaims self_id after a reconnect
+    nlohmann::json ice_servers = nlohmann::json::array();
+    std::vector<protocol::PeerInfo> peers;  // in join order
+    std::optional<Call> call;               // the current or last call
+    // By peer id: chat and files, on demand. Boxed: a link is neither copied nor moved.
+    std::map<std::string, std::unique_ptr<link::DataLink>> links;
+    std::map<int, std::string> picks;       // files the shell keeps → the peer they go to
+    std::string open_conversation;          // peer whose chat and transfers are shown
+    voice_mail::Mailbox voice_mail;
+    // Set by handlers of events that only move bytes or candidates (see App::handle).
+    bool quiet = false;
+    std::size_t max_binary_bytes = protocol::kMaxBinaryFrameBytes;  // from welcome.limits
+    int link_seq = 0;
+    DeviceChoice devices;
+    int next_pc = 1;
+    int next_timer = 1;
+    int call_seq = 0;
+    std::string notice;
+
+    const protocol::PeerInfo* find_peer(const std::string& id) const;
+    bool in_call() const { return call && call->active(); }
+    Call* call_for_pc(int pc);
+    link::DataLink* link_for_pc(int pc);
+    link::DataLink* link_with(const std::string& peer);
+    // Runs `step` on the call or the data link that owns pc `pc`.
+    template <typename CallStep, typename LinkStep>
+    void on_pc(int pc, CallStep&& call_step, LinkStep&& link_step) {
+        if (auto* c = call_for_pc(pc)) return call_step(*c);
+        if (auto* l = link_for_pc(pc)) link_step(*l);
+    }
+
+    CallSettings call_settings() const;
+    CallIds new_call_ids(const protocol::PeerInfo& peer, std::string call_id);
+    void send_signal(const std::string& to, const signal::Payload& payload, Out& out) const;
+
+    // ---- data links -----------------------------------------------------------------------------
+    // A fresh link object for `peer`, carrying over the chat of the one it replaces.
+    link::DataLink& new_link(const protocol::PeerInfo& peer, Out& out);
+    // The link to `peer_id`, opened now if there is none; nullptr if they are not online.
+    link::DataLink* ensure_link(const std::string& peer_id, Out& out);
+    void on_link_offer(const protocol::PeerInfo& peer, const signal::Offer& offer, Out& out);
+    void on_link_request(const protocol::PeerInfo& peer, Out& out);
+    bool visible(const std::string& peer) const;
+    const link::DataLink* link_of(const std::string& peer) const;
+
+    // ---- the signaling link -------------------------------------------------------------------
+    void on(const AppStarted&, Out& out);
+    void on(const ServerOpened&, Out& out);
+    void on(const ServerClosed&, Out& out);
+    void on(const ServerText& e, Out& out);
+
+    void on(const ServerBinary& e, Out& out);
+    void on(const VoiceMessageRecorded& e, Out& out);
+
+    // ---- server messages ---------------------------------------------------------------------
+    void on_server(const protocol::Welcome& m, Out&);
+    void on_server(const protocol::PeerJoined& m, Out&);
+    void on_server(const protocol::PeerLeft& m, Out& out);
+    void on_server(const protocol::SignalFrom& m, Out& out);
+    void on_server(const protocol::ErrorMessage& m, Out& out);
+
+    // ---- the user ----------------------------------------------------------------------------
+    void on(const CallIntent& e, Out& out);
+    void on(const AcceptIntent& e, Out& out);
+    void on(const DeclineIntent&, Out& out);
+    void on(const HangUpIntent&, Out& out);
+    void on(const SetMicMuted& e, Out& out);
+    void on(const SetCameraOff& e, Out& out);
+    void on(const SetPeerMuted& e, Out&);
+    void on(const SetPeerVolume& e, Out&);
+    void on(const SelectDevice& e, Out& out);
+
+    // ---- local media -------------------------------------------------------------------------
+    void on(const MediaReady& e, Out& out);
+    void on(const MediaFailed& e, Out& out);
+    void on(const DevicesListed& e, Out&);
+    void on(const DeviceSwitched& e, Out&);
+
+    // ---- the peer connection -----------------------------------------------------------------
+    void on(const LocalDescriptionCreated& e, Out& out);
+    void on(const LocalDescriptionSet& e, Out& out);
+    void on(const RemoteDescriptionSet& e, Out& out);
+    void on(const LocalCandidate& e, Out& out);
+    void on(const PcStateChanged& e, Out& out);
+    void on(const NegotiationNeeded& e, Out& out);
+    void on(const RemoteTrackAdded& e, Out&);
+    void on(const PcOperationFailed& e, Out& out);
+    void on(const StatsReport& e, Out&);
+    void on(const TimerFired& e, Out& out);
+
+    void on(const RenameIntent& e, Out& out);
+
+    // ---- chat and files ----------------------------------------------------------------------
+    void on(const OpenLinkIntent& e, Out& out);
+    void on(const ChatReadIntent& e, Out&);
+    void on(const SendChatIntent& e, Out& out);
+    void on(const FilesChosen& e, Out& out);
+    void on(const AcceptFilesIntent& e, Out& out);
+    void on(const DeclineFilesIntent& e, Out& out);
+    void on(const CancelTransferIntent& e, Out& out);
+    link::DataLink* link_for_pick(int pick);
+    void on(const FileChunkRead& e, Out& out);
+    void on(const FileReadFailed& e, Out& out);
+    void on(const ChannelOpened& e, Out& out);
+    void on(const ChannelClosed& e, Out& out);
+    void on(const ChannelText& e, Out& out);
+    void on(const ChannelBinary& e, Out& out);
+    void on(const ChannelBuffered& e, Out& out);
+    // A file offer needs an answer: if no conversation is open, open theirs.
+    void show_file_offers(const link::DataLink& l);
+    static bool offers_files(const link::DataLink& l);
+    void on(const InviteIntent& e, Out& out);
+
+    // What a quiet event could change that the page shows: if this is equal before and after
+    // it, the View is too (verified in every unit test: AppConfig::verify_view_skips).
+    struct Stamp {
+        std::string notice;
+        CallPhase call_phase = CallPhase::idle;
+        std::vector<std::tuple<link::Phase, std::uint64_t, std::size_t, int>> links;
+        bool operator==(const Stamp& o) const {
+            return notice == o.notice && call_phase == o.call_phase && links == o.links;
+        }
+    };
+    Stamp stamp() const;
+
+    View build_view() const;
+    void fill_voice(VoicePanel& v) const;
+    void fill_conversation(Conversation& c) const;
+};
+
+}  // namespace peerline
