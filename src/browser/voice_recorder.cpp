@@ -28,7 +28,7 @@ struct Recorder {
     val send = dom::by_id("voiceSend");
     val discard = dom::by_id("voiceDiscard");
     val status = dom::by_id("voiceStatus");
-    dom::Text hint_text, time_text, status_text, preview_text;
+    dom::Text hint_text, time_text, status_text, preview_text, send_text;
     dom::Flag section_hidden, record_hidden, stop_hidden, level_hidden, time_hidden, preview_hidden,
         send_hidden, discard_hidden;
 
@@ -40,6 +40,7 @@ struct Recorder {
     double elapsed = 0;
     std::string problem;      // the page's own error (no microphone, …); the core's are in the view
     val playback = val::null();
+    bool decoding_preview = false;  // a decode for Play preview is on its way
 };
 
 std::optional<Recorder> recorder;
@@ -49,10 +50,13 @@ void draw_recorder();
 
 void fail(const std::string& problem) {
     Recorder& r = *recorder;
+    if (!r.handle.isNull()) r.handle.call<val>("cancel");  // never leave a microphone open
     r.stage = r.bytes.isNull() ? Stage::idle : Stage::recorded;
     r.handle = val::null();
     r.problem = problem;
     draw_recorder();
+    // Focus goes where the user can act next, never to <body>.
+    (r.stage == Stage::recorded ? r.send : r.record).call<void>("focus");
 }
 
 void on_record(val) {
@@ -71,6 +75,7 @@ void on_record(val) {
     voice_js::api().call<val>("record", options)
         .call<void>("then", callback("onVoiceRecording"), callback("onVoiceRecordFailed"));
     draw_recorder();
+    r.stop.call<void>("focus");  // Record hides itself; Stop (shown while opening) takes over
 }
 
 void on_recording(val handle) {
@@ -80,11 +85,11 @@ void on_recording(val handle) {
     r.handle = handle;
     r.stage = Stage::recording;
     draw_recorder();
-    r.stop.call<void>("focus");
 }
 
 void on_record_failed(val error) {
-    if (recorder->stage == Stage::starting) fail("Cannot record: " + describe(error));
+    const Stage stage = recorder->stage;
+    if (stage == Stage::starting || stage == Stage::stopping) fail("Cannot record: " + describe(error));
 }
 
 void on_level(val level) {
@@ -97,11 +102,16 @@ void on_time(val seconds) {
     r.time_text.set(r.time, voice_js::minutes_seconds(r.elapsed) + " / " + voice_js::minutes_seconds(kMaxSeconds));
 }
 
+void on_discard(val);
+std::string outbox_text(const voice_mail::Outbox& o);
+
 void on_stop(val) {
     Recorder& r = *recorder;
+    // Stop before the microphone opened: nothing was recorded; on_recording closes it.
+    if (r.stage == Stage::starting) return on_discard(val::undefined());
     if (r.stage != Stage::recording) return;
     r.stage = Stage::stopping;
-    r.handle.call<val>("stop").call<void>("then", callback("onVoiceRecorded"));
+    r.handle.call<val>("stop").call<void>("then", callback("onVoiceRecorded"), callback("onVoiceRecordFailed"));
     draw_recorder();
 }
 
@@ -132,12 +142,15 @@ void on_preview(val) {
         stop_preview();
         return draw_recorder();
     }
+    if (r.decoding_preview) return;  // a second click while the first decode runs
+    r.decoding_preview = true;
     voice_js::api().call<val>("decode", r.bytes)
         .call<void>("then", callback("onVoicePreviewDecoded"), callback("onVoicePreviewFailed"));
 }
 
 // The codec module could not be fetched (offline, server gone): said beside the recording.
 void on_preview_failed(val error) {
+    recorder->decoding_preview = false;
     recorder->problem = "The voice player could not load: " + describe(error);
     draw_recorder();
 }
@@ -149,8 +162,12 @@ void on_preview_ended(val) {
 
 void on_preview_decoded(val audio) {
     Recorder& r = *recorder;
-    if (!audio["ok"].as<bool>()) return fail("Cannot play the recording: " + audio["error"].as<std::string>());
-    if (r.stage != Stage::recorded) return;
+    r.decoding_preview = false;
+    if (r.stage != Stage::recorded) return;  // sent or discarded meanwhile
+    if (!audio["ok"].as<bool>()) {
+        r.problem = "Cannot play the recording: " + audio["error"].as<std::string>();
+        return draw_recorder();
+    }
     r.playback = voice_js::api().call<val>("play", audio);
     r.playback["done"].call<void>("then", callback("onVoicePreviewEnded"));
     draw_recorder();
@@ -160,11 +177,19 @@ void on_send(val) {
     Recorder& r = *recorder;
     if (r.stage != Stage::recorded) return;
     stop_preview();
-    std::string ogg = bytes::from_array_buffer(r.bytes);
-    r.bytes = val::null();
-    r.stage = Stage::idle;
-    dispatch(VoiceMessageRecorded{r.peer, std::move(ogg)});
+    r.problem.clear();
+    // The core decides at once (dispatch is synchronous): keep the recording unless it went
+    // out, so a message refused while we were offline can be sent again, not recorded again.
+    dispatch(VoiceMessageRecorded{r.peer, bytes::from_array_buffer(r.bytes)});
+    const auto& outbox = current_view().voice.outbox;
+    if (outbox.to == r.peer && outbox.state == voice_mail::Outbox::State::sent) {
+        r.bytes = val::null();
+        r.stage = Stage::idle;
+    } else {
+        r.problem = outbox_text(outbox);
+    }
     draw_recorder();
+    (r.stage == Stage::recorded ? r.send : r.record).call<void>("focus");
 }
 
 void on_discard(val) {
@@ -176,6 +201,7 @@ void on_discard(val) {
     r.stage = Stage::idle;
     r.problem.clear();
     draw_recorder();
+    r.record.call<void>("focus");
 }
 
 std::string outbox_text(const voice_mail::Outbox& o) {
@@ -204,6 +230,7 @@ void draw_recorder() {
     r.preview_hidden.set(r.preview, "hidden", !recorded);
     r.preview_text.set(r.preview, r.playback.isNull() ? "Play preview" : "Stop preview");
     r.send_hidden.set(r.send, "hidden", !recorded);
+    r.send_text.set(r.send, r.problem.empty() ? "Send voice message" : "Send again");
     r.discard_hidden.set(r.discard, "hidden", !busy);
     const std::string status = !r.problem.empty()              ? r.problem
                                : r.stage == Stage::starting    ? "Opening the microphone…"

@@ -40,10 +40,14 @@ bool operator==(const Outbox& a, const Outbox& b) {
     return a.to == b.to && a.to_name == b.to_name && a.state == b.state && a.detail == b.detail;
 }
 
-std::optional<std::string> Mailbox::send(const std::string& to, const std::string& to_name, bool online,
+std::optional<std::string> Mailbox::send(const std::string& to, const std::string& to_name, Reach reach,
                                          std::string_view ogg, std::size_t max_frame_bytes) {
     outbox_ = Outbox{to, to_name, Outbox::State::failed, {}};
-    if (!online) {
+    if (reach == Reach::we_are_offline) {
+        outbox_.detail = "you are offline; send it again once you are back online.";
+        return std::nullopt;
+    }
+    if (reach == Reach::peer_gone) {
         outbox_.detail = to_name + " is no longer online; the message was not sent.";
         return std::nullopt;
     }

@@ -16,7 +16,6 @@
 namespace peerline::voice_mail {
 
 inline constexpr const char* kKind = "voice-message";
-inline constexpr std::size_t kMaxHeaderBytes = 256;  // what our header needs, well under the cap
 
 struct Outgoing {
     std::string frame;     // the whole binary frame to send
@@ -36,10 +35,6 @@ struct Incoming {
 // A binary frame from the server: a voice message, or a typed error (not ours, malformed,
 // or audio the voice checks refuse).
 Result<Incoming> receive(std::string_view frame);
-
-}  // namespace peerline::voice_mail
-
-namespace peerline::voice_mail {
 
 // A received message as the page lists it; the bytes live in the shell (KeepVoiceMessage).
 struct Note {
@@ -66,9 +61,11 @@ class Mailbox {
 public:
     static constexpr std::size_t kMaxNotes = 20;  // in memory only; the oldest go first
 
-    // Composes and sends `ogg` to `to`. Refuses, with the reason in outbox(), a message that
-    // fails the checks, is too large for `max_frame_bytes`, or is for someone not online.
-    std::optional<std::string> send(const std::string& to, const std::string& to_name, bool online,
+    // Whether a message can leave now: the two failures read differently to the person.
+    enum class Reach { reachable, we_are_offline, peer_gone };
+    // Composes `ogg` for `to`: the frame to send, or nothing with the reason in outbox() (a
+    // message that fails the checks, is too large for `max_frame_bytes`, or cannot reach them).
+    std::optional<std::string> send(const std::string& to, const std::string& to_name, Reach reach,
                                     std::string_view ogg, std::size_t max_frame_bytes);
     // The server refused our last binary frame (the peer left before it arrived).
     void on_refused(const std::string& reason);

@@ -6,7 +6,7 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  STEP_MS, TEST_MS, assertNoErrors, button, sleep, useSession, waitForEnd, waitForRinging,
+  STEP_MS, TEST_MS, assertNoErrors, button, useSession, waitForEnd, waitForRinging,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
@@ -26,14 +26,23 @@ async function declinedCall(caller, callee) {
   await Promise.all([waitForEnd(caller.page, 'declined'), waitForEnd(callee.page, 'declined')]);
 }
 
-// Records for about `seconds` and stops; resolves once the recording is ready to send.
+// Records for about `seconds` and stops; resolves, once the recording is ready to send, with
+// the highest value the level meter showed meanwhile.
+let maxLevel = 0;
 async function record(page, seconds) {
   await button(page, 'Leave a voice message').click();
   await button(page, 'Stop recording').waitFor();
   await page.locator('#voiceLevel').waitFor();
+  await page.evaluate(() => {
+    window.__maxLevel = 0;
+    const meter = document.getElementById('voiceLevel');
+    const sample = () => { window.__maxLevel = Math.max(window.__maxLevel, meter.value); };
+    window.__levelSampler = setInterval(sample, 20);
+  });
   await page.waitForFunction((s) => /^0:0(\d)/.test(document.getElementById('voiceTime').textContent) &&
                                     Number(document.getElementById('voiceTime').textContent.slice(2, 4)) >= s,
                              seconds, { timeout: STEP_MS + seconds * 1000, polling: 50 });
+  maxLevel = await page.evaluate(() => { clearInterval(window.__levelSampler); return window.__maxLevel; });
   await button(page, 'Stop recording').click();
   await button(page, 'Send voice message').waitFor();
 }
@@ -50,8 +59,8 @@ test('a declined caller records, previews and sends a voice message; the callee 
 
   await record(eve.page, 3);
   assert.ok(voiceModuleLoaded(eveRequests));
-  // The level meter moved while recording (the fake microphone beeps).
   assert.match(await eve.page.locator('#voiceTime').textContent(), /^0:0[34]$/);
+  assert.ok(maxLevel > 0.1, `the level meter stayed at ${maxLevel} while the fake microphone beeped`);
   await button(eve.page, 'Play preview').click();
   await button(eve.page, 'Stop preview').waitFor();
   await button(eve.page, 'Play preview').waitFor({ timeout: 10_000 });  // it ends by itself
@@ -62,15 +71,16 @@ test('a declined caller records, previews and sends a voice message; the callee 
   await card.waitFor();
   assert.match(await card.locator('.voice-from').textContent(), /^From Eve, 0:0[34]$/);
   assert.equal(voiceModuleLoaded(finnRequests), false, 'listing a message needs no codec');
-  await finn.page.getByRole('button', { name: 'Play or pause the voice message from Eve' }).click();
+  await finn.page.getByRole('button', { name: /^Play the voice message from Eve, 0:0[34]$/ }).click();
   await finn.page.waitForFunction(() => document.querySelector('.voice-card')?.dataset.decodedSeconds);
   const decoded = Number(await card.getAttribute('data-decoded-seconds'));
   const level = Number(await card.getAttribute('data-level'));
   assert.ok(decoded >= 2.9 && decoded <= 4.2, `decoded ${decoded} s`);
   assert.ok(level > 0.2, `the decoded message is silent (level ${level})`);
   assert.equal(await card.getByRole('button').textContent(), 'Pause');
-  await card.getByRole('button').click();  // pause
+  await finn.page.getByRole('button', { name: /^Pause the voice message from Eve/ }).click();
   assert.equal(await card.getByRole('button').textContent(), 'Play');
+  assert.match(await finn.page.locator('#voiceAnnounce').textContent(), /^New voice message from Eve/);
 
   // The download is the Ogg Opus file itself.
   const file = await finn.page.evaluate(async () => {
@@ -98,13 +108,26 @@ test('a voice message for someone who left is not sent, and the caller is told',
   assertNoErrors(gus);
 });
 
-test('a recording can be discarded; nothing is sent', { timeout: TEST_MS }, async () => {
+test('a discarded recording is gone and the microphone is released', { timeout: TEST_MS }, async () => {
   const [ivy, jon] = await session.open('Ivy', 'Jon');
   await declinedCall(ivy, jon);
+  // Every track the page opens from now on, to see that the recorder closes its microphone.
+  await ivy.page.evaluate(() => {
+    window.__tracks = [];
+    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await open(constraints);
+      window.__tracks.push(...stream.getTracks());
+      return stream;
+    };
+  });
   await record(ivy.page, 1);
   await button(ivy.page, 'Discard').click();
   await button(ivy.page, 'Leave a voice message').waitFor();
-  await sleep(500);
-  assert.equal(await jon.page.locator('#voiceMessages .voice-card').count(), 0);
+  assert.ok(await button(ivy.page, 'Leave a voice message').evaluate((el) => el === document.activeElement));
+  assert.equal(await button(ivy.page, 'Send voice message').count(), 0);
+  const tracks = await ivy.page.evaluate(() => window.__tracks.map((t) => t.readyState));
+  assert.ok(tracks.length >= 1, 'the recorder opened the microphone');
+  assert.deepEqual(tracks.filter((state) => state !== 'ended'), [], 'every microphone track was stopped');
   assertNoErrors(ivy, jon);
 });

@@ -40,6 +40,7 @@ TEST_CASE("a new display name reaches the others, and a blank one is refused", "
     CHECK_FALSE(w.view(ada).notice.empty());
     w.send(ada, RenameIntent{"Ada Lovelace"});  // unchanged: nothing to tell
     CHECK(w.count<SendToServer>(ada) == before);
+    CHECK(w.view(ada).notice.empty());  // the refusal of the blank name no longer applies
 
     // Someone who joins later sees the new name.
     int cy = w.join("Cy");

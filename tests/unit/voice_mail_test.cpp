@@ -99,6 +99,24 @@ TEST_CASE("a voice message for someone who left fails with a notice; nothing is 
     CHECK(w.view(ada).voice.outbox.detail.find("no longer online") != std::string::npos);
 }
 
+TEST_CASE("a voice message while our own connection is down says so, and can be sent once back", "[voice-mail]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    unanswered_call(w, ada, bob, EndReason::declined);
+    w.stop_server();
+    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file()});
+    CHECK(w.count<SendBinaryToServer>(ada) == 0);
+    CHECK(w.view(ada).voice.outbox.detail.find("you are offline") != std::string::npos);
+    w.start_server();
+    REQUIRE(w.fire_timer(bob, 500));  // the reconnect backoff, both back
+    REQUIRE(w.fire_timer(ada, 500));
+    REQUIRE(w.view(ada).online);
+    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file()});
+    CHECK(w.count<SendBinaryToServer>(ada) == 1);
+    CHECK(w.view(bob).voice.received.size() == 1);
+}
+
 TEST_CASE("the server's refusal of a sent message turns 'sent' into 'not delivered'", "[voice-mail]") {
     FakeWorld w;
     int ada = w.join("Ada");
@@ -148,6 +166,7 @@ TEST_CASE("received frames that are damaged, foreign or repeated are refused wit
     // From someone who shares no room with us.
     w.send(bob, ServerBinary{frame_from("stranger", "v2", ogg)});
     CHECK(w.view(bob).voice.received.empty());
+    CHECK(w.view(bob).notice.find("shares no room") != std::string::npos);
     // Garbage header.
     w.send(bob, ServerBinary{std::string("\x00\x05{{{{{", 7)});
     CHECK(w.view(bob).voice.received.empty());

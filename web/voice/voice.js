@@ -38,9 +38,9 @@
     } catch (error) {
       throw Object.assign(new Error(`no microphone: ${error.message}`), { code: 'voice-no-microphone' });
     }
-    const context = new AudioContext({ sampleRate: limits.sampleRate });
-    let source, worklet;
+    let context, source, worklet;
     try {
+      context = new AudioContext({ sampleRate: limits.sampleRate });
       await context.audioWorklet.addModule(new URL('recorder-worklet.js', folder).href);
       await context.resume();
       source = context.createMediaStreamSource(stream);
@@ -49,7 +49,7 @@
       });
     } catch (error) {
       stream.getTracks().forEach((track) => track.stop());
-      context.close();
+      context?.close();
       throw Object.assign(new Error(`no audio recording here: ${error.message}`), { code: 'voice-unavailable' });
     }
     const encoder = new codec.VoiceEncoder(limits.bitrate);
@@ -117,10 +117,15 @@
     const source = context.createBufferSource();
     source.buffer = buffer;
     source.connect(context.destination);
-    const done = new Promise((resolve) => { source.onended = resolve; }).then(() => context.close());
+    let finish;
+    const done = new Promise((resolve) => { finish = resolve; });
+    // Once, however it ends: played out, or stopped (also while paused, when a suspended
+    // context would never fire 'ended').
+    const end = () => { if (context.state !== 'closed') context.close(); finish(); };
+    source.onended = end;
     source.start();
     // pause/resume hold the whole context: the buffer source itself cannot pause.
-    return { done, stop: () => source.stop(), pause: () => context.suspend(), resume: () => context.resume() };
+    return { done, stop: () => { source.onended = null; end(); }, pause: () => context.suspend(), resume: () => context.resume() };
   }
 
   globalThis.PeerlineVoice = Object.freeze({ load, record, decode, inspect, play });
