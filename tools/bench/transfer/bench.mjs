@@ -31,7 +31,8 @@ if (!SIZES.every((s) => Number.isInteger(s) && s > 0 && s <= MAX_MIB) || !(ROUND
 // Generous for a ~15 MiB/s ceiling on a busy machine, yet bounded: 10 min for 1 GiB.
 const timeoutFor = (mib) => Math.max(60, mib * 0.6) * 1000;
 // Peerline's constants (src/core/transfer/limits.hpp), which the baseline copies.
-const DEFAULTS = { chunk: 64 * KiB, high: 4 * MiB, low: 2 * MiB };
+// Peerline's own: a chunk frame fills Chromium's 262144-byte max-message-size (21 bytes of header).
+const DEFAULTS = { chunk: 256 * KiB - 21, high: 4 * MiB, low: 2 * MiB };
 
 const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const loadAverage = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
@@ -85,9 +86,12 @@ try {
       log(`round ${round}/${ROUNDS}, ${mib} MiB: baseline`);
       const pair = await openBlastPair(env);
       const baseline = await pair.blast({ sizeMiB: mib, ...DEFAULTS, timeoutMs: timeoutFor(mib) });
-      await pair.close();
       log(`  baseline: ${baseline.error ?? `${fmt(rate(mib, baseline.ms))} MiB/s`}`);
-      runs.push({ mib, round, peerline, baseline });
+      log(`round ${round}/${ROUNDS}, ${mib} MiB: JS file drop`);
+      const fileDrop = await pair.fileBlast({ file: files[mib], sizeMiB: mib, ...DEFAULTS, reads: 4, timeoutMs: timeoutFor(mib) });
+      await pair.close();
+      log(`  JS file drop: ${fileDrop.error ?? `${fmt(rate(mib, fileDrop.ms))} MiB/s`}`);
+      runs.push({ mib, round, peerline, baseline, fileDrop });
       loads.push(loadAverage());
     }
   }
@@ -126,6 +130,17 @@ try {
     console.log(`| ${mib} MiB | ${round} | ${ok(p) ? `${fmt(pr)} (${fmt(mb(pr))})` : `FAILED: ${p.error}`} | ` +
                 `${ok(b) ? `${fmt(br)} (${fmt(mb(br))})` : `FAILED: ${b.error}`} | ${fmt(pr / br, 2)} | ${peaks(p.memory)} | ${peaks(b.memory)} |`);
   }
+  console.log('\nThe same bytes read from the file and kept as Blob parts by plain JS (no framing, no hashing):');
+  console.log('what file I/O costs by itself, so Peerline / JS file drop is the cost of our own code.\n');
+  console.log('| size | round | JS file drop MiB/s | Peerline / JS file drop | JS file drop / raw blast | peak RSS sender / receiver / browser (MiB) |');
+  console.log('|-----:|------:|------:|------:|------:|------|');
+  for (const { mib, round, peerline: p, baseline: b, fileDrop: f } of runs) {
+    const fr = ok(f) ? rate(mib, f.ms) : NaN;
+    const pr = ok(p) ? rate(mib, p.ms) : NaN;
+    const br = ok(b) ? rate(mib, b.ms) : NaN;
+    const peaks = ['sender', 'receiver', 'browser'].map((r) => fmt(f.memory.peak[r], 0)).join(' / ');
+    console.log(`| ${mib} MiB | ${round} | ${ok(f) ? fmt(fr) : `FAILED: ${f.error}`} | ${fmt(pr / fr, 2)} | ${fmt(fr / br, 2)} | ${peaks} |`);
+  }
   console.log('\nSummary per size (ratio target >= 0.90):\n');
   console.log('| size | Peerline best / median MiB/s | baseline best / median MiB/s | ratio of bests | ratio of medians |');
   console.log('|-----:|------:|------:|------:|------:|');
@@ -148,8 +163,8 @@ try {
     }
   }
   if (sweep.length) {
-    const reference = sweep.find((s) => s.chunk === DEFAULTS.chunk && s.high === DEFAULTS.high);
-    console.log(`\nBaseline sweep, ${SWEEP_MIB} MiB per cell, one run each, low-water = high/2: MiB/s (vs 64 KiB / 4 MiB)\n`);
+    const reference = sweep.find((s) => s.chunk === 256 * KiB && s.high === DEFAULTS.high);
+    console.log(`\nBaseline sweep, ${SWEEP_MIB} MiB per cell, one run each, low-water = high/2: MiB/s (vs 256 KiB / 4 MiB)\n`);
     console.log('| chunk \\ high water | 1 MiB | 4 MiB | 16 MiB |');
     console.log('|------:|------:|------:|------:|');
     for (const chunk of [16 * KiB, 64 * KiB, 256 * KiB]) {
@@ -161,7 +176,7 @@ try {
       console.log(`| ${chunk / KiB} KiB | ${cells.join(' | ')} |`);
     }
   }
-  const failures = runs.filter((r) => !ok(r.peerline) || !ok(r.baseline)).length;
+  const failures = runs.filter((r) => !ok(r.peerline) || !ok(r.baseline) || !ok(r.fileDrop)).length;
   process.exitCode = failures ? 1 : 0;
 } finally {
   await browser?.close().catch(() => {});

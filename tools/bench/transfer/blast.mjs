@@ -49,9 +49,33 @@ export async function openBlastPair({ browser, cdp, url }) {
     if (errors.length) result.pageErrors = errors;
     return result;
   };
+  // The same, reading `file` (a path) in the sender and keeping Blob parts in the receiver.
+  const fileBlast = async ({ file, sizeMiB, chunk, high, low, reads, timeoutMs }) => {
+    await sender.page.locator('#file').setInputFiles(file);
+    const bytes = sizeMiB * 1024 * 1024;
+    const stop = startSampler({
+      pids, totalMiB: sizeMiB, label: 'JS file drop',
+      progress: () => receiver.page.evaluate((total) => window.bench.received / total, bytes),
+    });
+    let result;
+    try {
+      result = await Promise.race([
+        sender.page.evaluate((config) => window.fileBlast(config), { chunk, high, low, reads }).then((ms) => ({ ms })),
+        new Promise((resolve) => setTimeout(() => resolve({ error: `not done within ${timeoutMs / 1000} s` }), timeoutMs)),
+      ]);
+      const saved = await receiver.page.evaluate(() => window.bench.saved?.size ?? -1);
+      if (result.ms && saved !== bytes) result = { error: `kept ${saved} of ${bytes} bytes` };
+      await receiver.page.evaluate(() => { window.bench.saved = null; });
+    } catch (error) {
+      result = { error: error.message };
+    } finally {
+      result = { ...result, memory: await stop() };
+    }
+    return result;
+  };
   const close = async () => {
     await sender.context.close().catch(() => {});
     await receiver.context.close().catch(() => {});
   };
-  return { blast, close };
+  return { blast, fileBlast, close };
 }
