@@ -27,17 +27,18 @@ export async function openBlastPair({ browser, cdp, url }) {
   ]);
   const pids = { sender: senderPid, receiver: receiverPid, browser: await browserPid(cdp) };
 
-  // {ms, memory} or {error}; chunk/high/low in bytes.
-  const blast = async ({ sizeMiB, chunk, high, low, timeoutMs }) => {
+  // Runs `send` (a page function resolving with ms) in the sender while sampling memory:
+  // {ms, memory} or {error, memory}.
+  const measure = async (label, sizeMiB, timeoutMs, send) => {
     const bytes = sizeMiB * 1024 * 1024;
     const stop = startSampler({
-      pids, totalMiB: sizeMiB, label: 'Baseline',
+      pids, totalMiB: sizeMiB, label,
       progress: () => receiver.page.evaluate((total) => window.bench.received / total, bytes),
     });
     let result;
     try {
       result = await Promise.race([
-        sender.page.evaluate((config) => window.blast(config), { bytes, chunk, high, low }).then((ms) => ({ ms })),
+        send().then((ms) => ({ ms })),
         new Promise((resolve) => setTimeout(() => resolve({ error: `not done within ${timeoutMs / 1000} s` }), timeoutMs)),
       ]);
     } catch (error) {
@@ -49,28 +50,20 @@ export async function openBlastPair({ browser, cdp, url }) {
     if (errors.length) result.pageErrors = errors;
     return result;
   };
-  // The same, reading `file` (a path) in the sender and keeping Blob parts in the receiver.
+
+  // chunk/high/low in bytes.
+  const blast = ({ sizeMiB, chunk, high, low, timeoutMs }) => measure('Baseline', sizeMiB, timeoutMs, () =>
+    sender.page.evaluate((config) => window.blast(config), { bytes: sizeMiB * 1024 * 1024, chunk, high, low }));
+
+  // The same, reading `file` (a path) in the sender and keeping Blob parts in the receiver; a
+  // run whose receiver did not keep every byte is an error.
   const fileBlast = async ({ file, sizeMiB, chunk, high, low, reads, timeoutMs }) => {
     await sender.page.locator('#file').setInputFiles(file);
-    const bytes = sizeMiB * 1024 * 1024;
-    const stop = startSampler({
-      pids, totalMiB: sizeMiB, label: 'JS file drop',
-      progress: () => receiver.page.evaluate((total) => window.bench.received / total, bytes),
-    });
-    let result;
-    try {
-      result = await Promise.race([
-        sender.page.evaluate((config) => window.fileBlast(config), { chunk, high, low, reads }).then((ms) => ({ ms })),
-        new Promise((resolve) => setTimeout(() => resolve({ error: `not done within ${timeoutMs / 1000} s` }), timeoutMs)),
-      ]);
-      const saved = await receiver.page.evaluate(() => window.bench.saved?.size ?? -1);
-      if (result.ms && saved !== bytes) result = { error: `kept ${saved} of ${bytes} bytes` };
-      await receiver.page.evaluate(() => { window.bench.saved = null; });
-    } catch (error) {
-      result = { error: error.message };
-    } finally {
-      result = { ...result, memory: await stop() };
-    }
+    let result = await measure('JS file drop', sizeMiB, timeoutMs, () =>
+      sender.page.evaluate((config) => window.fileBlast(config), { chunk, high, low, reads }));
+    const saved = await receiver.page.evaluate(() => window.bench.saved?.size ?? -1).catch(() => -1);
+    if (result.ms && saved !== sizeMiB * 1024 * 1024) result = { ...result, ms: undefined, error: `kept ${saved} bytes` };
+    await receiver.page.evaluate(() => { window.bench.saved = null; }).catch(() => {});
     return result;
   };
   const close = async () => {
