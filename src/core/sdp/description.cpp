@@ -323,7 +323,7 @@ Result<Description> parse(std::string_view input) {
 std::string serialize(const Description& d) {
     std::size_t size = 0;
     auto measure = [&size](const std::vector<Line>& lines) {
-        for (const auto& l : lines) size += 2 + l.value.size() + l.eol.size();
+        for (const auto& l : lines) size += 2 + l.value.size() + 2;  // at most "\r\n" each
     };
     measure(d.lines);
     for (const auto& m : d.media) measure(m.lines);
@@ -331,11 +331,18 @@ std::string serialize(const Description& d) {
     out.reserve(size);
     // An unmodified description is one run, copied at once; edited lines break it into pieces.
     const std::string_view parsed = d.text.parsed();
+    // Only the input's last line may lack "\n" (kept so an unmodified description round-trips).
+    // If edits put lines after it, it gets "\r\n": else the next line would be glued to it.
+    const Line* last = !d.media.empty() && !d.media.back().lines.empty() ? &d.media.back().lines.back()
+                       : !d.lines.empty()                               ? &d.lines.back()
+                                                                        : nullptr;
     const char* run_begin = nullptr;
     const char* run_end = nullptr;
     auto write = [&](const std::vector<Line>& lines) {
         for (const auto& l : lines) {
-            const char* end = verbatim_end(l, parsed);
+            const bool unterminated = l.eol.empty() || l.eol.back() != '\n';
+            const bool needs_break = unterminated && &l != last;
+            const char* end = needs_break ? nullptr : verbatim_end(l, parsed);
             const char* begin = end ? l.value.data() - 2 : nullptr;
             if (begin && begin == run_end) {
                 run_end = end;
@@ -348,7 +355,8 @@ std::string serialize(const Description& d) {
             out += l.type;
             out += '=';
             out.append(l.value.data(), l.value.size());
-            out.append(l.eol.data(), l.eol.size());
+            if (needs_break) out += "\r\n";
+            else out.append(l.eol.data(), l.eol.size());
         }
     };
     write(d.lines);

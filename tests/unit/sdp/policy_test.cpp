@@ -159,3 +159,25 @@ TEST_CASE("apply_policy leaves data-only descriptions byte-identical") {
     REQUIRE(apply_policy(d, {}).ok());
     CHECK(serialize(d) == fixture_text("chrome-datachannel-offer"));
 }
+
+// Found by the fuzzer: the last line of a description may end without "\n" ("\r" or nothing),
+// which round-trips byte for byte; a policy edit that appends a line after it must not glue the
+// two together ("...tran\ra=ptime:20").
+TEST_CASE("a line appended after an unterminated last line gets its own line break") {
+    const std::string text = fixture_text("chrome-audio-video-offer");
+    // Audio only, ending in a payload attribute: ptime goes right after the last of those.
+    const std::string audio_only = text.substr(0, text.find("m=video")) + "a=rtcp-fb:111 nack";
+    for (const std::string ending : {"\r", ""}) {
+        const std::string input = audio_only + ending;
+        auto parsed = parse(input);
+        REQUIRE(parsed.ok());
+        Description d = std::move(parsed).value();
+        CHECK(serialize(d) == input);  // unmodified: exact
+        REQUIRE(apply_policy(d, {}).ok());
+        const std::string edited = serialize(d);
+        auto again = parse(edited);
+        INFO(edited.substr(edited.size() - 80));
+        REQUIRE(again.ok());
+        CHECK(edited.find("a=ptime:20") != std::string::npos);
+    }
+}
