@@ -28,11 +28,24 @@ printf '%s\n' src/core/transfer/*.cpp | xargs -P "$(nproc)" -I{} sh -c \
 printf '%s\n' src/core/protocol.cpp src/core/json_depth.cpp | xargs -P "$(nproc)" -I{} sh -c \
   '"$cxx" "$@" -fsanitize=fuzzer-no-link,address,undefined -c "{}" -o "$out/obj-protocol/$(basename "{}" .cpp).o"' \
   _ "${common[@]}" -DJSON_USE_IMPLICIT_CONVERSIONS=0
+# The voice checks and decoder, instrumented; libogg, opusfile and libopus are Debian's own
+# (uninstrumented: a crash inside them still stops the run, coverage guides through our code).
+mkdir -p "$out/obj-voice"
+voice_cflags=$(pkg-config --cflags ogg opusfile opus)
+voice_libs=$(pkg-config --libs ogg opusfile opus)
+for f in src/core/voice/inspect.cpp src/core/voice/decoder.cpp; do
+  # shellcheck disable=SC2086  # pkg-config's flags are words
+  "$cxx" "${common[@]}" $voice_cflags -fsanitize=fuzzer-no-link,address,undefined -c "$f" \
+    -o "$out/obj-voice/$(basename "$f" .cpp).o" &
+done
+wait
 
 # Seeds: the fixtures for the SDP target, their candidate lines (one per file) for the other.
 seeds=$out/seeds
-rm -rf "$seeds"; mkdir -p "$seeds/sdp_fuzzer" "$seeds/candidate_fuzzer" "$seeds/transfer_fuzzer" "$seeds/signal_fuzzer"
+rm -rf "$seeds"; mkdir -p "$seeds/sdp_fuzzer" "$seeds/candidate_fuzzer" "$seeds/transfer_fuzzer" "$seeds/signal_fuzzer" \
+  "$seeds/voice_fuzzer"
 cp tests/fixtures/sdp/*.sdp "$seeds/sdp_fuzzer/"
+cp tests/fixtures/voice/*.opus "$seeds/voice_fuzzer/"
 n=0
 while IFS= read -r line; do
   n=$((n + 1)); printf '%s' "$line" >"$seeds/candidate_fuzzer/$n"
@@ -53,14 +66,20 @@ printf '%s' '{"type":"signal","to":"abc","data":{"kind":"candidate","candidate":
 printf '%s' '{"type":"hello","name":"x"}' >"$seeds/signal_fuzzer/hello"
 
 status=0
-for target in sdp_fuzzer candidate_fuzzer transfer_fuzzer signal_fuzzer; do
+for target in sdp_fuzzer candidate_fuzzer transfer_fuzzer signal_fuzzer voice_fuzzer; do
   echo "fuzz: building $target"
   case $target in
     transfer_fuzzer) objects=("$out"/obj-transfer/*.o); flags=("${transfer_flags[@]}") ;;
     signal_fuzzer) objects=("$out"/obj-protocol/*.o); flags=(-DJSON_USE_IMPLICIT_CONVERSIONS=0) ;;
+    # shellcheck disable=SC2206  # pkg-config's flags are words
+    voice_fuzzer) objects=("$out"/obj-voice/*.o); flags=($voice_cflags) ;;
     *) objects=("$out"/obj/*.o); flags=() ;;
   esac
-  "$cxx" "${common[@]}" "${flags[@]}" -fsanitize=fuzzer,address,undefined "tests/fuzz/$target.cpp" "${objects[@]}" -o "$out/$target"
+  libs=()
+  # shellcheck disable=SC2206  # pkg-config's flags are words
+  [ "$target" = voice_fuzzer ] && libs=($voice_libs)
+  "$cxx" "${common[@]}" "${flags[@]}" -fsanitize=fuzzer,address,undefined "tests/fuzz/$target.cpp" "${objects[@]}" \
+    "${libs[@]}" -o "$out/$target"
   mkdir -p "$out/$target-corpus" "$out/$target-findings"
   echo "fuzz: running $target for ${seconds}s"
   if ! "$out/$target" "$out/$target-corpus" "$seeds/$target" -max_total_time="$seconds" -max_len=65536 \
