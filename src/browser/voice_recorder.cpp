@@ -8,12 +8,11 @@
 #include "bytes.hpp"
 #include "dom.hpp"
 #include "shell.hpp"
+#include "voice/limits.hpp"
 #include "voice_js.hpp"
 
 namespace peerline::browser::voice_recorder {
 namespace {
-
-constexpr int kMaxSeconds = 60;
 
 enum class Stage { idle, starting, recording, stopping, recorded };
 
@@ -37,7 +36,6 @@ struct Recorder {
     val handle = val::null();  // PeerlineVoice.record()'s recorder while recording
     val bytes = val::null();   // the finished Ogg Opus file (Uint8Array)
     double duration = 0;
-    double elapsed = 0;
     std::string problem;      // the page's own error (no microphone, …); the core's are in the view
     val playback = val::null();
     bool decoding_preview = false;  // a decode for Play preview is on its way
@@ -66,12 +64,11 @@ void on_record(val) {
     r.peer = last.offer_to;
     r.bytes = val::null();
     r.problem.clear();
-    r.elapsed = 0;
     val options = val::object();
     options.set("onLevel", callback("onVoiceLevel"));
     options.set("onTime", callback("onVoiceTime"));
     options.set("onLimit", callback("onVoiceLimit"));
-    options.set("maxSeconds", kMaxSeconds);
+    options.set("maxSeconds", voice::kMaxSeconds);
     voice_js::api().call<val>("record", options)
         .call<void>("then", callback("onVoiceRecording"), callback("onVoiceRecordFailed"));
     draw_recorder();
@@ -98,8 +95,8 @@ void on_level(val level) {
 
 void on_time(val seconds) {
     Recorder& r = *recorder;
-    r.elapsed = seconds.as<double>();
-    r.time_text.set(r.time, voice_js::minutes_seconds(r.elapsed) + " / " + voice_js::minutes_seconds(kMaxSeconds));
+    r.time_text.set(r.time, voice_js::minutes_seconds(seconds.as<double>()) + " / " +
+                                voice_js::minutes_seconds(voice::kMaxSeconds));
 }
 
 void on_discard(val);
