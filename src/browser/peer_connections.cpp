@@ -15,6 +15,7 @@ struct Entry {
     int serial;          // tells callbacks of a closed pc from those of a pc that reused its id
     val connection;      // RTCPeerConnection
     val remote;          // MediaStream of remote tracks, or undefined
+    val sent;            // MediaStream named in our transceivers' msid (add_transceiver), or undefined
 };
 
 std::map<int, Entry> table;
@@ -150,7 +151,7 @@ void create(int pc, const std::string& configuration_json) {
     connection.set("onconnectionstatechange", callback("onPcStateChange", pc, serial));
     connection.set("ontrack", callback("onPcTrack", pc, serial));
     connection.set("onnegotiationneeded", callback("onPcNegotiationNeeded", pc, serial));
-    table.emplace(pc, Entry{serial, connection, val::undefined()});
+    table.emplace(pc, Entry{serial, connection, val::undefined(), val::undefined()});
 }
 
 void add_local_tracks(int pc, const val& local_stream) {
@@ -164,6 +165,20 @@ void add_local_tracks(int pc, const val& local_stream) {
             try_call(found->second.connection, "addTrack", array_of(tracks[i], local_stream));
         if (!added.ok) return fail(pc, "addTrack", added.error);
     }
+}
+
+void add_transceiver(int pc, const std::string& kind) {
+    auto found = table.find(pc);
+    if (found == table.end()) return fail(pc, "addTransceiver", "no such peer connection");
+    Entry& entry = found->second;
+    // One stream for all our transceivers, so the peer's ontrack sees audio and video as one
+    // MediaStream, as with addTrack(track, stream).
+    if (entry.sent.isUndefined()) entry.sent = val::global("MediaStream").new_();
+    val init = val::object();
+    init.set("direction", val("sendrecv"));
+    init.set("streams", array_of(entry.sent));
+    Outcome added = try_call(entry.connection, "addTransceiver", array_of(text(kind), init));
+    if (!added.ok) fail(pc, "addTransceiver", added.error);
 }
 
 void create_offer(int pc, bool ice_restart) {

@@ -12,6 +12,7 @@
 #include "app.hpp"
 #include "data_channels.hpp"
 #include "devices.hpp"
+#include "permissions.hpp"
 #include "dom.hpp"
 #include "dom_view.hpp"
 #include "files.hpp"
@@ -57,6 +58,10 @@ void execute(const Action& action) {
                 peer_connections::create(a.pc, a.configuration_json);
             } else if constexpr (std::is_same_v<T, AddLocalTracks>) {
                 peer_connections::add_local_tracks(a.pc, media::local_stream());
+            } else if constexpr (std::is_same_v<T, AddTransceiver>) {
+                peer_connections::add_transceiver(a.pc, a.kind);
+            } else if constexpr (std::is_same_v<T, AttachLocalTracks>) {
+                transceivers::attach_local_tracks(a.pc, media::local_stream());
             } else if constexpr (std::is_same_v<T, SetCodecPreferences>) {
                 transceivers::set_codec_preferences(a.pc, a.kind, a.mime_order);
             } else if constexpr (std::is_same_v<T, SetSenderMaxBitrate>) {
@@ -143,6 +148,7 @@ int main() {
     app = std::make_unique<App>(std::move(config));
     dom_view::attach(app->view());
     devices::watch();
+    permissions::watch();
     dom::listen(val::global("window"), "pagehide", "onPageHide");
     dispatch(AppStarted{});
     return 0;

@@ -6,6 +6,7 @@
 
 #include "js.hpp"
 #include "peer_connections.hpp"
+#include "shell.hpp"
 
 namespace peerline::browser::transceivers {
 namespace {
@@ -74,6 +75,8 @@ bool cap(int pc, const std::string& kind, int bps) {
 
 void on_ignored(val) {}
 
+void on_attach_failed(int pc, val error) { dispatch(PcOperationFailed{pc, "replaceTrack", describe(error)}); }
+
 // RTCRtpReceiver.getCapabilities(kind), asked once per kind: the answer never changes within a
 // page, and asking goes to WebRTC's threads while a call is being set up.
 val receive_capabilities(const std::string& kind) {
@@ -133,6 +136,30 @@ void apply_bitrates(int pc) {
 
 void forget(int pc) { bitrate_caps.erase(pc); }
 
+void attach_local_tracks(int pc, const val& local_stream) {
+    if (local_stream.isUndefined()) {
+        dispatch(PcOperationFailed{pc, "replaceTrack", "no local media"});
+        return;
+    }
+    val tracks = local_stream.call<val>("getTracks");
+    const val connection = peer_connections::connection(pc);
+    for (int i = 0; i < tracks["length"].as<int>(); ++i) {
+        val track = tracks[i];
+        for (val& t : of_kind(connection, track["kind"].as<std::string>())) {
+            val sender = t["sender"];
+            const std::string direction = t["direction"].as<std::string>();
+            if (!sender["track"].isNull() || (direction != "sendrecv" && direction != "sendonly")) continue;
+            Outcome replaced = try_call(sender, "replaceTrack", array_of(track));
+            if (!replaced.ok) {
+                dispatch(PcOperationFailed{pc, "replaceTrack", replaced.error});
+                return;
+            }
+            replaced.value.call<void>("catch", callback("onAttachFailed", pc));
+            break;
+        }
+    }
+}
+
 val replace_track(const val& track) {
     val promises = val::array();
     const std::string kind = track["kind"].as<std::string>();
@@ -154,6 +181,7 @@ val replace_track(const val& track) {
 
 EMSCRIPTEN_BINDINGS(peerline_transceivers) {
     emscripten::function("onTransceiverIgnored", &on_ignored);
+    emscripten::function("onAttachFailed", &on_attach_failed);
 }
 
 }  // namespace peerline::browser::transceivers

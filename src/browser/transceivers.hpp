@@ -17,6 +17,9 @@ void set_codec_preferences(int pc, const std::string& kind, const std::vector<st
 void set_max_bitrate(int pc, const std::string& kind, int max_bitrate_bps);
 void apply_bitrates(int pc);
 void forget(int pc);
+// replaceTrack: each track of `local_stream` onto the first trackless sending transceiver of its
+// kind on `pc` (peer_connections::add_transceiver). A rejection is reported as PcOperationFailed.
+void attach_local_tracks(int pc, const emscripten::val& local_stream);
 // replaceTrack(track) on every sender of track.kind of every peer connection; a JS array of
 // the promises.
 emscripten::val replace_track(const emscripten::val& track);

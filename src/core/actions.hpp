@@ -53,6 +53,16 @@ struct CreatePeerConnection {
 struct AddLocalTracks {  // addTrack for each track of the local stream
     int pc = 0;
 };
+// A sendrecv transceiver with no track yet, so that an offer need not wait for the camera.
+struct AddTransceiver {
+    int pc = 0;
+    std::string kind;  // "audio" | "video"
+};
+// replaceTrack: each track of the local stream onto a trackless sender of its kind (those of
+// AddTransceiver); no renegotiation.
+struct AttachLocalTracks {
+    int pc = 0;
+};
 // RTCRtpTransceiver.setCodecPreferences for every transceiver of `kind`: the browser's own
 // capabilities, reordered so that mime types listed here come first, in this order.
 struct SetCodecPreferences {
@@ -160,6 +170,7 @@ struct Render {};
 using Action = std::variant<ConnectServer, SendToServer, SendBinaryToServer, KeepVoiceMessage,
                             RequestMedia, StopMedia, SetTrackEnabled,
                             ListDevices, SwitchDevice, CreatePeerConnection, AddLocalTracks,
+                            AddTransceiver, AttachLocalTracks,
                             SetCodecPreferences, SetSenderMaxBitrate, CreateOffer, CreateAnswer,
                             SetLocalDescription, SetRemoteDescription, AddIceCandidate,
                             CollectStats, ClosePeerConnection, CreateDataChannel,

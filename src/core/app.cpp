@@ -188,8 +188,9 @@ void App::State::on(const CallIntent& e, Out& out) {
         return;
     }
     notice.clear();
+    const bool allowed = microphone_allowed && (camera_allowed || !e.video);
     call = Call::place(new_call_ids(*peer, self_id + "-" + std::to_string(++call_seq)), e.video,
-                       call_settings(), out);
+                       allowed, call_settings(), out);
 }
 
 void App::State::on(const AcceptIntent& e, Out& out) { if (in_call()) call->accept(e.video, out); }
@@ -218,7 +219,16 @@ void App::State::on(const SelectDevice& e, Out& out) {
     if (in_call() || e.kind == "audiooutput") out.push_back(SwitchDevice{e.kind, e.device_id});
 }
 
-void App::State::on(const MediaReady& e, Out& out) { if (in_call()) call->on_media_ready(e.audio, e.video, out); }
+void App::State::on(const MediaReady& e, Out& out) {
+    microphone_allowed = microphone_allowed || e.audio;
+    camera_allowed = camera_allowed || e.video;
+    if (in_call()) call->on_media_ready(e.audio, e.video, out);
+}
+
+void App::State::on(const DevicePermission& e, Out&) {
+    if (e.kind == "microphone") microphone_allowed = e.granted;
+    if (e.kind == "camera") camera_allowed = e.granted;
+}
 
 void App::State::on(const MediaFailed& e, Out& out) { if (in_call()) call->on_media_failed(e.reason, out); }
 

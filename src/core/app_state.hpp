@@ -48,6 +48,10 @@ struct App::State {
     int next_pc = 1;
     int next_timer = 1;
     int call_seq = 0;
+    // getUserMedia will not prompt for these (granted, or opened before on this page): a call
+    // we place may then offer before our devices are open (Call::place).
+    bool microphone_allowed = false;
+    bool camera_allowed = false;
     std::string notice;
 
     const protocol::PeerInfo* find_peer(const std::string& id) const;
@@ -105,6 +109,7 @@ struct App::State {
 
     // ---- local media -------------------------------------------------------------------------
     void on(const MediaReady& e, Out& out);
+    void on(const DevicePermission& e, Out& out);
     void on(const MediaFailed& e, Out& out);
     void on(const DevicesListed& e, Out&);
     void on(const DeviceSwitched& e, Out&);

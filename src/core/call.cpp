@@ -17,10 +17,16 @@ Call::Call(CallIds ids, bool outgoing, bool video, CallSettings settings)
       phase_(outgoing ? CallPhase::ringing_out : CallPhase::ringing_in),
       negotiator_(ids_.pc, /*polite=*/!outgoing, settings_.policy) {}
 
-Call Call::place(CallIds ids, bool video, CallSettings settings, Out& out) {
+Call Call::place(CallIds ids, bool video, bool devices_allowed, CallSettings settings, Out& out) {
     Call call(std::move(ids), true, video, std::move(settings));
     out.push_back(RequestMedia{true, video, call.settings_.audio_device, call.settings_.video_device});
     out.push_back(StartTimer{call.ids_.timers.ring, call_timing::kRingMs});
+    // getUserMedia takes tens of ms (more on a camera's first use); the sooner the callee rings,
+    // the sooner it answers and opens its own camera. The tracks follow by replaceTrack.
+    if (devices_allowed) {
+        call.open_peer_connection(out);
+        call.negotiator_.make_offer(false, out);
+    }
     return call;
 }
 
@@ -96,10 +102,13 @@ void Call::on_media_ready(bool /*audio*/, bool video, Out& out) {
     media_ready_ = true;
     has_camera_ = video;
     if (!video) video_ = video_ && outgoing_;  // no camera: we still receive the peer's video
-    open_peer_connection(out);
     if (outgoing_) {
-        negotiator_.make_offer(false, out);
+        const bool offered = negotiator_.open();  // Call::place did, the devices being allowed
+        if (!offered) open_peer_connection(out);
+        out.push_back(AttachLocalTracks{ids_.pc});
+        if (!offered) negotiator_.make_offer(false, out);
     } else {
+        open_peer_connection(out);
         negotiator_.apply_first_offer(pending_offer_sdp_, out);
         pending_offer_sdp_.clear();
     }

@@ -52,8 +52,10 @@ class Call {
 public:
     using Out = std::vector<Action>;
 
-    // A call we place: opens our devices and offers at once, so ringing overlaps the setup.
-    static Call place(CallIds ids, bool video, CallSettings settings, Out& out);
+    // A call we place: asks for our devices. If they are `devices_allowed` (getUserMedia will
+    // not prompt), it offers at once too, so the callee rings while our camera opens; otherwise
+    // once they are open, so nobody rings for a call whose caller may still refuse the prompt.
+    static Call place(CallIds ids, bool video, bool devices_allowed, CallSettings settings, Out& out);
     // A call offered to us: rings; nothing is opened until accept(). A description that cannot
     // work ends it at once with the reason (no ring).
     static Call receive(CallIds ids, const signal::Offer& offer, CallSettings settings, Out& out);

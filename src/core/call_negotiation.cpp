@@ -10,7 +10,16 @@ namespace peerline {
 void Call::open_peer_connection(Out& out) {
     const int pc = ids_.pc;
     out.push_back(CreatePeerConnection{pc, settings_.configuration_json});
-    out.push_back(AddLocalTracks{pc});
+    if (outgoing_) {
+        // The caller offers before its camera is open: the callee's ring (and, once accepted,
+        // its own camera) starts while ours warms up; on_media_ready attaches the tracks.
+        out.push_back(AddTransceiver{pc, "audio"});
+        if (video_) out.push_back(AddTransceiver{pc, "video"});
+    } else {
+        // The callee opens its devices on accept, before this; its tracks take the offer's
+        // m-lines (JSEP §5.10: addTrack transceivers pair with the remote offer's).
+        out.push_back(AddLocalTracks{pc});
+    }
     // The order of codecs goes through the standard API; only what it cannot express (Opus
     // parameters, ptime, b= lines) is edited into the description (docs/sdp.md).
     out.push_back(SetCodecPreferences{pc, "audio", {"audio/opus"}});

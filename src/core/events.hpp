@@ -54,6 +54,11 @@ struct MediaReady {
     bool audio = true;  // the stream has a microphone track
     bool video = true;  // the stream has a camera track
 };
+// What the browser's Permissions API says of "microphone" or "camera", at start and on change.
+struct DevicePermission {
+    std::string kind;  // "microphone" | "camera"
+    bool granted = false;
+};
 struct MediaFailed {
     std::string reason;  // DOMException name + message, shown to the user
 };
@@ -210,7 +215,7 @@ struct TimerFired {
 
 using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, ServerBinary, CallIntent,
                            AcceptIntent, DeclineIntent, HangUpIntent, SetMicMuted, SetCameraOff,
-                           SetPeerMuted, SetPeerVolume, SelectDevice, MediaReady, MediaFailed,
+                           SetPeerMuted, SetPeerVolume, SelectDevice, MediaReady, DevicePermission, MediaFailed,
                            DevicesListed, DeviceSwitched, LocalDescriptionCreated,
                            LocalDescriptionSet, RemoteDescriptionSet, LocalCandidate,
                            PcStateChanged, NegotiationNeeded, RemoteTrackAdded, PcOperationFailed,

@@ -81,7 +81,9 @@ TEST_CASE("a call rings; media opens on the callee only when accepted", "[call]"
     CHECK(w.actions<SetRemoteDescription>(bob).at(0).type == "offer");
     CHECK(w.actions<SetRemoteDescription>(ada).at(0).type == "answer");
     CHECK(first_index<RequestMedia>(w, bob) < first_index<CreatePeerConnection>(w, bob));
-    CHECK(first_index<AddLocalTracks>(w, ada) < first_index<CreateOffer>(w, ada));
+    // A first call: the caller's devices might prompt, so it offers once they are open.
+    CHECK(first_index<AttachLocalTracks>(w, ada) < first_index<CreateOffer>(w, ada));
+    CHECK(first_index<AddLocalTracks>(w, bob) < first_index<SetRemoteDescription>(w, bob));
     CHECK(first_index<SetRemoteDescription>(w, bob) < first_index<CreateAnswer>(w, bob));
     // One real candidate each way; end-of-candidates is not sent.
     CHECK(w.count<AddIceCandidate>(ada) == 1);
@@ -90,6 +92,62 @@ TEST_CASE("a call rings; media opens on the callee only when accepted", "[call]"
     CHECK(w.count<CollectStats>(ada) == 1);
     CHECK(w.fire_timer(ada, call_timing::kStatsEveryMs));
     CHECK(w.count<CollectStats>(ada) == 2);
+}
+
+TEST_CASE("with its devices allowed, the caller offers before its camera is open", "[call]") {
+    FakeWorld w;
+    FakeWorld::Options slow;
+    slow.media_is_slow = true;  // getUserMedia answers only at release_media
+    int ada = w.join("Ada", slow);
+    int bob = w.join("Bob");
+
+    SECTION("nothing known: the offer waits for the devices, which may prompt") {
+        call(w, ada, bob);
+        CHECK(w.count<CreateOffer>(ada) == 0);
+        CHECK(phase(w, bob) == CallPhase::idle);
+        w.release_media(ada);
+        CHECK(phase(w, bob) == CallPhase::ringing_in);
+    }
+    SECTION("the camera alone is not enough for a call with a microphone") {
+        w.send(ada, DevicePermission{"camera", true});
+        call(w, ada, bob);
+        CHECK(w.count<CreateOffer>(ada) == 0);
+    }
+    SECTION("granted by the Permissions API, or opened before on this page") {
+        const bool granted_by_api = GENERATE(true, false);
+        if (granted_by_api) {
+            w.send(ada, DevicePermission{"microphone", true});
+            w.send(ada, DevicePermission{"camera", true});
+        } else {
+            call(w, ada, bob);
+            w.release_media(ada);
+            w.send(bob, AcceptIntent{true});
+            REQUIRE(phase(w, ada) == CallPhase::connected);
+            w.send(ada, HangUpIntent{});
+            REQUIRE(phase(w, bob) == CallPhase::ended);
+        }
+        const auto offers = w.count<CreateOffer>(ada);
+        const auto attached = w.count<AttachLocalTracks>(ada);
+        const auto transceivers = w.count<AddTransceiver>(ada);
+        call(w, ada, bob);
+        // Ringing while Ada's camera is still opening: the transceivers carry no track yet.
+        CHECK(phase(w, bob) == CallPhase::ringing_in);
+        CHECK(w.count<AddTransceiver>(ada) == transceivers + 2);
+        CHECK(w.count<AttachLocalTracks>(ada) == attached);
+        w.send(bob, AcceptIntent{true});
+        w.release_media(ada);
+        CHECK(w.count<AttachLocalTracks>(ada) == attached + 1);
+        CHECK(w.count<CreateOffer>(ada) == offers + 1);  // the tracks need no second offer
+        CHECK(phase(w, ada) == CallPhase::connected);
+        CHECK(phase(w, bob) == CallPhase::connected);
+    }
+    SECTION("a revoked permission means a prompt again") {
+        w.send(ada, DevicePermission{"microphone", true});
+        w.send(ada, DevicePermission{"camera", true});
+        w.send(ada, DevicePermission{"camera", false});
+        call(w, ada, bob);
+        CHECK(w.count<CreateOffer>(ada) == 0);
+    }
 }
 
 TEST_CASE("codec policy goes through setCodecPreferences and the Opus edit", "[call]") {

@@ -292,6 +292,14 @@ void FakeWorld::execute(int client, const Action& action) {
                 }
             } else if constexpr (std::is_same_v<A, CreatePeerConnection>) {
                 c.pcs[a.pc] = FakePc{};
+            } else if constexpr (std::is_same_v<A, AddTransceiver>) {
+                ++c.pcs.at(a.pc).trackless_senders;
+            } else if constexpr (std::is_same_v<A, AttachLocalTracks>) {
+                // The shell fills the senders AddTransceiver made; without them the tracks
+                // would have nowhere to go.
+                auto& pc = c.pcs.at(a.pc);
+                if (pc.trackless_senders == 0) throw std::logic_error(c.name + " attached tracks to a connection without senders");
+                pc.trackless_senders = 0;
             } else if constexpr (std::is_same_v<A, CreateOffer>) {
                 const bool data = !c.pcs[a.pc].data_channels.empty();
                 queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "offer", fixture(data ? "sdp/chrome-datachannel-offer.sdp" : "sdp/chrome-audio-video-offer.sdp")});

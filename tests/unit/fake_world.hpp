@@ -80,6 +80,7 @@ private:
         bool closed = false;
         int remote_client = -1;          // whose description it took (for data channels)
         std::set<int> data_channels;     // negotiated ids created on it
+        int trackless_senders = 0;       // AddTransceiver, not yet filled by AttachLocalTracks
         bool channels_open = false;
     };
     struct Sink {

@@ -78,9 +78,18 @@ function instrument() {
     for (const e of list.getEntries()) log.push([performance.timeOrigin + e.startTime, `LONGTASK ${e.duration.toFixed(0)} ms`]);
   }).observe({ type: 'longtask', buffered: false });
   document.addEventListener('click', (e) => mark(`click ${e.target.id || e.target.textContent}`), { capture: true });
+  // Main-thread stalls under the long-task threshold: a 4 ms timer that notes when it ran late.
+  let last = now();
+  setInterval(() => { const t = now(); if (t - last > 12) log.push([last, `main thread busy ~${(t - last - 4).toFixed(0)} ms`]); last = t; }, 4);
   window.__armFrame = (id) => {
     const v = document.getElementById(id);
-    v.requestVideoFrameCallback(() => mark('FIRST FRAME'));
+    v.requestVideoFrameCallback((_, meta) => {
+      mark('FIRST FRAME');
+      const at = (t) => performance.timeOrigin + t;
+      if (meta.captureTime) log.push([at(meta.captureTime), 'first frame captured (sender clock)']);
+      if (meta.receiveTime) log.push([at(meta.receiveTime), 'first frame received']);
+      log.push([at(meta.expectedDisplayTime), `first frame expected on screen (processing ${((meta.processingDuration ?? 0) * 1000).toFixed(1)} ms)`]);
+    });
   };
 }
 
