@@ -50,6 +50,31 @@ test('accept: the callee rings, accepts, and video flows both ways', { timeout: 
   assertNoErrors(ada, bob);
 });
 
+test('a caller whose devices were allowed rings the callee before its camera opens', { timeout: TEST_MS }, async () => {
+  const [ada, bob] = await session.open('Ava', 'Ben');
+  // The first call opens Ava's devices (without knowing the permission, the offer waits).
+  await connectCall(ada, bob);
+  await button(ada.page, 'Hang up').click();
+  await Promise.all([waitForEnd(ada.page, 'hung-up'), waitForEnd(bob.page, 'hung-up')]);
+  // Now her camera takes 3 s to open: the callee must ring long before that.
+  await ada.page.evaluate(() => {
+    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    window.cameraOpened = false;
+    navigator.mediaDevices.getUserMedia = (constraints) => new Promise((resolve) => setTimeout(resolve, 3000))
+      .then(() => open(constraints)).then((stream) => { window.cameraOpened = true; return stream; });
+  });
+  await button(ada.page, 'Call Ben').and(ada.page.locator(':enabled')).click();
+  await waitForRinging(bob.page, 'Ava');
+  assert.equal(await ada.page.evaluate(() => window.cameraOpened), false, 'rang before the camera opened');
+  await button(bob.page, 'Accept').click();
+  // Her tracks join the connection by replaceTrack once they exist: video flows both ways.
+  await Promise.all([waitForPhase(ada.page, 'connected'), waitForPhase(bob.page, 'connected')]);
+  await Promise.all([waitForRemoteMediaFlowing(ada.page), waitForRemoteMediaFlowing(bob.page)]);
+  assert.equal(await ada.page.evaluate(() => window.cameraOpened), true);
+  assert.ok((await remoteVideoSample(bob.page)).width > 0, 'Ben sees Ava');
+  assertNoErrors(ada, bob);
+});
+
 test('hang up from the callee ends the call on both sides', { timeout: TEST_MS }, async () => {
   const [cleo, dan] = await session.open('Cleo', 'Dan');
   await connectCall(cleo, dan);
