@@ -188,7 +188,7 @@ void App::State::on(const CallIntent& e, Out& out) {
         return;
     }
     notice.clear();
-    const bool allowed = microphone_allowed && (camera_allowed || !e.video);
+    const bool allowed = microphone.allowed() && (camera.allowed() || !e.video);
     call = Call::place(new_call_ids(*peer, self_id + "-" + std::to_string(++call_seq)), e.video,
                        allowed, call_settings(), out);
 }
@@ -220,14 +220,14 @@ void App::State::on(const SelectDevice& e, Out& out) {
 }
 
 void App::State::on(const MediaReady& e, Out& out) {
-    microphone_allowed = microphone_allowed || e.audio;
-    camera_allowed = camera_allowed || e.video;
+    microphone.opened = microphone.opened || e.audio;
+    camera.opened = camera.opened || e.video;
     if (in_call()) call->on_media_ready(e.audio, e.video, out);
 }
 
 void App::State::on(const DevicePermission& e, Out&) {
-    if (e.kind == "microphone") microphone_allowed = e.granted;
-    if (e.kind == "camera") camera_allowed = e.granted;
+    if (e.kind == "microphone") microphone.granted = e.granted;
+    if (e.kind == "camera") camera.granted = e.granted;
 }
 
 void App::State::on(const MediaFailed& e, Out& out) { if (in_call()) call->on_media_failed(e.reason, out); }

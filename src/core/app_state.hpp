@@ -48,10 +48,16 @@ struct App::State {
     int next_pc = 1;
     int next_timer = 1;
     int call_seq = 0;
-    // getUserMedia will not prompt for these (granted, or opened before on this page): a call
-    // we place may then offer before our devices are open (Call::place).
-    bool microphone_allowed = false;
-    bool camera_allowed = false;
+    // Whether getUserMedia will open a device without a prompt: a call we place may then offer
+    // before our devices are open (Call::place). The Permissions API's answer is trusted when
+    // there is one ("prompt" after a one-time grant means the next call asks again); without
+    // it, a device opened before on this page counts.
+    struct DeviceAccess {
+        std::optional<bool> granted;  // DevicePermission
+        bool opened = false;          // MediaReady
+        bool allowed() const { return granted ? *granted : opened; }
+    };
+    DeviceAccess microphone, camera;
     std::string notice;
 
     const protocol::PeerInfo* find_peer(const std::string& id) const;

@@ -20,6 +20,7 @@ Call::Call(CallIds ids, bool outgoing, bool video, CallSettings settings)
 Call Call::place(CallIds ids, bool video, bool devices_allowed, CallSettings settings, Out& out) {
     Call call(std::move(ids), true, video, std::move(settings));
     out.push_back(RequestMedia{true, video, call.settings_.audio_device, call.settings_.video_device});
+    call.media_requested_ = true;
     out.push_back(StartTimer{call.ids_.timers.ring, call_timing::kRingMs});
     // getUserMedia takes tens of ms (more on a camera's first use); the sooner the callee rings,
     // the sooner it answers and opens its own camera. The tracks follow by replaceTrack.
@@ -52,7 +53,8 @@ void Call::send(signal::Payload payload, Out& out) const {
 }
 
 void Call::send_media_state(Out& out) const {
-    send(signal::MediaState{ids_.call, mic_muted_, camera_off_ || !has_camera_}, out);
+    // Before our devices open, "no camera" is not known yet: only the user's choice counts.
+    send(signal::MediaState{ids_.call, mic_muted_, camera_off_ || (media_ready_ && !has_camera_)}, out);
 }
 
 // ---- the user -------------------------------------------------------------------------------
@@ -65,6 +67,7 @@ void Call::accept(bool video, Out& out) {
     out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});
     // The camera and microphone are opened only now, on accept.
     out.push_back(RequestMedia{true, video_, settings_.audio_device, settings_.video_device});
+    media_requested_ = true;
 }
 
 void Call::decline(Out& out) {
@@ -112,6 +115,10 @@ void Call::on_media_ready(bool /*audio*/, bool video, Out& out) {
         negotiator_.apply_first_offer(pending_offer_sdp_, out);
         pending_offer_sdp_.clear();
     }
+    // Mute or camera off chosen while the devices were opening (a caller that offered early
+    // may already be connected) applies to the tracks that just arrived.
+    if (mic_muted_) out.push_back(SetTrackEnabled{"audio", false});
+    if (camera_off_) out.push_back(SetTrackEnabled{"video", false});
     if (mic_muted_ || camera_off_ || !has_camera_) send_media_state(out);
 }
 
@@ -196,9 +203,9 @@ void Call::end_and_tell(EndReason reason, std::string detail, Out& out) {
 void Call::end(EndReason reason, std::string detail, Out& out) {
     if (!active()) return;
     negotiator_.close(out);
-    if (media_ready_ || phase_ == CallPhase::ringing_out || phase_ == CallPhase::connecting) {
-        out.push_back(StopMedia{});  // also stops a stream still being opened
-    }
+    // Also stops a stream still being opened: a caller that offered early can be connected, or
+    // hung up on, before its getUserMedia resolves.
+    if (media_requested_) out.push_back(StopMedia{});
     const auto& t = ids_.timers;
     for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats}) out.push_back(CancelTimer{timer});
     remote_media_ = false;

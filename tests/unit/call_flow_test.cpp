@@ -148,6 +148,46 @@ TEST_CASE("with its devices allowed, the caller offers before its camera is open
         call(w, ada, bob);
         CHECK(w.count<CreateOffer>(ada) == 0);
     }
+    SECTION("the Permissions API saying prompt outweighs a device opened before (a one-time grant)") {
+        w.send(ada, DevicePermission{"microphone", false});
+        w.send(ada, DevicePermission{"camera", false});
+        call(w, ada, bob);
+        w.release_media(ada);
+        w.send(bob, AcceptIntent{true});
+        REQUIRE(phase(w, ada) == CallPhase::connected);
+        w.send(ada, HangUpIntent{});
+        const auto offers = w.count<CreateOffer>(ada);
+        call(w, ada, bob);
+        CHECK(w.count<CreateOffer>(ada) == offers);
+    }
+    SECTION("ended before the devices opened: they are stopped, and a mute chosen meanwhile holds") {
+        w.send(ada, DevicePermission{"microphone", true});
+        w.send(ada, DevicePermission{"camera", true});
+        call(w, ada, bob);
+        w.send(bob, AcceptIntent{true});
+        REQUIRE(phase(w, ada) == CallPhase::connected);  // Ada's camera is still opening
+        w.send(ada, SetMicMuted{true});
+        // Ada's page must not tell Bob her camera is off just because it has not opened yet.
+        const auto& said = w.actions<SendToServer>(ada).back().text;
+        CHECK(said.find(R"("cameraOff":false)") != std::string::npos);
+        w.release_media(ada);
+        const auto& log = w.log(ada);
+        const auto attach = first_index<AttachLocalTracks>(w, ada);
+        bool muted_after_attach = false;
+        for (auto i = static_cast<std::size_t>(attach); i < log.size(); ++i) {
+            const auto* enabled = std::get_if<SetTrackEnabled>(&log[i]);
+            if (enabled && enabled->kind == "audio" && !enabled->enabled) muted_after_attach = true;
+        }
+        CHECK(muted_after_attach);
+
+        w.send(ada, HangUpIntent{});
+        const auto stops = w.count<StopMedia>(ada);
+        call(w, ada, bob);
+        w.send(bob, AcceptIntent{true});
+        REQUIRE(phase(w, ada) == CallPhase::connected);
+        w.send(ada, HangUpIntent{});  // before getUserMedia answered
+        CHECK(w.count<StopMedia>(ada) == stops + 1);
+    }
 }
 
 TEST_CASE("codec policy goes through setCodecPreferences and the Opus edit", "[call]") {
