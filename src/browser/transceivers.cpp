@@ -32,6 +32,11 @@ std::string lower(std::string s) {
 
 bool is_function(const val& v) { return v.typeOf().as<std::string>() == "function"; }
 
+bool sends(const val& transceiver) {
+    const std::string direction = transceiver["direction"].as<std::string>();
+    return direction == "sendrecv" || direction == "sendonly";
+}
+
 // Transceivers of `kind` (the receiver's track always exists and says the kind) not stopped.
 std::vector<val> of_kind(const val& connection, const std::string& kind) {
     std::vector<val> found;
@@ -147,8 +152,7 @@ void attach_local_tracks(int pc, const val& local_stream) {
         val track = tracks[i];
         for (val& t : of_kind(connection, track["kind"].as<std::string>())) {
             val sender = t["sender"];
-            const std::string direction = t["direction"].as<std::string>();
-            if (!sender["track"].isNull() || (direction != "sendrecv" && direction != "sendonly")) continue;
+            if (!sender["track"].isNull() || !sends(t)) continue;
             Outcome replaced = try_call(sender, "replaceTrack", array_of(track));
             if (!replaced.ok) {
                 dispatch(PcOperationFailed{pc, "replaceTrack", replaced.error});
@@ -167,10 +171,7 @@ val replace_track(const val& track) {
     for (int c = 0; c < connections["length"].as<int>(); ++c) {
         for (val& t : of_kind(connections[c], kind)) {
             val sender = t["sender"];
-            const bool sending = !sender["track"].isNull() ||
-                                 t["direction"].as<std::string>() == "sendrecv" ||
-                                 t["direction"].as<std::string>() == "sendonly";
-            if (!sending) continue;
+            if (sender["track"].isNull() && !sends(t)) continue;
             Outcome replaced = try_call(sender, "replaceTrack", array_of(track));
             promises.call<void>("push", replaced.ok ? replaced.value
                                                     : val::global("Promise").call<val>("reject", text(replaced.error)));

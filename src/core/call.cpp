@@ -20,7 +20,6 @@ Call::Call(CallIds ids, bool outgoing, bool video, CallSettings settings)
 Call Call::place(CallIds ids, bool video, bool devices_allowed, CallSettings settings, Out& out) {
     Call call(std::move(ids), true, video, std::move(settings));
     out.push_back(RequestMedia{true, video, call.settings_.audio_device, call.settings_.video_device});
-    call.media_requested_ = true;
     out.push_back(StartTimer{call.ids_.timers.ring, call_timing::kRingMs});
     // getUserMedia takes tens of ms (more on a camera's first use); the sooner the callee rings,
     // the sooner it answers and opens its own camera. The tracks follow by replaceTrack.
@@ -67,7 +66,6 @@ void Call::accept(bool video, Out& out) {
     out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});
     // The camera and microphone are opened only now, on accept.
     out.push_back(RequestMedia{true, video_, settings_.audio_device, settings_.video_device});
-    media_requested_ = true;
 }
 
 void Call::decline(Out& out) {
@@ -203,9 +201,10 @@ void Call::end_and_tell(EndReason reason, std::string detail, Out& out) {
 void Call::end(EndReason reason, std::string detail, Out& out) {
     if (!active()) return;
     negotiator_.close(out);
-    // Also stops a stream still being opened: a caller that offered early can be connected, or
-    // hung up on, before its getUserMedia resolves.
-    if (media_requested_) out.push_back(StopMedia{});
+    // Whoever asked for devices (every caller; a callee once it accepted) stops them, also a
+    // stream still being opened: a caller that offered early can be connected, or hung up on,
+    // before its getUserMedia resolves.
+    if (outgoing_ || phase_ != CallPhase::ringing_in) out.push_back(StopMedia{});
     const auto& t = ids_.timers;
     for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats}) out.push_back(CancelTimer{timer});
     remote_media_ = false;

@@ -132,7 +132,6 @@ private:
 
     Negotiator negotiator_;
     std::string pending_offer_sdp_;   // callee: the first offer, until media is ready
-    bool media_requested_ = false;  // RequestMedia went out: ending must stop what it opens
     bool media_ready_ = false;
 
     // Media controls.
