@@ -45,6 +45,15 @@ std::string hmac_sha1(std::string_view key, std::string_view data) {
     return hmac(EVP_sha1(), key, data);
 }
 
+std::string sha1(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha1(), nullptr) != 1) {
+        throw std::runtime_error("SHA-1 failed");
+    }
+    return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
 std::string to_hex(std::string_view bytes) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;

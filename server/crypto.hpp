@@ -11,6 +11,7 @@ std::string random_bytes(std::size_t count);  // from the OpenSSL CSPRNG; throws
 
 std::string hmac_sha256(std::string_view key, std::string_view data);  // raw 32 bytes
 std::string hmac_sha1(std::string_view key, std::string_view data);    // raw 20 bytes
+std::string sha1(std::string_view data);                                // raw 20 bytes
 
 std::string to_hex(std::string_view bytes);
 std::string from_hex(std::string_view hex);  // empty if not an even run of hex digits

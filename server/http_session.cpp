@@ -12,9 +12,6 @@ namespace {
 constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 constexpr std::size_t kMaxBodyBytes = 16 * 1024;  // GET/HEAD carry none; enough to reject politely
 
-template <typename Stream>
-constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
-
 }  // namespace
 
 template <typename Stream>

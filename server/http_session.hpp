@@ -3,7 +3,6 @@
 // ws_session when it upgrades on /ws (after the Origin check).
 #pragma once
 
-#include <boost/beast/ssl.hpp>
 #include <boost/optional.hpp>
 #include <chrono>
 #include <memory>
@@ -14,11 +13,9 @@
 #include "net.hpp"
 #include "origin_policy.hpp"
 #include "static_site.hpp"
+#include "streams.hpp"
 
 namespace peerline::server {
-
-using PlainStream = TcpStream;
-using TlsStream = beast::ssl_stream<TcpStream>;
 
 // What every HTTP connection shares.
 struct HttpContext {

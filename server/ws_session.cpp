@@ -3,28 +3,44 @@
 #include <algorithm>
 #include <chrono>
 
-#include <boost/beast/ssl.hpp>
-
 #include "event_log.hpp"
 #include "protocol.hpp"
+#include "streams.hpp"
+#include "ws_handshake.hpp"
 
 namespace peerline::server {
 namespace {
 
-// Message size limits are enforced here, not with Beast's read_message_max: Beast 1.74 fails an
-// over-limit frame at its header, sending 1009 and tearing the socket down at once (its
-// teardown stops draining after one read, so a client still sending sees a reset, not the
-// close). Reading just past the limit ourselves lets us answer `too-large`, then close with 1009
-// through a proper close handshake, which discards the rest of the frame under the close
-// timeout. Nothing beyond limit + 1 byte is buffered.
-constexpr std::size_t kNoBeastMessageLimit = 0;
+// Plain TCP sessions read into this one buffer: handlers run one at a time on the server's one
+// thread (net.hpp), and every byte read is parsed before the handler returns (what is left of
+// an incomplete frame is copied to the session). Large enough that a busy peer's burst of
+// frames is one read.
+constexpr std::size_t kReadBytes = 64 * 1024;
+char g_read_buffer[kReadBytes];
+
+// A wakeup reads at most this many times before giving other sessions their turn.
+constexpr int kReadsPerWakeup = 4;
+
+// TLS sessions decrypt into a buffer of their own, of one TLS record at most.
+constexpr std::size_t kTlsReadBytes = 16 * 1024;
+
+// One write carries the frames queued so far, up to about this many bytes (at least one frame).
+constexpr std::size_t kWriteBatchBytes = 64 * 1024;
+
+const Frame& empty_frame() {
+    static const Frame empty = make_frame("");
+    return empty;
+}
+
+bool is_data(ws::Opcode opcode) { return opcode == ws::Opcode::text || opcode == ws::Opcode::binary; }
 
 }  // namespace
 
 template <typename Stream>
 WsSession<Stream>::WsSession(Stream&& stream, std::shared_ptr<Hub> hub, std::string id)
-    : ws_(std::move(stream)), hub_(std::move(hub)), id_(std::move(id)),
-      hello_timer_(ws_.get_executor()), ping_timer_(ws_.get_executor()) {}
+    : stream_(std::move(stream)), hub_(std::move(hub)), id_(std::move(id)),
+      reader_(ws::Role::server, {hub_->limits().max_text_bytes, hub_->limits().max_binary_bytes}),
+      hello_timer_(stream_.get_executor()), ping_timer_(stream_.get_executor()) {}
 
 template <typename Stream>
 WsSession<Stream>::~WsSession() {
@@ -35,54 +51,178 @@ template <typename Stream>
 void WsSession<Stream>::run(Request request, ClientAddress address, std::optional<Refusal> refusal) {
     address_ = std::move(address);
     refusal_ = std::move(refusal);
-    const Limits& limits = hub_->limits();
-    // Beast times the handshake and the close; liveness is our own heartbeat (start_timers).
-    websocket::stream_base::timeout timeouts{};
-    timeouts.handshake_timeout = limits.handshake_timeout;
-    timeouts.idle_timeout = websocket::stream_base::none();
-    timeouts.keep_alive_pings = false;
-    ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
-        response.set(http::field::server, "Peerline");
-    }));
-    ws_.read_message_max(kNoBeastMessageLimit);
-    ws_.auto_fragment(false);
-    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-        if (kind == websocket::frame_type::pong) last_heard_ = Clock::now();
-    });
-    ws_.async_accept(request, beast::bind_front_handler(&WsSession::on_accept, this->shared_from_this()));
+    HandshakeAnswer answer = answer_upgrade(request);
+    if (!answer.accepted) {
+        log_event("websocket-handshake-failed", {{"remote", address_.ip}, {"error", answer.response.substr(9, 3)}});
+    }
+    if constexpr (!kIsTls<Stream>) {
+        // Readiness, then reads until the socket has no more (on_readable).
+        beast::error_code ec;
+        stream_.socket().non_blocking(true, ec);
+    }
+    auto& lowest = beast::get_lowest_layer(stream_);
+    lowest.expires_after(hub_->limits().handshake_timeout);
+    out_ = std::move(answer.response);
+    writing_ = true;
+    net::async_write(stream_, net::buffer(out_),
+                     beast::bind_front_handler(&WsSession::on_handshake_written,
+                                               this->shared_from_this(), answer.accepted));
 }
 
 template <typename Stream>
-void WsSession<Stream>::on_accept(beast::error_code ec) {
+void WsSession<Stream>::on_handshake_written(bool accepted, beast::error_code ec, std::size_t) {
+    writing_ = false;
+    std::string().swap(out_);
+    beast::get_lowest_layer(stream_).expires_never();  // from here on, our own deadlines
     if (ec) {
         log_event("websocket-handshake-failed", {{"remote", address_.ip}, {"error", ec.message()}});
-        return;
+        return close_socket();
     }
+    if (!accepted) return close_socket();  // the answer said "Connection: close"
     accepted_ = true;
+    on_accept();
+}
+
+template <typename Stream>
+void WsSession<Stream>::on_accept() {
+    do_read();  // even when refusing: the peer's close frame must be read
     if (refusal_) return refuse(*refusal_);
     switch (hub_->open(this->shared_from_this(), address_)) {
         case Admission::stopping:
-            return refuse({"", "", websocket::close_code::going_away});
+            return refuse({"", "", ws::close_code::going_away});
         case Admission::too_many:
             return refuse({protocol::code::kTooManyConnections,
-                           "too many connections from your address", 1013});  // try again later
+                           "too many connections from your address", ws::close_code::try_again_later});
         case Admission::ok:
             break;
     }
     open_ = true;
     start_timers();
-    do_read();
 }
 
 template <typename Stream>
 void WsSession<Stream>::refuse(const Refusal& refusal) {
     if (!refusal.code.empty()) {
         hub_->count_rejection(refusal.code, id_);
-        enqueue({make_frame(protocol::serialize(protocol::ErrorMessage{refusal.code, refusal.message, ""})), false});
+        enqueue({make_frame(protocol::serialize(protocol::ErrorMessage{refusal.code, refusal.message, ""})),
+                 ws::Opcode::text});
     }
-    close_after_writes({static_cast<websocket::close_code>(refusal.close_code), refusal.code.empty() ? "server stopping" : refusal.code});
+    close_after_writes({refusal.close_code, refusal.code.empty() ? "server stopping" : refusal.code});
 }
+
+// ---- reading --------------------------------------------------------------------------------
+
+template <typename Stream>
+void WsSession<Stream>::do_read() {
+    if (socket_closed_) return;
+    if constexpr (kIsTls<Stream>) {
+        if (!tls_buffer_) tls_buffer_ = std::make_unique<char[]>(kTlsReadBytes);
+        stream_.async_read_some(net::buffer(tls_buffer_.get(), kTlsReadBytes),
+                                beast::bind_front_handler(&WsSession::on_read, this->shared_from_this()));
+    } else {
+        stream_.socket().async_wait(net::socket_base::wait_read,
+                                    beast::bind_front_handler(&WsSession::on_readable, this->shared_from_this()));
+    }
+}
+
+template <typename Stream>
+void WsSession<Stream>::on_readable(beast::error_code ec) {
+    if constexpr (!kIsTls<Stream>) {
+        if (ec) return read_ended(ec);
+        for (int round = 0; round < kReadsPerWakeup; ++round) {
+            const std::size_t bytes = stream_.socket().read_some(net::buffer(g_read_buffer), ec);
+            if (ec == net::error::would_block || ec == net::error::try_again) break;
+            if (ec) return read_ended(ec);
+            on_bytes(g_read_buffer, bytes);
+            if (socket_closed_) return;
+            if (bytes < kReadBytes) break;  // drained, most likely: the next wait says for sure
+        }
+        do_read();
+    }
+}
+
+template <typename Stream>
+void WsSession<Stream>::on_read(beast::error_code ec, std::size_t bytes) {
+    if (ec) return read_ended(ec);
+    on_bytes(tls_buffer_.get(), bytes);
+    do_read();
+}
+
+template <typename Stream>
+void WsSession<Stream>::on_bytes(char* data, std::size_t size) {
+    last_heard_ = Clock::now();
+    // Usually whole frames arrive and are parsed where they were read; the tail of a frame that
+    // is not complete yet waits in partial_ (bounded: the reader refuses an oversized frame at
+    // its header, before its payload is buffered).
+    const bool continuing = !partial_.empty();
+    if (continuing) partial_.append(data, size);
+    char* bytes = continuing ? partial_.data() : data;
+    const std::size_t length = continuing ? partial_.size() : size;
+    std::size_t at = 0;
+    for (;;) {
+        ws::Event event;
+        bool has_event = false;
+        const std::size_t used = reader_.next(bytes + at, length - at, event, has_event);
+        at += used;
+        if (has_event) on_event(event);
+        if (socket_closed_) return;
+        if (used == 0) break;
+    }
+    if (continuing) partial_.erase(0, at);
+    else partial_.assign(bytes + at, length - at);
+    if (partial_.empty()) std::string().swap(partial_);  // idle connections hold no read bytes
+}
+
+template <typename Stream>
+void WsSession<Stream>::on_event(const ws::Event& event) {
+    using Kind = ws::Event::Kind;
+    switch (event.kind) {
+        case Kind::message:
+            return on_message(event);
+        case Kind::ping:
+            return enqueue({make_frame(std::string(event.payload)), ws::Opcode::pong});
+        case Kind::pong:
+            return;  // last_heard_ is already fresh
+        case Kind::close:
+            peer_closed_ = true;
+            if (close_sent_) {  // the answer to ours: the handshake is complete
+                if (!writing_) close_socket();
+                return;
+            }
+            // Echo the peer's code (§5.5.1), after what is already queued.
+            return close_after_writes({event.code == ws::close_code::no_status ? std::uint16_t{0} : event.code, ""});
+        case Kind::too_large:
+            if (pending_close_ || !open_) return;  // closing anyway: its bytes are skipped
+            // RFC 6455 §7.4.1: 1009 = message too big to process. The typed error first, then
+            // the close; the rest of the message is skipped as it arrives, never buffered.
+            hub_->on_too_large(*this, event.binary);
+            return close_after_writes({ws::close_code::too_big, "message too large"});
+        case Kind::error:
+            hub_->count_rejection("protocol-error", id_);
+            log_event("protocol-error", {{"id", id_}, {"why", event.what}});
+            return close_after_writes({event.code, event.what}, /*fail=*/true);
+    }
+}
+
+template <typename Stream>
+void WsSession<Stream>::on_message(const ws::Event& event) {
+    if (pending_close_ || !open_) return;  // closing after a refusal or an abuse: discard
+    Metrics& metrics = hub_->metrics();
+    ++metrics.messages_in;
+    metrics.bytes_in += event.payload.size();
+    if (event.binary) hub_->on_binary(*this, event.payload);
+    else hub_->on_text(*this, event.payload);
+}
+
+template <typename Stream>
+void WsSession<Stream>::read_ended(beast::error_code ec) {
+    const bool expected = ec == net::error::eof || ec == net::error::operation_aborted ||
+                          ec == net::error::bad_descriptor || peer_closed_;
+    if (!expected && !socket_closed_) log_event("read-ended", {{"id", id_}, {"error", ec.message()}});
+    close_socket();  // the session ends when the last handler holding it returns
+}
+
+// ---- heartbeat and deadlines ----------------------------------------------------------------
 
 template <typename Stream>
 void WsSession<Stream>::start_timers() {
@@ -95,7 +235,7 @@ void WsSession<Stream>::start_timers() {
 
 template <typename Stream>
 void WsSession<Stream>::on_hello_deadline(beast::error_code ec) {
-    if (ec || closing_ || pending_close_) return;
+    if (ec || pending_close_ || socket_closed_) return;
     hub_->on_hello_deadline(*this);
 }
 
@@ -107,7 +247,8 @@ void WsSession<Stream>::schedule_ping(Clock::time_point at) {
 
 template <typename Stream>
 void WsSession<Stream>::on_ping_timer(beast::error_code ec) {
-    if (ec || closing_ || dropped_) return;
+    if (ec || socket_closed_) return;
+    if (pending_close_) return drop("close handshake timed out");  // the timer is its deadline
     const Limits& limits = hub_->limits();
     const auto now = Clock::now();
     if (awaiting_pong_) {
@@ -118,85 +259,34 @@ void WsSession<Stream>::on_ping_timer(beast::error_code ec) {
         awaiting_pong_ = false;
     }
     if (now - last_heard_ < limits.ping_interval) return schedule_ping(last_heard_ + limits.ping_interval);
-    // Silent for a whole interval: ask. One ping at a time (Beast allows one beside a write).
+    // Silent for a whole interval: ask.
     awaiting_pong_ = true;
     ping_sent_ = now;
-    ws_.async_ping({}, [self = this->shared_from_this()](beast::error_code) {});
+    enqueue({empty_frame(), ws::Opcode::ping});
     schedule_ping(now + limits.ping_timeout);
 }
 
-template <typename Stream>
-void WsSession<Stream>::do_read() {
-    // Read at most one byte past the limit of this message's kind, so an oversized message is
-    // detected without buffering it. Before the first frame header the kind is unknown.
-    const Limits& limits = hub_->limits();
-    std::size_t limit = std::max(limits.max_text_bytes, limits.max_binary_bytes);
-    if (buffer_.size() > 0) limit = ws_.got_binary() ? limits.max_binary_bytes : limits.max_text_bytes;
-    const std::size_t room = limit + 1 - std::min(buffer_.size(), limit);
-    ws_.async_read_some(buffer_, room,
-                        beast::bind_front_handler(&WsSession::on_read, this->shared_from_this()));
-}
-
-template <typename Stream>
-void WsSession<Stream>::on_read(beast::error_code ec, std::size_t) {
-    if (ec) {
-        if (ec != websocket::error::closed && ec != net::error::operation_aborted &&
-            ec != net::error::eof && !dropped_) {
-            log_event("read-ended", {{"id", id_}, {"error", ec.message()}});
-        }
-        hello_timer_.cancel();
-        ping_timer_.cancel();
-        return;  // the session ends when the last handler holding it returns
-    }
-    last_heard_ = Clock::now();
-    if (closing_) return;
-    if (pending_close_ || !open_) {  // closing after a refusal or an abuse: discard
-        buffer_.consume(buffer_.size());
-        return do_read();
-    }
-
-    const Limits& limits = hub_->limits();
-    const bool binary = ws_.got_binary();
-    if (buffer_.size() > (binary ? limits.max_binary_bytes : limits.max_text_bytes)) {
-        // RFC 6455 §7.4.1: 1009 = message too big to process.
-        hub_->on_too_large(*this, binary);  // queues the error frame ...
-        buffer_.consume(buffer_.size());
-        // ... which the close frame follows once it is written.
-        close_after_writes({websocket::close_code::too_big, "message too large"});
-        return;  // the close handshake discards the rest of the message
-    }
-    if (!ws_.is_message_done()) return do_read();
-
-    const auto data = buffer_.cdata();
-    const std::string_view message(static_cast<const char*>(data.data()), data.size());
-    Metrics& metrics = hub_->metrics();
-    ++metrics.messages_in;
-    metrics.bytes_in += message.size();
-    if (binary) hub_->on_binary(*this, message);
-    else hub_->on_text(*this, message);
-    buffer_.consume(buffer_.size());
-    if (!closing_) do_read();
-}
+// ---- writing --------------------------------------------------------------------------------
 
 // Called on the io_context thread (the hub runs in session handlers), dispatch queues the
 // frame at once, in call order, with no allocation; from another thread it would post.
 template <typename Stream>
 void WsSession<Stream>::send(Frame frame) {
-    net::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
-        self->enqueue({std::move(frame), false});
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+        self->enqueue({std::move(frame), ws::Opcode::text});
     });
 }
 
 template <typename Stream>
 void WsSession<Stream>::send_binary(Frame frame) {
-    net::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
-        self->enqueue({std::move(frame), true});
+    net::dispatch(stream_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
+        self->enqueue({std::move(frame), ws::Opcode::binary});
     });
 }
 
 template <typename Stream>
 void WsSession<Stream>::enqueue(Outgoing out) {
-    if (closing_ || pending_close_ || !accepted_) return;
+    if (pending_close_ || !accepted_ || socket_closed_) return;
     const Limits& limits = hub_->limits();
     if (queue_.size() >= limits.send_queue_frames ||
         queued_bytes_ + out.frame->size() > limits.send_queue_bytes) {
@@ -205,76 +295,125 @@ void WsSession<Stream>::enqueue(Outgoing out) {
     }
     queued_bytes_ += out.frame->size();
     queue_.push_back(std::move(out));
-    if (queue_.size() == 1) do_write();
+    schedule_write();
 }
 
+// The write starts after the current handler: every frame it queues for this peer (a burst
+// of relayed signals, a roster) goes out in that one write.
 template <typename Stream>
-void WsSession<Stream>::do_write() {
-    ws_.binary(queue_.front().binary);
-    ws_.async_write(net::buffer(*queue_.front().frame),
-                    beast::bind_front_handler(&WsSession::on_write, this->shared_from_this()));
-}
-
-template <typename Stream>
-void WsSession<Stream>::on_write(beast::error_code ec, std::size_t bytes) {
-    if (ec) {
-        if (ec != net::error::operation_aborted) drop("write failed");
-        return;
-    }
-    Metrics& metrics = hub_->metrics();
-    ++metrics.messages_out;
-    metrics.bytes_out += bytes;
-    queued_bytes_ -= queue_.front().frame->size();
-    queue_.pop_front();
-    if (!queue_.empty()) return do_write();
-    if (pending_close_) do_close();
-}
-
-template <typename Stream>
-void WsSession<Stream>::close(std::uint16_t code, std::string reason) {
-    net::dispatch(ws_.get_executor(),
-              beast::bind_front_handler(&WsSession::close_after_writes, this->shared_from_this(),
-                                        websocket::close_reason{static_cast<websocket::close_code>(code), reason}));
-}
-
-template <typename Stream>
-void WsSession<Stream>::go_away() {
-    net::post(ws_.get_executor(), [self = this->shared_from_this()] {
-        if (!self->accepted_) return self->drop("server stopping");
-        self->close_after_writes({websocket::close_code::going_away, "server stopping"});
+void WsSession<Stream>::schedule_write() {
+    if (writing_ || write_scheduled_) return;
+    write_scheduled_ = true;
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+        self->write_scheduled_ = false;
+        if (!self->writing_) self->do_write();
     });
 }
 
 template <typename Stream>
-void WsSession<Stream>::close_after_writes(websocket::close_reason reason) {
-    if (closing_ || pending_close_) return;
-    pending_close_ = std::move(reason);
-    if (queue_.empty()) do_close();
+void WsSession<Stream>::do_write() {
+    if (socket_closed_) return;
+    out_.clear();
+    out_frames_ = out_payload_bytes_ = out_queued_bytes_ = 0;
+    while (!queue_.empty() && (out_.empty() || out_.size() < kWriteBatchBytes)) {
+        const Outgoing& item = queue_.front();
+        ws::append_frame(out_, item.opcode, *item.frame);
+        out_queued_bytes_ += item.frame->size();
+        if (is_data(item.opcode)) {
+            ++out_frames_;
+            out_payload_bytes_ += item.frame->size();
+        }
+        queue_.pop_front();
+    }
+    if (queue_.empty() && pending_close_ && !close_sent_) {
+        const CloseFrame& close = *pending_close_;
+        ws::append_frame(out_, ws::Opcode::close, close.code ? ws::close_payload(close.code, close.reason) : "");
+        close_sent_ = true;
+    }
+    if (out_.empty()) return;
+    writing_ = true;
+    auto handler = beast::bind_front_handler(&WsSession::on_write, this->shared_from_this());
+    // Plain TCP writes on the socket itself: beast::basic_stream's timeout wrapper is not needed
+    // (a stuck peer is caught by the queue limit, the heartbeat and the close deadline).
+    if constexpr (kIsTls<Stream>) net::async_write(stream_, net::buffer(out_), std::move(handler));
+    else net::async_write(stream_.socket(), net::buffer(out_), std::move(handler));
 }
 
 template <typename Stream>
-void WsSession<Stream>::do_close() {
-    if (closing_) return;
-    closing_ = true;
+void WsSession<Stream>::on_write(beast::error_code ec, std::size_t) {
+    writing_ = false;
+    if (ec) {
+        if (ec != net::error::operation_aborted && !socket_closed_) drop("write failed");
+        return;
+    }
+    Metrics& metrics = hub_->metrics();
+    metrics.messages_out += out_frames_;
+    metrics.bytes_out += out_payload_bytes_;
+    queued_bytes_ -= out_queued_bytes_;
+    if (close_sent_) {
+        // Failing, or the peer has answered: the server closes TCP first (§7.1.1). Else the
+        // peer's close is awaited under the close deadline.
+        if (fail_after_close_ || peer_closed_) close_socket();
+        return;
+    }
+    if (!queue_.empty() || pending_close_) return do_write();
+    std::string().swap(out_);  // idle connections hold no write buffer
+}
+
+// ---- closing --------------------------------------------------------------------------------
+
+template <typename Stream>
+void WsSession<Stream>::close(std::uint16_t code, std::string reason) {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&WsSession::close_after_writes, this->shared_from_this(),
+                                            CloseFrame{code, std::move(reason)}, false));
+}
+
+template <typename Stream>
+void WsSession<Stream>::go_away() {
+    net::post(stream_.get_executor(), [self = this->shared_from_this()] {
+        if (!self->accepted_) return self->drop("server stopping");
+        self->close_after_writes({ws::close_code::going_away, "server stopping"});
+    });
+}
+
+template <typename Stream>
+void WsSession<Stream>::close_after_writes(CloseFrame frame, bool fail) {
+    if (pending_close_ || socket_closed_) return;
+    pending_close_ = std::move(frame);
+    fail_after_close_ = fail;
+    hello_timer_.cancel();
+    // From now on the ping timer is the close deadline: what is queued, our close frame and
+    // the peer's answer must all be through by then (a peer that stopped reading never is).
+    awaiting_pong_ = false;
+    ping_timer_.expires_after(hub_->limits().handshake_timeout);
+    ping_timer_.async_wait(beast::bind_front_handler(&WsSession::on_ping_timer, this->shared_from_this()));
+    schedule_write();
+}
+
+template <typename Stream>
+void WsSession<Stream>::close_socket() {
+    if (socket_closed_) return;
+    socket_closed_ = true;
     hello_timer_.cancel();
     ping_timer_.cancel();
-    ws_.async_close(*pending_close_, [self = this->shared_from_this()](beast::error_code) {});
+    // TLS ends without close_notify: the WebSocket close frames have already said goodbye, and
+    // waiting for the peer's close_notify would only hold the connection open longer.
+    auto& lowest = beast::get_lowest_layer(stream_);
+    beast::error_code ignored;
+    lowest.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest.close();
 }
 
 template <typename Stream>
 void WsSession<Stream>::drop(const char* why) {
-    if (dropped_) return;
+    if (dropped_ || socket_closed_) return;
     dropped_ = true;
     log_event("drop", {{"id", id_}, {"why", why}});
-    closing_ = true;
-    hello_timer_.cancel();
-    ping_timer_.cancel();
-    beast::error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).close();
+    close_socket();
 }
 
-template class WsSession<TcpStream>;
-template class WsSession<beast::ssl_stream<TcpStream>>;
+template class WsSession<PlainStream>;
+template class WsSession<TlsStream>;
 
 }  // namespace peerline::server
