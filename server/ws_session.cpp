@@ -27,13 +27,6 @@ constexpr std::size_t kTlsReadBytes = 16 * 1024;
 // One write carries the frames queued so far, up to about this many bytes (at least one frame).
 constexpr std::size_t kWriteBatchBytes = 64 * 1024;
 
-const Frame& empty_frame() {
-    static const Frame empty = make_frame("");
-    return empty;
-}
-
-bool is_data(ws::Opcode opcode) { return opcode == ws::Opcode::text || opcode == ws::Opcode::binary; }
-
 }  // namespace
 
 template <typename Stream>
@@ -180,13 +173,15 @@ void WsSession<Stream>::on_event(const ws::Event& event) {
         case Kind::message:
             return on_message(event);
         case Kind::ping:
-            return enqueue({make_frame(std::string(event.payload)), ws::Opcode::pong});
+            if (close_sent_) return;
+            pong_due_ = std::string(event.payload);
+            return schedule_write();
         case Kind::pong:
             return;  // last_heard_ is already fresh
         case Kind::close:
             peer_closed_ = true;
             if (close_sent_) {  // the answer to ours: the handshake is complete
-                if (!writing_) close_socket();
+                if (!writing_) finish();
                 return;
             }
             // Echo the peer's code (§5.5.1), after what is already queued.
@@ -200,6 +195,13 @@ void WsSession<Stream>::on_event(const ws::Event& event) {
         case Kind::error:
             hub_->count_rejection("protocol-error", id_);
             log_event("protocol-error", {{"id", id_}, {"why", event.what}});
+            if (pending_close_) {
+                // Already closing: the reader has stopped and will not see the peer's close, so
+                // do not wait for it.
+                fail_after_close_ = true;
+                if (close_sent_ && !writing_) finish();
+                return;
+            }
             return close_after_writes({event.code, event.what}, /*fail=*/true);
     }
 }
@@ -216,6 +218,12 @@ void WsSession<Stream>::on_message(const ws::Event& event) {
 
 template <typename Stream>
 void WsSession<Stream>::read_ended(beast::error_code ec) {
+    if (lingering_) return close_socket();  // the peer's end after our close: done
+    if (ec == net::error::eof && writing_) {
+        // The peer stopped sending (its close may be what we are echoing): let the write end.
+        peer_ended_ = true;
+        return;
+    }
     const bool expected = ec == net::error::eof || ec == net::error::operation_aborted ||
                           ec == net::error::bad_descriptor || peer_closed_;
     if (!expected && !socket_closed_) log_event("read-ended", {{"id", id_}, {"error", ec.message()}});
@@ -248,7 +256,15 @@ void WsSession<Stream>::schedule_ping(Clock::time_point at) {
 template <typename Stream>
 void WsSession<Stream>::on_ping_timer(beast::error_code ec) {
     if (ec || socket_closed_) return;
-    if (pending_close_) return drop("close handshake timed out");  // the timer is its deadline
+    if (pending_close_) {  // the timer is the close deadline now
+        if (Clock::now() < close_deadline_) {
+            // A heartbeat tick that was already due when the close began: wait on.
+            ping_timer_.expires_at(close_deadline_);
+            ping_timer_.async_wait(beast::bind_front_handler(&WsSession::on_ping_timer, this->shared_from_this()));
+            return;
+        }
+        return drop("close handshake timed out");
+    }
     const Limits& limits = hub_->limits();
     const auto now = Clock::now();
     if (awaiting_pong_) {
@@ -262,7 +278,8 @@ void WsSession<Stream>::on_ping_timer(beast::error_code ec) {
     // Silent for a whole interval: ask.
     awaiting_pong_ = true;
     ping_sent_ = now;
-    enqueue({empty_frame(), ws::Opcode::ping});
+    ping_due_ = true;
+    schedule_write();
     schedule_ping(now + limits.ping_timeout);
 }
 
@@ -315,14 +332,18 @@ void WsSession<Stream>::do_write() {
     if (socket_closed_) return;
     out_.clear();
     out_frames_ = out_payload_bytes_ = out_queued_bytes_ = 0;
+    if (!close_sent_) {
+        if (ping_due_) ws::append_frame(out_, ws::Opcode::ping, {});
+        if (pong_due_) ws::append_frame(out_, ws::Opcode::pong, *pong_due_);
+    }
+    ping_due_ = false;
+    pong_due_.reset();
     while (!queue_.empty() && (out_.empty() || out_.size() < kWriteBatchBytes)) {
         const Outgoing& item = queue_.front();
         ws::append_frame(out_, item.opcode, *item.frame);
         out_queued_bytes_ += item.frame->size();
-        if (is_data(item.opcode)) {
-            ++out_frames_;
-            out_payload_bytes_ += item.frame->size();
-        }
+        ++out_frames_;
+        out_payload_bytes_ += item.frame->size();
         queue_.pop_front();
     }
     if (queue_.empty() && pending_close_ && !close_sent_) {
@@ -353,10 +374,11 @@ void WsSession<Stream>::on_write(beast::error_code ec, std::size_t) {
     if (close_sent_) {
         // Failing, or the peer has answered: the server closes TCP first (§7.1.1). Else the
         // peer's close is awaited under the close deadline.
-        if (fail_after_close_ || peer_closed_) close_socket();
+        if (fail_after_close_ || peer_closed_ || peer_ended_) finish();
         return;
     }
-    if (!queue_.empty() || pending_close_) return do_write();
+    if (!queue_.empty() || pending_close_ || ping_due_ || pong_due_) return do_write();
+    if (peer_ended_) return close_socket();
     std::string().swap(out_);  // idle connections hold no write buffer
 }
 
@@ -386,9 +408,19 @@ void WsSession<Stream>::close_after_writes(CloseFrame frame, bool fail) {
     // From now on the ping timer is the close deadline: what is queued, our close frame and
     // the peer's answer must all be through by then (a peer that stopped reading never is).
     awaiting_pong_ = false;
-    ping_timer_.expires_after(hub_->limits().handshake_timeout);
+    close_deadline_ = Clock::now() + hub_->limits().handshake_timeout;
+    ping_timer_.expires_at(close_deadline_);
     ping_timer_.async_wait(beast::bind_front_handler(&WsSession::on_ping_timer, this->shared_from_this()));
     schedule_write();
+}
+
+template <typename Stream>
+void WsSession<Stream>::finish() {
+    if (socket_closed_ || lingering_) return;
+    if (!fail_after_close_ || peer_closed_ || peer_ended_) return close_socket();
+    lingering_ = true;  // read_ended closes; the close deadline bounds the wait
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
 template <typename Stream>

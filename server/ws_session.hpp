@@ -83,6 +83,10 @@ private:
     // broke the protocol, so the TCP connection ends right after the close frame (§7.1.7)
     // instead of waiting for the peer's answer.
     void close_after_writes(CloseFrame frame, bool fail = false);
+    // After the close frames: close TCP, or, when the peer may still be sending (it broke the
+    // protocol), stop sending and read to its end first: closing with unread bytes would send
+    // a reset, which can destroy our close frame before the peer reads it.
+    void finish();
     void close_socket();
     void drop(const char* why);  // abrupt TCP close: for peers that cannot be reasoned with
 
@@ -98,7 +102,14 @@ private:
     Timer ping_timer_;                     // heartbeat; once closing, the close deadline
     Clock::time_point last_heard_{};
     Clock::time_point ping_sent_{};
+    Clock::time_point close_deadline_{};   // set once a close is decided
     bool awaiting_pong_ = false;
+
+    // Control frames jump the data queue (they go first in the next write, as Beast sent them)
+    // and do not count toward its limits: one ping of ours, and a pong for the latest ping of
+    // the peer's (RFC 6455 §5.5.3 allows answering only the latest).
+    bool ping_due_ = false;
+    std::optional<std::string> pong_due_;
 
     FrameQueue<Outgoing> queue_;           // not yet in a write
     std::size_t queued_bytes_ = 0;         // queued plus in the write in flight
@@ -113,6 +124,8 @@ private:
     bool fail_after_close_ = false;
     bool close_sent_ = false;   // our close frame is written or being written
     bool peer_closed_ = false;  // the peer's close frame arrived
+    bool peer_ended_ = false;   // the peer's end of stream arrived while we were still writing
+    bool lingering_ = false;    // finish(): our side is shut, reading to the peer's end
     bool accepted_ = false;     // 101 written
     bool open_ = false;         // registered with the hub
     bool socket_closed_ = false;
