@@ -37,8 +37,7 @@ net::ip::address_v4 source_address(net::ip::address_v4 base, std::size_t group) 
     return net::ip::address_v4(a);
 }
 
-void open_bound(WebSocket& ws, const net::ip::address_v4& source, beast::error_code& ec) {
-    auto& socket = ws.next_layer();
+void open_bound(tcp::socket& socket, const net::ip::address_v4& source, beast::error_code& ec) {
     socket.open(tcp::v4(), ec);
     if (ec) return;
     // A port of an earlier run may still be in TIME_WAIT towards another server port.

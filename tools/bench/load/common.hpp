@@ -37,7 +37,10 @@ net::ip::address_v4 source_address(net::ip::address_v4 base, std::size_t group);
 
 // The server connection every client makes: bound to `source` (port chosen by the kernel), so
 // clients can spread over many loopback addresses and each address has its own 28k ports.
-void open_bound(WebSocket& ws, const net::ip::address_v4& source, beast::error_code& ec);
+void open_bound(tcp::socket& socket, const net::ip::address_v4& source, beast::error_code& ec);
+inline void open_bound(WebSocket& ws, const net::ip::address_v4& source, beast::error_code& ec) {
+    open_bound(ws.next_layer(), source, ec);
+}
 
 // Handshake options shared by all clients: an Origin the server will see as same-origin,
 // no keep-alive pings of our own, a fixed handshake timeout.
