@@ -228,7 +228,7 @@ process (C++/Asio, 1 thread) per relay run; CPU pressure from other work on this
 127.x source address, ~$(( $(sed -n 's/.*payload_bytes = \([0-9]*\).*/\1/p' tools/bench/load/modes.hpp) + 90 ))-byte signal messages both ways; best of $ROUNDS alternating rounds of ${DURATION} s.
 Idle: $idle_kind.
 
-| Measure | Peerline (Beast) | Node \`ws\` baseline | Peerline / Node | Target |
+| Measure | Peerline | Node \`ws\` baseline | Peerline / Node | Target |
 |---|---|---|---|---|
 | Max relayed msg/s (unpaced, 8 in flight per client) | $p_max | $n_max | $(ratio "$p_max" "$n_max") | ≥ 1.5× |
 | Relay latency at $RATE msg/s: p50 / p90 / p99 / max (µs) | $(best peerline-rate p50_us) / $(best peerline-rate p90_us) / $(best peerline-rate p99_us) / $(best peerline-rate max_us) | $(best node-rate p50_us) / $(best node-rate p90_us) / $(best node-rate p99_us) / $(best node-rate max_us) | | p99 < 1000 µs |
