@@ -50,11 +50,34 @@ export function rssMiB(pid) {
   }
 }
 
+// CPU seconds (user + system) a process has used so far, or NaN once it is gone.
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;  // utime, stime in USER_HZ (100)
+  } catch {
+    return NaN;
+  }
+}
+
+// Busy and total jiffies of the whole machine (/proc/stat, first line).
+function machineJiffies() {
+  const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  const idle = values[3] + values[4];
+  const total = values.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
 // Samples RSS of `pids` ({role: pid}) and the transfer's progress (async () => 0..1) every
 // `everyMs` until stop(); logs one progress line every `logEveryMs` so a stall shows as it happens.
+// At stop, logs the CPU each role used per GiB moved and how busy the whole machine was: on a
+// saturated machine every CPU second a page spends is taken from the data channel's own work.
 export function startSampler({ pids, progress, totalMiB, label, everyMs = 200, logEveryMs = 5000 }) {
   const samples = [];
   const t0 = performance.now();
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, cpuSeconds(pid)]));
+  const machine0 = machineJiffies();
   let running = true;
   let lastLog = { t: 0, done: 0 };
   const loop = (async () => {
@@ -76,6 +99,11 @@ export function startSampler({ pids, progress, totalMiB, label, everyMs = 200, l
   return async () => {
     running = false;
     await loop;
+    const machine1 = machineJiffies();
+    const gib = (samples.at(-1)?.done ?? 0) * totalMiB / 1024;
+    const perGiB = Object.entries(pids).map(([role, pid]) => `${role} ${((cpuSeconds(pid) - cpu0[role]) / gib).toFixed(2)}`);
+    const busy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
+    process.stderr.write(`  ${label} CPU s per GiB: ${perGiB.join(', ')}; machine ${(busy * 100).toFixed(0)}% busy\n`);
     return summarize(samples, Object.keys(pids));
   };
 }
