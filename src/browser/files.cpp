@@ -7,6 +7,7 @@
 #include <emscripten/bind.h>
 
 #include "bytes.hpp"
+#include "file_streams.hpp"
 #include "shell.hpp"
 
 namespace peerline::browser::files {
@@ -68,6 +69,8 @@ void read_chunk(int pick, int file, std::uint64_t offset, std::uint32_t length) 
         dispatch(FileReadFailed{pick, file, "the file is no longer available"});
         return;
     }
+    if (file_streams::read(pick, file, found->second[file], offset, length)) return;
+    // Not where the file's stream is (a read out of order): a slice of its own.
     const double start = static_cast<double>(offset);
     Outcome slice = try_call(found->second[file], "slice", array_of(start, start + length));
     if (!slice.ok) return dispatch(FileReadFailed{pick, file, slice.error});
@@ -77,7 +80,10 @@ void read_chunk(int pick, int file, std::uint64_t offset, std::uint32_t length) 
                           callback("onFileReadFailed", pick, file));
 }
 
-void release(int pick) { picks.erase(pick); }
+void release(int pick) {
+    picks.erase(pick);
+    file_streams::release(pick);
+}
 
 void open_sink(const std::string& sink, const std::string& name, const std::string& mime) {
     sinks[sink] = Sink{name, mime, val::array(), {}, {}};

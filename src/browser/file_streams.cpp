@@ -1,0 +1,125 @@
+#include "file_streams.hpp"
+
+#include <deque>
+#include <map>
+#include <string>
+#include <utility>
+
+#include <emscripten/bind.h>
+
+#include "bytes.hpp"
+#include "shell.hpp"
+
+namespace peerline::browser::file_streams {
+namespace {
+
+// Bytes read ahead of the requests: the next read of the file is under way while the core is
+// still framing and sending the chunks before it, so the channel never waits on the disk.
+constexpr std::size_t kReadAheadBytes = 2 * 1024 * 1024;
+
+struct Request {
+    std::uint64_t offset;
+    std::uint32_t length;
+};
+
+struct Stream {
+    explicit Stream(val stream_reader) : reader(std::move(stream_reader)) {}
+
+    val reader;                      // the ReadableStreamDefaultReader of file.stream()
+    std::uint64_t next_offset = 0;   // where the next queued request must start
+    std::string carry;               // read from the stream, not yet handed out, from carry_at
+    std::size_t carry_at = 0;
+    std::deque<Request> requests;    // waiting for bytes, in file order
+    bool reading = false;            // a read() is pending
+    bool ended = false;              // the stream has no more bytes
+};
+
+std::map<std::pair<int, int>, Stream> streams;  // (pick, file) -> its stream
+
+void fail(int pick, int file, const std::string& why) {
+    streams.erase({pick, file});
+    dispatch(FileReadFailed{pick, file, why});
+}
+
+// Hands out every request the carried bytes can fill, then reads on while less than
+// kReadAheadBytes are carried (that bounds what is held here).
+void pump(int pick, int file) {
+    auto found = streams.find({pick, file});
+    if (found == streams.end()) return;
+    Stream& s = found->second;
+    while (!s.requests.empty() && s.carry.size() - s.carry_at >= s.requests.front().length) {
+        const Request r = s.requests.front();
+        s.requests.pop_front();
+        std::string chunk(s.carry, s.carry_at, r.length);
+        s.carry_at += r.length;
+        if (s.carry_at * 2 >= s.carry.size()) {  // drop what was handed out, amortized
+            s.carry.erase(0, s.carry_at);
+            s.carry_at = 0;
+        }
+        dispatch(FileChunkRead{pick, file, r.offset, std::move(chunk)});
+        found = streams.find({pick, file});  // the core may have released the pick meanwhile
+        if (found == streams.end()) return;
+    }
+    if (s.reading || s.ended || s.carry.size() - s.carry_at >= kReadAheadBytes) return;
+    s.reading = true;
+    s.reader.call<val>("read").call<void>("then", callback("onFileStreamRead", pick, file),
+                                          callback("onFileStreamFailed", pick, file));
+}
+
+void on_stream_read(int pick, int file, val result) {
+    auto found = streams.find({pick, file});
+    if (found == streams.end()) return;
+    Stream& s = found->second;
+    s.reading = false;
+    if (result["done"].as<bool>()) {
+        s.ended = true;
+        if (!s.requests.empty()) fail(pick, file, "the file ended early (was it changed since it was picked?)");
+        return;
+    }
+    bytes::append(s.carry, result["value"]);
+    pump(pick, file);
+}
+
+void on_stream_failed(int pick, int file, val error) {
+    if (!streams.count({pick, file})) return;
+    fail(pick, file, describe(error));
+}
+
+}  // namespace
+
+bool read(int pick, int file_index, const val& file, std::uint64_t offset, std::uint32_t length) {
+    auto found = streams.find({pick, file_index});
+    if (found == streams.end()) {
+        if (offset != 0) return false;
+        Outcome stream = try_call(file, "stream", val::array());
+        if (!stream.ok) return false;
+        Outcome reader = try_call(stream.value, "getReader", val::array());
+        if (!reader.ok) return false;
+        found = streams.emplace(std::make_pair(pick, file_index), Stream(reader.value)).first;
+    }
+    Stream& s = found->second;
+    if (offset != s.next_offset) return false;
+    s.next_offset = offset + length;
+    s.requests.push_back({offset, length});
+    pump(pick, file_index);
+    return true;
+}
+
+void release(int pick) {
+    for (auto it = streams.begin(); it != streams.end();) {
+        if (it->first.first != pick) {
+            ++it;
+            continue;
+        }
+        // cancel() releases the file; its promise is not awaited (nothing to do either way).
+        try_call(it->second.reader, "cancel", val::array());
+        it = streams.erase(it);
+    }
+}
+
+EMSCRIPTEN_BINDINGS(peerline_file_streams) {
+    emscripten::function("onFileStreamRead", &on_stream_read);
+    emscripten::function("onFileStreamFailed", &on_stream_failed);
+}
+
+}  // namespace peerline::browser::file_streams
