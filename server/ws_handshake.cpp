@@ -37,12 +37,13 @@ std::string websocket_accept_key(std::string_view client_key) {
 HandshakeAnswer answer_upgrade(const Request& request) {
     if (request[http::field::sec_websocket_version] != "13") {
         // §4.4: say which version we speak.
-        return {false, refusal("426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n",
-                               "WebSocket version 13 is required")};
+        constexpr const char* kWhy = "WebSocket version 13 is required";
+        return {false, refusal("426 Upgrade Required", "Sec-WebSocket-Version: 13\r\n", kWhy), kWhy};
     }
     const auto key = request[http::field::sec_websocket_key];
     if (!is_client_key(key)) {
-        return {false, refusal("400 Bad Request", "", "missing or malformed Sec-WebSocket-Key")};
+        constexpr const char* kWhy = "missing or malformed Sec-WebSocket-Key";
+        return {false, refusal("400 Bad Request", "", kWhy), kWhy};
     }
     std::string response =
         "HTTP/1.1 101 Switching Protocols\r\n"
@@ -51,7 +52,7 @@ HandshakeAnswer answer_upgrade(const Request& request) {
         "Server: Peerline\r\n"
         "Sec-WebSocket-Accept: ";
     response.append(websocket_accept_key(key)).append("\r\n\r\n");
-    return {true, std::move(response)};
+    return {true, std::move(response), ""};
 }
 
 }  // namespace peerline::server

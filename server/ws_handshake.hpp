@@ -13,6 +13,7 @@ namespace peerline::server {
 struct HandshakeAnswer {
     bool accepted = false;
     std::string response;  // the raw HTTP response to write: 101, or 400 / 426 with a reason
+    std::string refused_because;  // for the log, when not accepted
 };
 
 HandshakeAnswer answer_upgrade(const Request& request);

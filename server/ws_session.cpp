@@ -44,7 +44,7 @@ void WsSession<Stream>::run(Request request, ClientAddress address, std::optiona
     refusal_ = std::move(refusal);
     HandshakeAnswer answer = answer_upgrade(request);
     if (!answer.accepted) {
-        log_event("websocket-handshake-failed", {{"remote", address_.ip}, {"error", answer.response.substr(9, 3)}});
+        log_event("websocket-handshake-failed", {{"remote", address_.ip}, {"error", answer.refused_because}});
     }
     if constexpr (!kIsTls<Stream>) {
         // Readiness, then reads until the socket has no more (on_readable).
@@ -255,12 +255,9 @@ template <typename Stream>
 void WsSession<Stream>::on_ping_timer(beast::error_code ec) {
     if (ec || socket_closed_) return;
     if (pending_close_) {  // the timer is the close deadline now
-        if (Clock::now() < close_deadline_) {
-            // A heartbeat tick that was already due when the close began: wait on.
-            ping_timer_.expires_at(close_deadline_);
-            ping_timer_.async_wait(beast::bind_front_handler(&WsSession::on_ping_timer, this->shared_from_this()));
-            return;
-        }
+        // A heartbeat tick already due when the close began (its wait could not be cancelled):
+        // the deadline's own wait is still pending.
+        if (Clock::now() < ping_timer_.expiry()) return;
         return drop("close handshake timed out");
     }
     const Limits& limits = hub_->limits();

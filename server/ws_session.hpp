@@ -102,7 +102,6 @@ private:
     Timer ping_timer_;                     // heartbeat; once closing, the close deadline
     Clock::time_point last_heard_{};
     Clock::time_point ping_sent_{};
-    Clock::time_point close_deadline_{};   // set once a close is decided
     bool awaiting_pong_ = false;
 
     // Control frames jump the data queue (they go first in the next write, as Beast sent them)
@@ -115,8 +114,7 @@ private:
     std::size_t queued_bytes_ = 0;         // queued plus in the write in flight
     std::string out_;                      // the bytes of the write in flight
     std::size_t out_frames_ = 0;           // data frames in it (for metrics)
-    std::size_t out_payload_bytes_ = 0;    // their payload bytes (for metrics)
-    std::size_t out_queued_bytes_ = 0;     // what they counted in queued_bytes_
+    std::size_t out_bytes_ = 0;            // their payload bytes (metrics; leave queued_bytes_)
     bool writing_ = false;
     bool write_scheduled_ = false;
 
@@ -129,7 +127,6 @@ private:
     bool accepted_ = false;     // 101 written
     bool open_ = false;         // registered with the hub
     bool socket_closed_ = false;
-    bool dropped_ = false;
 };
 
 }  // namespace peerline::server

@@ -62,7 +62,7 @@ template <typename Stream>
 void WsSession<Stream>::do_write() {
     if (socket_closed_) return;
     out_.clear();
-    out_frames_ = out_payload_bytes_ = out_queued_bytes_ = 0;
+    out_frames_ = out_bytes_ = 0;
     if (!close_sent_) {
         if (ping_due_) ws::append_frame(out_, ws::Opcode::ping, {});
         if (pong_due_) ws::append_frame(out_, ws::Opcode::pong, *pong_due_);
@@ -72,9 +72,8 @@ void WsSession<Stream>::do_write() {
     while (!queue_.empty() && (out_.empty() || out_.size() < kWriteBatchBytes)) {
         const Outgoing& item = queue_.front();
         ws::append_frame(out_, item.opcode, *item.frame);
-        out_queued_bytes_ += item.frame->size();
         ++out_frames_;
-        out_payload_bytes_ += item.frame->size();
+        out_bytes_ += item.frame->size();
         queue_.pop_front();
     }
     if (queue_.empty() && pending_close_ && !close_sent_) {
@@ -100,8 +99,8 @@ void WsSession<Stream>::on_write(beast::error_code ec, std::size_t) {
     }
     Metrics& metrics = hub_->metrics();
     metrics.messages_out += out_frames_;
-    metrics.bytes_out += out_payload_bytes_;
-    queued_bytes_ -= out_queued_bytes_;
+    metrics.bytes_out += out_bytes_;
+    queued_bytes_ -= out_bytes_;
     if (close_sent_) {
         // Failing, or the peer has answered: the server closes TCP first (§7.1.1). Else the
         // peer's close is awaited under the close deadline.
@@ -139,8 +138,7 @@ void WsSession<Stream>::close_after_writes(CloseFrame frame, bool fail) {
     // From now on the ping timer is the close deadline: what is queued, our close frame and
     // the peer's answer must all be through by then (a peer that stopped reading never is).
     awaiting_pong_ = false;
-    close_deadline_ = Clock::now() + hub_->limits().handshake_timeout;
-    ping_timer_.expires_at(close_deadline_);
+    ping_timer_.expires_after(hub_->limits().handshake_timeout);
     ping_timer_.async_wait(beast::bind_front_handler(&WsSession::on_ping_timer, this->shared_from_this()));
     schedule_write();
 }
@@ -170,8 +168,7 @@ void WsSession<Stream>::close_socket() {
 
 template <typename Stream>
 void WsSession<Stream>::drop(const char* why) {
-    if (dropped_ || socket_closed_) return;
-    dropped_ = true;
+    if (socket_closed_) return;
     log_event("drop", {{"id", id_}, {"why", why}});
     close_socket();
 }

@@ -9,13 +9,8 @@ val view(const std::string& data) {
 }
 
 std::string from_array_buffer(const val& buffer) {
-    val source = val::global("Uint8Array").new_(buffer);
-    const auto length = source["length"].as<std::size_t>();
-    std::string data(length, '\0');
-    if (length > 0) {
-        val target(emscripten::typed_memory_view(length, reinterpret_cast<std::uint8_t*>(data.data())));
-        target.call<void>("set", source);
-    }
+    std::string data;
+    append(data, val::global("Uint8Array").new_(buffer));
     return data;
 }
 

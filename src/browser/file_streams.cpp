@@ -1,5 +1,6 @@
 #include "file_streams.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <string>
@@ -27,8 +28,11 @@ struct Stream {
 
     val reader;                      // the ReadableStreamDefaultReader of file.stream()
     std::uint64_t next_offset = 0;   // where the next queued request must start
-    std::string carry;               // read from the stream, not yet handed out, from carry_at
-    std::size_t carry_at = 0;
+    // Read from the stream, not yet handed out: the stream's own Uint8Arrays, kept in JS so
+    // each byte is copied into Wasm once, straight into the chunk it belongs to.
+    std::deque<val> ahead;
+    std::size_t front_at = 0;        // bytes of ahead.front() already handed out
+    std::size_t ahead_bytes = 0;
     std::deque<Request> requests;    // waiting for bytes, in file order
     bool reading = false;            // a read() is pending
     bool ended = false;              // the stream has no more bytes
@@ -47,20 +51,28 @@ void pump(int pick, int file) {
     auto found = streams.find({pick, file});
     if (found == streams.end()) return;
     Stream& s = found->second;
-    while (!s.requests.empty() && s.carry.size() - s.carry_at >= s.requests.front().length) {
+    while (!s.requests.empty() && s.ahead_bytes >= s.requests.front().length) {
         const Request r = s.requests.front();
         s.requests.pop_front();
-        std::string chunk(s.carry, s.carry_at, r.length);
-        s.carry_at += r.length;
-        if (s.carry_at * 2 >= s.carry.size()) {  // drop what was handed out, amortized
-            s.carry.erase(0, s.carry_at);
-            s.carry_at = 0;
+        std::string chunk;
+        chunk.reserve(r.length);
+        while (chunk.size() < r.length) {
+            const val& front = s.ahead.front();
+            const auto size = front["length"].as<std::size_t>();
+            const std::size_t take = std::min(size - s.front_at, r.length - chunk.size());
+            bytes::append(chunk, front.call<val>("subarray", s.front_at, s.front_at + take));
+            s.front_at += take;
+            if (s.front_at == size) {
+                s.ahead.pop_front();
+                s.front_at = 0;
+            }
         }
+        s.ahead_bytes -= r.length;
         dispatch(FileChunkRead{pick, file, r.offset, std::move(chunk)});
         found = streams.find({pick, file});  // the core may have released the pick meanwhile
         if (found == streams.end()) return;
     }
-    if (s.reading || s.ended || s.carry.size() - s.carry_at >= kReadAheadBytes) return;
+    if (s.reading || s.ended || s.ahead_bytes >= kReadAheadBytes) return;
     s.reading = true;
     s.reader.call<val>("read").call<void>("then", callback("onFileStreamRead", pick, file),
                                           callback("onFileStreamFailed", pick, file));
@@ -76,7 +88,9 @@ void on_stream_read(int pick, int file, val result) {
         if (!s.requests.empty()) fail(pick, file, "the file ended early (was it changed since it was picked?)");
         return;
     }
-    bytes::append(s.carry, result["value"]);
+    val value = result["value"];
+    s.ahead_bytes += value["length"].as<std::size_t>();
+    s.ahead.push_back(std::move(value));
     pump(pick, file);
 }
 
