@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <emscripten/bind.h>
 
@@ -17,6 +18,10 @@ namespace {
 // Bytes read ahead of the requests: the next read of the file is under way while the core is
 // still framing and sending the chunks before it, so the channel never waits on the disk.
 constexpr std::size_t kReadAheadBytes = 2 * 1024 * 1024;
+// Bytes asked of one read where the stream lets us bring the buffer (a BYOB reader): reading
+// into recycled 1 MiB buffers costs 0.81x the machine CPU of the default reader's fresh arrays
+// (tools/bench/transfer/read_cost.mjs; docs/transfer.md "Limits").
+constexpr std::size_t kReadBytes = 1024 * 1024;
 
 struct Request {
     std::uint64_t offset;
@@ -24,9 +29,11 @@ struct Request {
 };
 
 struct Stream {
-    explicit Stream(val stream_reader) : reader(std::move(stream_reader)) {}
+    Stream(val stream_reader, bool brings_buffers) : reader(std::move(stream_reader)), byob(brings_buffers) {}
 
-    val reader;                      // the ReadableStreamDefaultReader of file.stream()
+    val reader;                      // a reader of file.stream()
+    bool byob;                       // it reads into buffers we give it (else it makes its own)
+    std::vector<val> spare_buffers;  // handed-out reads' ArrayBuffers, for the next reads
     std::uint64_t next_offset = 0;   // where the next queued request must start
     // Read from the stream, not yet handed out: the stream's own Uint8Arrays, kept in JS so
     // each byte is copied into Wasm once, straight into the chunk it belongs to.
@@ -43,6 +50,15 @@ std::map<std::pair<int, int>, Stream> streams;  // (pick, file) -> its stream
 void fail(int pick, int file, const std::string& why) {
     streams.erase({pick, file});
     dispatch(FileReadFailed{pick, file, why});
+}
+
+// The next read of a BYOB reader, into a buffer an earlier read handed out (or a new one).
+val read_into_spare_buffer(Stream& s) {
+    val buffer = s.spare_buffers.empty() ? val::global("ArrayBuffer").new_(kReadBytes) : s.spare_buffers.back();
+    if (!s.spare_buffers.empty()) s.spare_buffers.pop_back();
+    val options = val::object();
+    options.set("min", kReadBytes);  // whole buffers: fewer, larger reads (ignored where unknown)
+    return s.reader.call<val>("read", val::global("Uint8Array").new_(buffer), options);
 }
 
 // Hands out every request the carried bytes can fill, then reads on while less than
@@ -63,6 +79,7 @@ void pump(int pick, int file) {
             bytes::append(chunk, front.call<val>("subarray", s.front_at, s.front_at + take));
             s.front_at += take;
             if (s.front_at == size) {
+                if (s.byob) s.spare_buffers.push_back(front["buffer"]);
                 s.ahead.pop_front();
                 s.front_at = 0;
             }
@@ -74,8 +91,8 @@ void pump(int pick, int file) {
     }
     if (s.reading || s.ended || s.ahead_bytes >= kReadAheadBytes) return;
     s.reading = true;
-    s.reader.call<val>("read").call<void>("then", callback("onFileStreamRead", pick, file),
-                                          callback("onFileStreamFailed", pick, file));
+    val read = s.byob ? read_into_spare_buffer(s) : s.reader.call<val>("read");
+    read.call<void>("then", callback("onFileStreamRead", pick, file), callback("onFileStreamFailed", pick, file));
 }
 
 void on_stream_read(int pick, int file, val result) {
@@ -83,15 +100,19 @@ void on_stream_read(int pick, int file, val result) {
     if (found == streams.end()) return;
     Stream& s = found->second;
     s.reading = false;
-    if (result["done"].as<bool>()) {
-        s.ended = true;
-        if (!s.requests.empty()) fail(pick, file, "the file ended early (was it changed since it was picked?)");
-        return;
-    }
+    // A BYOB read that meets the end brings its last bytes along with done.
     val value = result["value"];
-    s.ahead_bytes += value["length"].as<std::size_t>();
-    s.ahead.push_back(std::move(value));
+    const std::size_t length = value.isUndefined() ? 0 : value["length"].as<std::size_t>();
+    if (length > 0) {
+        s.ahead_bytes += length;
+        s.ahead.push_back(std::move(value));
+    }
+    if (result["done"].as<bool>()) s.ended = true;
     pump(pick, file);
+    found = streams.find({pick, file});
+    if (found != streams.end() && found->second.ended && !found->second.requests.empty()) {
+        fail(pick, file, "the file ended early (was it changed since it was picked?)");
+    }
 }
 
 void on_stream_failed(int pick, int file, val error) {
@@ -107,9 +128,14 @@ bool read(int pick, int file_index, const val& file, std::uint64_t offset, std::
         if (offset != 0) return false;
         Outcome stream = try_call(file, "stream", val::array());
         if (!stream.ok) return false;
-        Outcome reader = try_call(stream.value, "getReader", val::array());
+        // A byte stream (as the File API now specifies) takes our buffers; older ones refuse.
+        val byob_options = val::object();
+        byob_options.set("mode", text("byob"));
+        Outcome reader = try_call(stream.value, "getReader", array_of(byob_options));
+        const bool byob = reader.ok;
+        if (!byob) reader = try_call(stream.value, "getReader", val::array());
         if (!reader.ok) return false;
-        found = streams.emplace(std::make_pair(pick, file_index), Stream(reader.value)).first;
+        found = streams.emplace(std::make_pair(pick, file_index), Stream(reader.value, byob)).first;
     }
     Stream& s = found->second;
     if (offset != s.next_offset) return false;

@@ -33,6 +33,9 @@ const timeoutFor = (mib) => Math.max(60, mib * 0.6) * 1000;
 // Peerline's constants (src/core/transfer/limits.hpp), which the baseline copies.
 // Peerline's own: a chunk frame fills Chromium's 262144-byte max-message-size (21 bytes of header).
 const DEFAULTS = { chunk: 256 * KiB - 21, high: 4 * MiB, low: 2 * MiB };
+// The sweep's cells: chunk sizes x high-water marks (low-water = high / 2).
+const SWEEP_CHUNKS = [16 * KiB, 64 * KiB, 256 * KiB];
+const SWEEP_HIGHS_MIB = [1, 4, 8, 16];
 
 const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const loadAverage = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
@@ -101,8 +104,8 @@ try {
   if (SWEEP_MIB > 0) {
     const pair = await openBlastPair(env);
     try {
-      for (const chunk of [16 * KiB, 64 * KiB, 256 * KiB]) {
-        for (const high of [1 * MiB, 4 * MiB, 16 * MiB]) {
+      for (const chunk of SWEEP_CHUNKS) {
+        for (const high of SWEEP_HIGHS_MIB.map((h) => h * MiB)) {
           log(`sweep: ${SWEEP_MIB} MiB, chunk ${chunk / KiB} KiB, high water ${high / MiB} MiB`);
           // Chromium refuses send() once 16 MiB are queued: the 16 MiB mark stops one chunk short.
           const cap = Math.min(high, 16 * MiB - chunk);
@@ -164,11 +167,11 @@ try {
   }
   if (sweep.length) {
     const reference = sweep.find((s) => s.chunk === 256 * KiB && s.high === DEFAULTS.high);
-    console.log(`\nBaseline sweep, ${SWEEP_MIB} MiB per cell, one run each, low-water = high/2: MiB/s (vs 256 KiB / 4 MiB)\n`);
-    console.log('| chunk \\ high water | 1 MiB | 4 MiB | 16 MiB |');
-    console.log('|------:|------:|------:|------:|');
-    for (const chunk of [16 * KiB, 64 * KiB, 256 * KiB]) {
-      const cells = [1, 4, 16].map((h) => {
+    console.log(`\nBaseline sweep, ${SWEEP_MIB} MiB per cell, one run each, low-water = high/2: MiB/s (vs 256 KiB / ${DEFAULTS.high / MiB} MiB)\n`);
+    console.log(`| chunk \\ high water | ${SWEEP_HIGHS_MIB.map((h) => `${h} MiB`).join(' | ')} |`);
+    console.log(`|------:|${SWEEP_HIGHS_MIB.map(() => '------:').join('|')}|`);
+    for (const chunk of SWEEP_CHUNKS) {
+      const cells = SWEEP_HIGHS_MIB.map((h) => {
         const s = sweep.find((x) => x.chunk === chunk && x.high === h * MiB);
         if (!ok(s)) return `FAILED: ${s.error}`;
         return `${fmt(rate(SWEEP_MIB, s.ms))} (${fmt(ok(reference) ? reference.ms / s.ms : NaN, 2)}x)`;
