@@ -1,5 +1,7 @@
 #include "devices.hpp"
 
+#include <algorithm>
+
 #include <emscripten/bind.h>
 
 #include "dom.hpp"
@@ -12,6 +14,10 @@ namespace peerline::browser::devices {
 namespace {
 
 val media_devices() { return val::global("navigator")["mediaDevices"]; }
+
+// The last listing lacked ids or names (no permission yet): a granted getUserMedia should list
+// again. Once every device has its name, devicechange alone keeps the list current.
+bool missing_labels = true;
 
 void answer(const std::string& kind, const std::string& id, bool ok, const std::string& reason) {
     dispatch(DeviceSwitched{kind, id, ok, reason});
@@ -29,6 +35,9 @@ void on_listed(val list) {
         listed.devices.push_back(MediaDevice{id, info["kind"].as<std::string>(),
                                              info["label"].as<std::string>()});
     }
+    missing_labels = listed.devices.empty() ||
+                     std::any_of(listed.devices.begin(), listed.devices.end(),
+                                 [](const MediaDevice& d) { return d.label.empty(); });
     dispatch(std::move(listed));
 }
 
@@ -108,6 +117,10 @@ void list() {
     Outcome asked = try_call(devices, "enumerateDevices", val::array());
     if (!asked.ok) return;
     asked.value.call<void>("then", callback("onDevicesListed"), callback("onDevicesListFailed"));
+}
+
+void list_if_unlabelled() {
+    if (missing_labels) list();
 }
 
 void switch_device(const std::string& kind, const std::string& device_id) {

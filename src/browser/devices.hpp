@@ -9,6 +9,10 @@ namespace peerline::browser::devices {
 
 void watch();  // once at start: list again whenever the browser's devices change
 void list();
+// After a getUserMedia succeeds: lists again only while names are missing. A listing is an IPC
+// round trip the browser serves alongside the call's SDP and camera start; on every call after the
+// first it would find the same devices.
+void list_if_unlabelled();
 void switch_device(const std::string& kind, const std::string& device_id);
 
 }  // namespace peerline::browser::devices

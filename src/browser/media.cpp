@@ -60,7 +60,7 @@ void on_stream(int request, val media_stream) {
     stream = media_stream;
     dispatch(MediaReady{count_of(media_stream, "getAudioTracks") > 0,
                         count_of(media_stream, "getVideoTracks") > 0});
-    devices::list();  // labels become readable once a device is open
+    devices::list_if_unlabelled();  // labels become readable once a device is open
 }
 
 void on_error(int request, bool retry_without_camera, std::string audio_device, val error) {
