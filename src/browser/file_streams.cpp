@@ -35,8 +35,8 @@ struct Stream {
     bool byob;                       // it reads into buffers we give it (else it makes its own)
     std::vector<val> spare_buffers;  // handed-out reads' ArrayBuffers, for the next reads
     std::uint64_t next_offset = 0;   // where the next queued request must start
-    // Read from the stream, not yet handed out: the stream's own Uint8Arrays, kept in JS so
-    // each byte is copied into Wasm once, straight into the chunk it belongs to.
+    // Read from the stream, not yet handed out: the reads' Uint8Arrays, kept in JS so each
+    // byte is copied into Wasm once, straight into the chunk it belongs to.
     std::deque<val> ahead;
     std::size_t front_at = 0;        // bytes of ahead.front() already handed out
     std::size_t ahead_bytes = 0;
