@@ -123,40 +123,64 @@ std::optional<Codec> chosen_codec(const MediaSection& local, const MediaSection&
     return std::nullopt;
 }
 
+namespace {
+
+Result<bool> apply_audio_policy(MediaSection& section, const OpusSettings& opus) {
+    std::vector<std::uint8_t> opus_types;
+    for (const auto& c : section.codecs) {
+        if (text::iequals(c.name, "opus")) opus_types.push_back(c.payload_type);
+    }
+    for (const auto pt : opus_types) {
+        // RFC 7587 §7.1: stereo = what we prefer to receive, sprop-stereo = what we send.
+        auto edited = set_format_parameters(section, pt,
+            {{"useinbandfec", opus.inband_fec ? "1" : "0"},
+             {"usedtx", opus.dtx ? "1" : "0"},
+             {"stereo", opus.stereo ? "1" : "0"},
+             {"sprop-stereo", opus.stereo ? "1" : "0"},
+             {"maxaveragebitrate", std::to_string(opus.max_average_bitrate)}});
+        if (!edited) return edited;
+    }
+    if (opus_types.empty()) return true;
+    return set_attribute(section, "ptime", std::to_string(opus.ptime_ms));
+}
+
+Result<bool> apply_video_policy(MediaSection& section, const MediaPolicy& policy) {
+    if (policy.start_video_bitrate) {
+        // What the peer's sender starts at (libwebrtc reads the parameter from its remote
+        // description; others leave an fmtp parameter they do not know alone), never above the cap.
+        std::uint64_t bps = *policy.start_video_bitrate;
+        if (policy.max_video_bitrate) bps = std::min<std::uint64_t>(bps, *policy.max_video_bitrate);
+        std::vector<std::uint8_t> media_types;
+        for (const auto& c : section.codecs) {
+            if (!is_repair_format(c)) media_types.push_back(c.payload_type);
+        }
+        for (const auto pt : media_types) {
+            auto edited = set_format_parameters(section, pt, {{"x-google-start-bitrate", std::to_string(bps / 1000)}});
+            if (!edited) return edited;
+        }
+    }
+    if (policy.max_video_bitrate) {
+        // AS is kbit/s including overhead (RFC 8866 §5.8), TIAS bit/s without (RFC 3890);
+        // Chrome reads AS, Firefox prefers TIAS, so both are written.
+        const std::uint64_t bps = *policy.max_video_bitrate;
+        auto as = set_bandwidth(section, "AS", (bps + 999) / 1000);
+        if (!as) return as;
+        return set_bandwidth(section, "TIAS", bps);
+    }
+    return true;
+}
+
+}  // namespace
+
 Result<bool> apply_policy(Description& description, const MediaPolicy& policy) {
     const OpusSettings opus = opus_settings(policy.mode);
     for (auto& section : description.media) {
         if (!section.is_rtp() || section.is_rejected()) continue;
         auto ordered = set_format_order(section, preferred_format_order(section, policy));
         if (!ordered) return ordered;
-        if (section.kind == MediaKind::audio) {
-            std::vector<std::uint8_t> opus_types;
-            for (const auto& c : section.codecs) {
-                if (text::iequals(c.name, "opus")) opus_types.push_back(c.payload_type);
-            }
-            for (const auto pt : opus_types) {
-                // RFC 7587 §7.1: stereo = what we prefer to receive, sprop-stereo = what we send.
-                auto edited = set_format_parameters(section, pt,
-                    {{"useinbandfec", opus.inband_fec ? "1" : "0"},
-                     {"usedtx", opus.dtx ? "1" : "0"},
-                     {"stereo", opus.stereo ? "1" : "0"},
-                     {"sprop-stereo", opus.stereo ? "1" : "0"},
-                     {"maxaveragebitrate", std::to_string(opus.max_average_bitrate)}});
-                if (!edited) return edited;
-            }
-            if (!opus_types.empty()) {
-                auto edited = set_attribute(section, "ptime", std::to_string(opus.ptime_ms));
-                if (!edited) return edited;
-            }
-        } else if (policy.max_video_bitrate) {
-            // AS is kbit/s including overhead (RFC 8866 §5.8), TIAS bit/s without (RFC 3890);
-            // Chrome reads AS, Firefox prefers TIAS, so both are written.
-            const std::uint64_t bps = *policy.max_video_bitrate;
-            auto as = set_bandwidth(section, "AS", (bps + 999) / 1000);
-            if (!as) return as;
-            auto tias = set_bandwidth(section, "TIAS", bps);
-            if (!tias) return tias;
-        }
+        auto edited = section.kind == MediaKind::audio ? apply_audio_policy(section, opus)
+                                                       : apply_video_policy(section, policy);
+        if (!edited) return edited;
     }
     return true;
 }

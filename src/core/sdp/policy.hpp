@@ -35,6 +35,10 @@ struct MediaPolicy {
     // case-insensitively.
     std::vector<std::string> video_preference{"VP9", "VP8", "H264", "AV1"};
     std::optional<std::uint32_t> max_video_bitrate;  // bit/s, for b=TIAS/b=AS and maxBitrate
+    // bit/s the peer's video sender starts at (fmtp x-google-start-bitrate, kbit/s), capped by
+    // max_video_bitrate. libwebrtc's default, 300 kbit/s shared with audio, paces a camera's
+    // first key frame out slowly: ~10 ms more to the first picture (docs/sdp.md).
+    std::optional<std::uint32_t> start_video_bitrate = 800000;
 };
 
 // Whether two codec entries (from two descriptions) describe the same format: name, clock
@@ -59,7 +63,8 @@ std::vector<Codec> negotiated_codecs(const MediaSection& local, const MediaSecti
 std::optional<Codec> chosen_codec(const MediaSection& local, const MediaSection& remote, const MediaPolicy& policy);
 
 // Rewrites a local description by the policy, for the edits no standard API can make:
-// format order, Opus fmtp and a=ptime in audio sections, b=AS/b=TIAS in video sections.
+// format order, Opus fmtp and a=ptime in audio sections, the start bitrate (fmtp) and
+// b=AS/b=TIAS in video sections.
 Result<bool> apply_policy(Description& description, const MediaPolicy& policy);
 
 // Encodings' maxBitrate (bit/s) for RTCRtpSender.setParameters.

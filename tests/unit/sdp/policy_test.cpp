@@ -154,6 +154,48 @@ TEST_CASE("apply_policy in music mode with a bitrate cap writes stereo and b= li
     CHECK(limits.video_max_bitrate == std::optional<std::uint32_t>(1500000));
 }
 
+TEST_CASE("apply_policy asks the peer to start its video at the policy's bitrate, never above the cap") {
+    const auto start_of = [](const MediaSection& video) {
+        std::vector<std::string> seen;  // "<name>=<kbit/s or none>" per format, in m= order
+        for (const auto& c : video.codecs) {
+            seen.push_back(std::string(c.name) + "=" + std::string(c.parameter("x-google-start-bitrate").value_or("none")));
+        }
+        return seen;
+    };
+    const auto only = [](const std::vector<std::string>& seen, const std::string& name) {
+        std::vector<std::string> out;
+        for (const auto& s : seen) {
+            if (s.rfind(name + "=", 0) == 0) out.push_back(s.substr(name.size() + 1));
+        }
+        return out;
+    };
+
+    Description d = fixture("chrome-audio-video-offer");
+    REQUIRE(apply_policy(d, {}).ok());
+    auto seen = start_of(section(d, MediaKind::video));
+    CHECK(only(seen, "VP8") == std::vector<std::string>{"800"});  // Chrome's VP8 has no fmtp line: one is added
+    CHECK_FALSE(only(seen, "VP9").empty());
+    for (const auto& v : only(seen, "VP9")) CHECK(v == "800");
+    for (const auto& v : only(seen, "rtx")) CHECK(v == "none");  // repair formats carry no media of their own
+    CHECK(section(d, MediaKind::audio).codecs.front().parameter("x-google-start-bitrate") == std::nullopt);
+
+    const std::string once = serialize(d);
+    REQUIRE(apply_policy(d, {}).ok());
+    CHECK(serialize(d) == once);  // replaced, not repeated
+
+    Description capped = fixture("chrome-audio-video-offer");
+    MediaPolicy low;
+    low.max_video_bitrate = 500000;
+    REQUIRE(apply_policy(capped, low).ok());
+    CHECK(only(start_of(section(capped, MediaKind::video)), "VP8") == std::vector<std::string>{"500"});
+
+    Description plain = fixture("chrome-audio-video-offer");
+    MediaPolicy browser_default;
+    browser_default.start_video_bitrate = std::nullopt;
+    REQUIRE(apply_policy(plain, browser_default).ok());
+    for (const auto& v : start_of(section(plain, MediaKind::video))) CHECK(v.substr(v.find('=')) == "=none");
+}
+
 TEST_CASE("apply_policy leaves data-only descriptions byte-identical") {
     Description d = fixture("chrome-datachannel-offer");
     REQUIRE(apply_policy(d, {}).ok());
