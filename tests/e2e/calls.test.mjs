@@ -32,6 +32,12 @@ test('accept: the callee rings, accepts, and video flows both ways', { timeout: 
     assert.ok(await user.page.evaluate(() => document.getElementById('localVideo').videoWidth > 0),
               `${user.name}: local preview plays`);
   }
+  // The SDP policy's edits reached the browser: each side asked the other to start its video at
+  // 800 kbit/s (docs/sdp.md), in the description the peer applied as its remote one.
+  for (const user of [ada, bob]) {
+    const remote = await user.page.evaluate(() => window.__peerConnections.at(-1).currentRemoteDescription.sdp);
+    assert.match(remote, /^a=fmtp:\d+ (.*;)?x-google-start-bitrate=800/m, `${user.name}: the peer's start bitrate`);
+  }
   assert.equal(await dialog.isVisible(), false);
   // Focus moved from the closed dialog into the call's controls.
   assert.equal(await bob.page.evaluate(() => document.activeElement?.id), 'muteMic');

@@ -5,6 +5,7 @@
 // Usage: node tools/bench/call/bench.mjs [calls per side, default 20]
 // Env: PEERLINE_WEB_BEFORE=<another built web folder> adds a "Before" row measured in the same
 // run (served under /before/), to compare a change against the previous build side by side.
+// BASELINE_START_KBPS=800 has the baseline write the start bitrate Peerline's SDP policy writes.
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -88,7 +89,8 @@ try {
   const baselinePage = async (name) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${url}/bench-baseline.html?name=${name}`);
+    const start = process.env.BASELINE_START_KBPS ? `&start=${process.env.BASELINE_START_KBPS}` : '';
+    await page.goto(`${url}/bench-baseline.html?name=${name}${start}`);
     await page.waitForFunction(() => window.bench?.id, null, { timeout: WAIT_MS });
     return page;
   };
