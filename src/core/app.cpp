@@ -161,7 +161,8 @@ void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
         // sides apply the same rule: the call placed by the smaller id wins.
         const bool glare = call->phase() == CallPhase::ringing_out && call->ids().peer == m.from;
         if (!glare) return send_signal(m.from, signal::Hangup{call_id, "busy"}, out);
-        if (self_id < m.from) return;  // ours wins; they drop theirs when they see our offer
+        // Ours wins; they drop theirs when they see our offer.
+        if (self_id < m.from) return call->note_glare_loser(call_id);
         const bool video = call->video();  // what we chose when we called
         call->abandon(out);
         call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);

@@ -195,6 +195,7 @@ void Call::abandon(Out& out) { end(EndReason::none, "", out); }
 void Call::end_and_tell(EndReason reason, std::string detail, Out& out) {
     if (!active()) return;
     send(signal::Hangup{ids_.call, to_string(reason)}, out);
+    if (!glare_loser_.empty()) send(signal::Hangup{glare_loser_, to_string(reason)}, out);
     end(reason, std::move(detail), out);
 }
 

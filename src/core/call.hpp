@@ -89,6 +89,10 @@ public:
     bool on_timer(int timer, Out& out);
     // Glare: both called each other; the loser drops its own call without telling anyone.
     void abandon(Out& out);
+    // Glare, the winning side: the loser's call waits for our offer to replace it. If ours ends
+    // before it was answered (hung up, or our devices failed while a permission prompt held our
+    // offer back), the loser's call is ended too, or it would ring out until its timeout.
+    void note_glare_loser(std::string call_id) { glare_loser_ = std::move(call_id); }
 
     const CallIds& ids() const { return ids_; }
     CallPhase phase() const { return phase_; }
@@ -132,6 +136,7 @@ private:
 
     Negotiator negotiator_;
     std::string pending_offer_sdp_;   // callee: the first offer, until media is ready
+    std::string glare_loser_;         // caller: the peer's call ours won against, until answered
     bool media_ready_ = false;
 
     // Media controls.

@@ -60,6 +60,7 @@ void Call::on_remote_answer(const signal::Answer& answer, Out& out) {
     auto taken = negotiator_.on_remote_answer(answer.sdp, out);
     if (!taken) return end_and_tell(EndReason::failed, taken.error().message, out);
     if (taken.value() && phase_ == CallPhase::ringing_out) {
+        glare_loser_.clear();  // answered: the peer's own call is gone
         phase_ = CallPhase::connecting;
         out.push_back(CancelTimer{ids_.timers.ring});
         out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});

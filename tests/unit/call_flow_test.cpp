@@ -346,6 +346,49 @@ TEST_CASE("two people calling each other at once end up in exactly one call", "[
     CHECK(w.count<CreateAnswer>(ada) == 0);
 }
 
+// Glare where the winner's offer waits for a permission prompt (its devices were never allowed)
+// while the loser offered at once: the loser's call must not outlive the winner's.
+TEST_CASE("a glare winner whose offer never left ends the loser's call with its own", "[call][glare]") {
+    FakeWorld w;
+    FakeWorld::Options prompting;
+    prompting.media_is_slow = true;
+    int ada = w.join("Ada", prompting);  // the smaller id: her call wins
+    int bob = w.join("Bob");
+    w.send(bob, DevicePermission{"microphone", true});
+    w.send(bob, DevicePermission{"camera", true});
+    w.hold_messages(true);
+    call(w, ada, bob);
+    call(w, bob, ada);
+    w.release_held();
+    REQUIRE(w.count<CreateOffer>(bob) == 1);  // Bob offered at once; Ada ignored it and waits
+    REQUIRE(w.count<CreateOffer>(ada) == 0);
+    REQUIRE(phase(w, ada) == CallPhase::ringing_out);
+    REQUIRE(phase(w, bob) == CallPhase::ringing_out);
+
+    SECTION("she hangs up while the prompt is open") {
+        w.send(ada, HangUpIntent{});
+        CHECK(reason(w, ada) == EndReason::cancelled);
+        CHECK(phase(w, bob) == CallPhase::ended);
+        CHECK(reason(w, bob) == EndReason::cancelled);
+        CHECK(w.open_pcs(bob) == 0);
+    }
+    SECTION("she refuses the camera and microphone") {
+        w.send(ada, MediaFailed{"NotAllowedError: denied"});
+        CHECK(reason(w, ada) == EndReason::failed);
+        CHECK(reason(w, bob) == EndReason::failed);
+        CHECK(w.view(bob).call.status == "Call with Ada failed: on the other side");
+    }
+    SECTION("she allows them: one call, and hanging up later says nothing about Bob's old one") {
+        w.release_media(ada);
+        REQUIRE(phase(w, ada) == CallPhase::connected);
+        REQUIRE(phase(w, bob) == CallPhase::connected);
+        const auto hangups_before = w.count<SendToServer>(ada);
+        w.send(ada, HangUpIntent{});
+        CHECK(w.count<SendToServer>(ada) == hangups_before + 1);  // one Hangup, for the live call
+        CHECK(reason(w, bob) == EndReason::hung_up);
+    }
+}
+
 // The roster's "Call <name>" button as the shell renders it: a disabled button sends nothing.
 // Returns whether the click reached the core.
 static bool click_call_button(FakeWorld& w, int client, int peer, bool video = true) {
