@@ -33,10 +33,14 @@ test('accept: the callee rings, accepts, and video flows both ways', { timeout: 
               `${user.name}: local preview plays`);
   }
   // The SDP policy's edits reached the browser: each side asked the other to start its video at
-  // 800 kbit/s (docs/sdp.md), in the description the peer applied as its remote one.
+  // 800 kbit/s (docs/sdp.md), in the description the peer applied as its remote one. VP8, the
+  // codec in use, comes from Chromium without an fmtp line: the policy adds one.
   for (const user of [ada, bob]) {
     const remote = await user.page.evaluate(() => window.__peerConnections.at(-1).currentRemoteDescription.sdp);
-    assert.match(remote, /^a=fmtp:\d+ (.*;)?x-google-start-bitrate=800/m, `${user.name}: the peer's start bitrate`);
+    const vp8 = /^a=rtpmap:(\d+) VP8\/90000\r?$/m.exec(remote)?.[1];
+    assert.ok(vp8, `${user.name}: VP8 offered`);
+    assert.match(remote, new RegExp(`^a=fmtp:${vp8} (.*;)?x-google-start-bitrate=800(;|\\r?$)`, 'm'),
+                 `${user.name}: the peer's start bitrate on VP8`);
   }
   assert.equal(await dialog.isVisible(), false);
   // Focus moved from the closed dialog into the call's controls.

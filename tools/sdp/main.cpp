@@ -4,6 +4,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,15 +17,24 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: peerline-sdp inspect [--json] [FILE|-]\n"
-    "       peerline-sdp prefer [--mode voice|music] [--max-bitrate BPS] [FILE|-]\n"
+    "       peerline-sdp prefer [--mode voice|music] [--max-bitrate BPS] [--start-bitrate BPS] [FILE|-]\n"
     "\n"
     "inspect  print media sections, directions, codecs with parameters, candidates by type,\n"
     "         DTLS role, data-channel limits; --json prints the same as JSON\n"
     "prefer   rewrite the description by Peerline's policy: Opus first with the mode's fmtp\n"
-    "         and ptime, video VP9 > VP8 > H264 > AV1, b=AS/b=TIAS when --max-bitrate is given\n"
+    "         and ptime, video VP9 > VP8 > H264 > AV1, b=AS/b=TIAS when --max-bitrate is given,\n"
+    "         x-google-start-bitrate on video formats (default 800000 bit/s; 0: none)\n"
     "FILE     a description (CRLF or LF); '-' or nothing reads stdin\n"
     "\n"
     "Exit status: 0 ok, 1 the description is invalid (the message names the line), 2 usage.\n";
+
+// A bit rate argument: decimal digits only, at most 2^32 - 1.
+std::optional<std::uint32_t> bits_per_second(const std::string& n) {
+    if (n.empty() || n.size() > 10 || n.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    const unsigned long long value = std::stoull(n);
+    if (value > 0xFFFFFFFFull) return std::nullopt;
+    return static_cast<std::uint32_t>(value);
+}
 
 int usage_error(const std::string& message) {
     std::cerr << "peerline-sdp: " << message << "\n\n" << kUsage;
@@ -73,11 +83,13 @@ int main(int argc, char** argv) {
             if (!mode) return usage_error("--mode must be voice or music");
             policy.mode = *mode;
         } else if (command == "prefer" && a == "--max-bitrate" && i + 1 < args.size()) {
-            const std::string& n = args[++i];
-            if (n.empty() || n.size() > 10 || n.find_first_not_of("0123456789") != std::string::npos || std::stoull(n) == 0 ||
-                std::stoull(n) > 0xFFFFFFFFull)
-                return usage_error("--max-bitrate must be a positive number of bit/s");
-            policy.max_video_bitrate = static_cast<std::uint32_t>(std::stoull(n));
+            const auto bps = bits_per_second(args[++i]);
+            if (!bps || *bps == 0) return usage_error("--max-bitrate must be a positive number of bit/s");
+            policy.max_video_bitrate = *bps;
+        } else if (command == "prefer" && a == "--start-bitrate" && i + 1 < args.size()) {
+            const auto bps = bits_per_second(args[++i]);
+            if (!bps) return usage_error("--start-bitrate must be a number of bit/s (0: none)");
+            policy.start_video_bitrate = *bps == 0 ? std::nullopt : bps;
         } else if ((a == "-" || a.rfind("-", 0) != 0) && !have_path) {
             path = a;
             have_path = true;

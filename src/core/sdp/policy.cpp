@@ -145,17 +145,19 @@ Result<bool> apply_audio_policy(MediaSection& section, const OpusSettings& opus)
 }
 
 Result<bool> apply_video_policy(MediaSection& section, const MediaPolicy& policy) {
-    if (policy.start_video_bitrate) {
-        // What the peer's sender starts at (libwebrtc reads the parameter from its remote
-        // description; others leave an fmtp parameter they do not know alone), never above the cap.
-        std::uint64_t bps = *policy.start_video_bitrate;
-        if (policy.max_video_bitrate) bps = std::min<std::uint64_t>(bps, *policy.max_video_bitrate);
+    // Where the connection's bandwidth estimate starts, as the peer's sender reads it from its
+    // remote description (libwebrtc; docs/sdp.md), never above the cap; under 1 kbit/s there is
+    // nothing to say (0 means "the default" to libwebrtc).
+    std::uint64_t start_bps = policy.start_video_bitrate.value_or(0);
+    if (policy.max_video_bitrate) start_bps = std::min<std::uint64_t>(start_bps, *policy.max_video_bitrate);
+    if (start_bps >= 1000) {
         std::vector<std::uint8_t> media_types;
         for (const auto& c : section.codecs) {
-            if (!is_repair_format(c)) media_types.push_back(c.payload_type);
+            // A format without a=rtpmap has no name to judge it by: left alone.
+            if (!c.name.empty() && !is_repair_format(c)) media_types.push_back(c.payload_type);
         }
         for (const auto pt : media_types) {
-            auto edited = set_format_parameters(section, pt, {{"x-google-start-bitrate", std::to_string(bps / 1000)}});
+            auto edited = set_format_parameters(section, pt, {{"x-google-start-bitrate", std::to_string(start_bps / 1000)}});
             if (!edited) return edited;
         }
     }
@@ -178,8 +180,8 @@ Result<bool> apply_policy(Description& description, const MediaPolicy& policy) {
         if (!section.is_rtp() || section.is_rejected()) continue;
         auto ordered = set_format_order(section, preferred_format_order(section, policy));
         if (!ordered) return ordered;
-        auto edited = section.kind == MediaKind::audio ? apply_audio_policy(section, opus)
-                                                       : apply_video_policy(section, policy);
+        auto edited = section.kind == MediaKind::video ? apply_video_policy(section, policy)
+                                                       : apply_audio_policy(section, opus);  // is_rtp()
         if (!edited) return edited;
     }
     return true;

@@ -174,9 +174,18 @@ TEST_CASE("apply_policy asks the peer to start its video at the policy's bitrate
     REQUIRE(apply_policy(d, {}).ok());
     auto seen = start_of(section(d, MediaKind::video));
     CHECK(only(seen, "VP8") == std::vector<std::string>{"800"});  // Chrome's VP8 has no fmtp line: one is added
-    CHECK_FALSE(only(seen, "VP9").empty());
-    for (const auto& v : only(seen, "VP9")) CHECK(v == "800");
-    for (const auto& v : only(seen, "rtx")) CHECK(v == "none");  // repair formats carry no media of their own
+    CHECK(only(seen, "AV1") == std::vector<std::string>{"800"});
+    CHECK(only(seen, "VP9") == std::vector<std::string>(2, "800"));   // profiles 0 and 2
+    CHECK(only(seen, "H264") == std::vector<std::string>(6, "800"));  // every profile / packetization mode
+    // Repair formats carry no media of their own.
+    for (const char* repair : {"rtx", "red", "ulpfec"}) {
+        CHECK_FALSE(only(seen, repair).empty());
+        for (const auto& v : only(seen, repair)) CHECK(v == "none");
+    }
+    // H264's own parameters stay, in order, with the start bitrate after them.
+    const auto* h264 = section(d, MediaKind::video).codec(102);
+    REQUIRE(h264 != nullptr);
+    CHECK(h264->fmtp == "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42001f;x-google-start-bitrate=800");
     CHECK(section(d, MediaKind::audio).codecs.front().parameter("x-google-start-bitrate") == std::nullopt);
 
     const std::string once = serialize(d);
@@ -188,6 +197,26 @@ TEST_CASE("apply_policy asks the peer to start its video at the policy's bitrate
     low.max_video_bitrate = 500000;
     REQUIRE(apply_policy(capped, low).ok());
     CHECK(only(start_of(section(capped, MediaKind::video)), "VP8") == std::vector<std::string>{"500"});
+
+    Description tiny = fixture("chrome-audio-video-offer");
+    MediaPolicy under_one_kbit;
+    under_one_kbit.max_video_bitrate = 999;  // 0 kbit/s would mean "the default" to libwebrtc
+    REQUIRE(apply_policy(tiny, under_one_kbit).ok());
+    CHECK(only(start_of(section(tiny, MediaKind::video)), "VP8") == std::vector<std::string>{"none"});
+
+    // A dynamic payload type listed without a=rtpmap has no name: it is left as it is, and the
+    // rest of the description is still edited.
+    std::string text = fixture_text("chrome-audio-video-offer");
+    const std::string m_line = "SAVPF 96 97 102";
+    text.replace(text.find(m_line), m_line.size(), "SAVPF 96 97 126 102");
+    auto unnamed = parse(text);
+    REQUIRE(unnamed.ok());
+    Description with_unnamed = std::move(unnamed).value();
+    REQUIRE(apply_policy(with_unnamed, {}).ok());
+    const auto* nameless = section(with_unnamed, MediaKind::video).codec(126);
+    REQUIRE(nameless != nullptr);
+    CHECK(nameless->fmtp.empty());
+    CHECK(only(start_of(section(with_unnamed, MediaKind::video)), "VP8") == std::vector<std::string>{"800"});
 
     Description plain = fixture("chrome-audio-video-offer");
     MediaPolicy browser_default;
