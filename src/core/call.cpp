@@ -195,7 +195,11 @@ void Call::abandon(Out& out) { end(EndReason::none, "", out); }
 void Call::end_and_tell(EndReason reason, std::string detail, Out& out) {
     if (!active()) return;
     send(signal::Hangup{ids_.call, to_string(reason)}, out);
-    if (!glare_loser_.empty()) send(signal::Hangup{glare_loser_, to_string(reason)}, out);
+    if (!glare_loser_.empty()) {
+        // Their call to us was never taken: hanging up ours while it rang declines theirs.
+        const EndReason theirs = reason == EndReason::cancelled ? EndReason::declined : reason;
+        send(signal::Hangup{glare_loser_, to_string(theirs)}, out);
+    }
     end(reason, std::move(detail), out);
 }
 

@@ -369,7 +369,10 @@ TEST_CASE("a glare winner whose offer never left ends the loser's call with its 
         w.send(ada, HangUpIntent{});
         CHECK(reason(w, ada) == EndReason::cancelled);
         CHECK(phase(w, bob) == CallPhase::ended);
-        CHECK(reason(w, bob) == EndReason::cancelled);
+        // For Bob, his call was not taken: declined, with the voice-message offer that brings.
+        CHECK(reason(w, bob) == EndReason::declined);
+        CHECK(w.view(bob).call.status == "Ada declined the call");
+        CHECK(w.view(bob).voice.offer_to == w.id(ada));
         CHECK(w.open_pcs(bob) == 0);
     }
     SECTION("she refuses the camera and microphone") {
