@@ -1,6 +1,6 @@
 // Chat and file drop over data channels between two pages: chat both ways with delivery marks
 // and unread badges; three files (one empty, one of 200 MB) arrive with identical SHA-256;
-// decline; cancel mid-way; invite rooms across "networks".
+// the fallback ways of reading a file; decline; cancel mid-way; invite rooms across "networks".
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
@@ -105,6 +105,35 @@ test('three files, one empty and one of 200 MB, arrive with identical SHA-256', 
   assert.match(await ada.page.locator('#transfers .transfer').last().textContent(), /Sent and verified by Bob/);
   assertNoErrors(ada, bob);
 });
+
+// Chromium reads every file through one BYOB reader of File.stream(). Browsers without byte
+// streams get a default reader, and without File.stream() each chunk is a File.slice(): those
+// paths run here by taking the API away in the sender's page.
+const withoutByobReaders = () => {
+  const getReader = ReadableStream.prototype.getReader;
+  ReadableStream.prototype.getReader = function (options) {
+    if (options?.mode === 'byob') throw new TypeError('byob readers need a byte stream');
+    return getReader.call(this, options);
+  };
+};
+const withoutFileStreams = () => { delete Blob.prototype.stream; };
+
+for (const [how, fileName, initScript] of [['a default stream reader', 'by-reader.bin', withoutByobReaders],
+                                          ['slices', 'by-slices.bin', withoutFileStreams]]) {
+  test(`a file read by ${how} arrives intact`, { timeout: TEST_MS }, async () => {
+    const file = await makeFile(fileName, 5 * 1024 * 1024 + 4321);  // whole chunks and a partial one
+    const [ada, bob] = await session.open({ name: 'Ada', initScript }, 'Bob');
+    assert.equal(await ada.page.evaluate(() => 'stream' in Blob.prototype), initScript !== withoutFileStreams);
+    await chatButton(ada.page, 'Bob').click();
+    await ada.page.locator('#fileInput').setInputFiles([file.file]);
+    await bob.page.locator('#transfers .transfer').last().waitFor();
+    await button(bob.page, 'Accept').click();
+    await Promise.all([waitForTransferState(bob.page, 'done', 60_000), waitForTransferState(ada.page, 'done', 60_000)]);
+    assert.equal((await savedHashes(bob.page))[file.name], file.sha256, `${file.name} arrived intact`);
+    assert.match(await ada.page.locator('#transfers .transfer').last().textContent(), /Sent and verified by Bob/);
+    assertNoErrors(ada, bob);
+  });
+}
 
 test('decline: the sender sees it declined and nothing is saved', { timeout: TEST_MS }, async () => {
   const small = await makeFile('secret.txt', 100);

@@ -94,11 +94,13 @@ const expectedConsoleErrors = [];
 export function allowConsoleErrors(pattern) { expectedConsoleErrors.push(pattern); }
 
 // One user = one browser context (own storage), one page, every error it shows recorded.
-export async function openUser(browser, baseUrl, name) {
+// `initScript` runs in the page before its own scripts (e.g. to take an API away).
+export async function openUser(browser, baseUrl, name, { initScript } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_MS);
   await page.addInitScript(recordPeerConnections);
+  if (initScript) await page.addInitScript(initScript);
   const errors = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
@@ -222,8 +224,11 @@ export function useSession({ before, after, afterEach }) {
     await stopServer(session.server);
   }, { timeout: TEST_MS });
   let opened = [];
-  session.open = async (...names) => {
-    const users = await Promise.all(names.map((name) => openUser(session.browser, session.baseUrl, name)));
+  // Each argument is a name, or { name, initScript } (openUser).
+  session.open = async (...who) => {
+    const users = await Promise.all(who.map((w) => (typeof w === 'string'
+      ? openUser(session.browser, session.baseUrl, w)
+      : openUser(session.browser, session.baseUrl, w.name, w))));
     opened.push(...users);
     // Each sees the others before anyone calls.
     for (const user of users) {
