@@ -224,6 +224,11 @@ void close(int pc) {
     transceivers::forget(pc);
 }
 
+void report_rejection(int pc, const val& promise, const char* operation) {
+    auto found = table.find(pc);
+    if (found != table.end()) settle(found->second, pc, promise, nullptr, operation);
+}
+
 void collect_stats(int pc) {
     auto found = table.find(pc);
     if (found == table.end()) return;

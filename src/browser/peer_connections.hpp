@@ -19,6 +19,9 @@ void set_remote_description(int pc, const std::string& type, const std::string& 
 void add_ice_candidate(int pc, const std::string& candidate, const std::string& mid,
                        int mline_index);
 void close(int pc);
+// A promise of an operation on `pc` made elsewhere (replaceTrack): its rejection becomes
+// PcOperationFailed{pc, operation} while that pc lives, like the pc's own operations.
+void report_rejection(int pc, const emscripten::val& promise, const char* operation);
 void collect_stats(int pc);  // answers StatsReport
 
 // The RTCPeerConnection with the core's id `pc`, or undefined; every open one, as a JS array.

@@ -80,8 +80,6 @@ bool cap(int pc, const std::string& kind, int bps) {
 
 void on_ignored(val) {}
 
-void on_attach_failed(int pc, val error) { dispatch(PcOperationFailed{pc, "replaceTrack", describe(error)}); }
-
 // RTCRtpReceiver.getCapabilities(kind), asked once per kind: the answer never changes within a
 // page, and asking goes to WebRTC's threads while a call is being set up.
 val receive_capabilities(const std::string& kind) {
@@ -158,7 +156,7 @@ void attach_local_tracks(int pc, const val& local_stream) {
                 dispatch(PcOperationFailed{pc, "replaceTrack", replaced.error});
                 return;
             }
-            replaced.value.call<void>("catch", callback("onAttachFailed", pc));
+            peer_connections::report_rejection(pc, replaced.value, "replaceTrack");
             break;
         }
     }
@@ -182,7 +180,6 @@ val replace_track(const val& track) {
 
 EMSCRIPTEN_BINDINGS(peerline_transceivers) {
     emscripten::function("onTransceiverIgnored", &on_ignored);
-    emscripten::function("onAttachFailed", &on_attach_failed);
 }
 
 }  // namespace peerline::browser::transceivers
