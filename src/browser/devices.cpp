@@ -55,9 +55,10 @@ void on_switch_failed(std::string kind, std::string id, val error) {
 void on_switch_stream(int generation, std::string kind, std::string id, val stream) {
     val tracks = stream.call<val>("getTracks");
     if (generation != media::generation() || tracks["length"].as<int>() == 0) {
-        // The call ended (or media was reopened) while the device was opening.
+        // The call ended (or media was reopened) while the device was opening: nothing failed,
+        // and the choice stays for the next call (the core already holds it).
         for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
-        return answer(kind, id, false, "the call is over");
+        return answer(kind, id, true, {});
     }
     val track = tracks[0];
     media::swap_track(track);

@@ -44,7 +44,9 @@ void open(Dialog& d) {
     // fallback covers browsers without <dialog>.
     Outcome shown = try_call(d.dialog, "showModal", val::array());
     if (!shown.ok) d.dialog.call<void>("setAttribute", val("open"), val(""));
-    d.accept.call<void>("focus");
+    // Focus on the dialog itself, not on Accept: a screen reader reads its name and text, and
+    // an Enter or Space meant for the chat box cannot switch the camera on. Tab reaches Accept.
+    d.dialog.call<void>("focus");
 }
 
 void close(Dialog& d, const CallPanel& call) {

@@ -21,12 +21,32 @@ EM_JS(emscripten::EM_VAL, peerline_try_apply,
     }
 });
 
+// Entries from JS into C++ are counted; when the outermost one ends by a throw, the shell is
+// told (Module.recoverAfterThrow) and the exception goes on to the page as before.
+EM_JS(emscripten::EM_VAL, peerline_guard, (emscripten::EM_VAL fn_handle), {
+    var fn = Emval.toValue(fn_handle);
+    return Emval.toHandle(function() {
+        Module.peerlineDepth = (Module.peerlineDepth || 0) + 1;
+        var returned = false;
+        try {
+            var result = fn.apply(null, arguments);
+            returned = true;
+            return result;
+        } finally {
+            Module.peerlineDepth -= 1;
+            if (!returned && Module.peerlineDepth === 0) Module["recoverAfterThrow"]();
+        }
+    });
+});
+
 Outcome unpack(val result) {
     if (result["ok"].as<bool>()) return Outcome{true, result["value"], {}};
     return Outcome{false, val::undefined(), result["error"].as<std::string>()};
 }
 
 }  // namespace
+
+val guarded(const val& fn) { return val::take_ownership(peerline_guard(fn.as_handle())); }
 
 Outcome try_call(const val& target, const char* method, const val& args) {
     val name(method);

@@ -11,11 +11,16 @@ namespace peerline::browser {
 
 using emscripten::val;
 
+// `fn` wrapped so that a JS exception unwinding out of C++ (a val call on something the
+// browser did not give) is still thrown, but no longer leaves the shell's event loop marked as
+// running: with -fno-exceptions no destructor or reset runs on the way out (shell.cpp).
+val guarded(const val& fn);
+
 // A JS function that calls the C++ function exported under `name` (EMSCRIPTEN_BINDINGS) with
 // `bound...` first, then whatever arguments the browser passes. DESIGN.md "Known pitfalls".
 template <typename... Bound>
 val callback(const char* name, Bound&&... bound) {
-    return val::module_property(name).call<val>("bind", val::null(), std::forward<Bound>(bound)...);
+    return guarded(val::module_property(name).call<val>("bind", val::null(), std::forward<Bound>(bound)...));
 }
 
 // The outcome of a JS call that may throw: the value, or the thrown thing as text.

@@ -114,10 +114,7 @@ void execute(const Action& action) {
 // once instead of waiting for ICE to time out. The socket still sends during pagehide.
 void on_page_hide(val) { dispatch(HangUpIntent{}); }
 
-}  // namespace
-
-void dispatch(Event event) {
-    pending.push_back(std::move(event));
+void run_pending() {
     if (dispatching) return;
     dispatching = true;
     while (!pending.empty()) {
@@ -132,9 +129,26 @@ void dispatch(Event event) {
     dom_view::show_streams(app->view());
 }
 
+// A JS exception unwound through run_pending (js.hpp guarded()): the event it was handling is
+// lost, but the loop is free again and what was queued behind it runs.
+void recover_after_throw() {
+    dispatching = false;
+    run_pending();
+}
+
+}  // namespace
+
+void dispatch(Event event) {
+    pending.push_back(std::move(event));
+    run_pending();
+}
+
 const View& current_view() { return app->view(); }
 
-EMSCRIPTEN_BINDINGS(peerline_shell) { emscripten::function("onPageHide", &on_page_hide); }
+EMSCRIPTEN_BINDINGS(peerline_shell) {
+    emscripten::function("onPageHide", &on_page_hide);
+    emscripten::function("recoverAfterThrow", &recover_after_throw);
+}
 
 }  // namespace peerline::browser
 

@@ -28,6 +28,9 @@ bool typing(const val& target) {
 void on_key(val event) {
     if (event["defaultPrevented"].isTrue() || event["repeat"].isTrue()) return;
     if (event["ctrlKey"].isTrue() || event["metaKey"].isTrue() || event["altKey"].isTrue()) return;
+    // Chromium's autofill sends keydown as a plain Event without a key; IME composition keys
+    // belong to the text being composed.
+    if (!event["key"].isString() || event["isComposing"].isTrue()) return;
     const std::string key = event["key"].as<std::string>();
     const CallPanel& call = current_view().call;
     if (key == "Escape") {

@@ -3,7 +3,7 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TEST_MS, assertNoErrors, button, connectCall, endReasonOf, remoteVideoSample, statusOf,
+  TEST_MS, assertNoErrors, button, connectCall, endReasonOf, phaseOf, remoteVideoSample, statusOf,
   useSession, waitForEnd, waitForPhase, waitForRemoteMediaFlowing, waitForRinging,
 } from './helpers.mjs';
 
@@ -18,6 +18,11 @@ test('accept: the callee rings, accepts, and video flows both ways', { timeout: 
   const dialog = await waitForRinging(bob.page, 'Ada');
   assert.match(await dialog.textContent(), /Video call/);
   // The dialog takes focus, and the callee's devices are not open before accepting.
+  assert.equal(await bob.page.evaluate(() => document.activeElement?.id), 'incoming');
+  // A key meant for something else does not answer: Enter on the focused dialog does nothing.
+  await bob.page.keyboard.press('Enter');
+  assert.equal(await phaseOf(bob.page), 'ringing-in');
+  await bob.page.keyboard.press('Tab');
   assert.equal(await bob.page.evaluate(() => document.activeElement?.textContent), 'Accept');
   assert.equal(await bob.page.evaluate(() => document.getElementById('localVideo').srcObject), null);
   assert.match(await statusOf(ada.page), /^(Calling|Ringing) Bob…$/);
