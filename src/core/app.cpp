@@ -100,7 +100,7 @@ void App::State::on(const VoiceMessageRecorded& e, Out& out) {
     }
 }
 
-void App::State::on_server(const protocol::Welcome& m, Out&) {
+void App::State::on_server(const protocol::Welcome& m, Out& out) {
     online = true;
     link = LinkState::online;
     reconnect_attempt = 0;
@@ -112,7 +112,15 @@ void App::State::on_server(const protocol::Welcome& m, Out&) {
         max_binary_bytes = std::min<std::size_t>(it->get<std::size_t>(), protocol::kMaxBinaryFrameBytes);
     }
     notice.clear();
-    if (in_call() && find_peer(call->ids().peer)) call->on_peer_back();
+    // The roster after a (re)connect says whether the call's peer is still here; a peer that
+    // is gone ends a call not yet connected, as peer-left would.
+    if (in_call()) {
+        if (find_peer(call->ids().peer)) {
+            call->on_peer_back();
+        } else {
+            call->on_peer_left(out);
+        }
+    }
     for (auto& [peer, l] : links) {
         if (find_peer(peer)) l->on_peer_back();
     }
@@ -172,11 +180,12 @@ void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
     call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);
 }
 
-void App::State::on_server(const protocol::ErrorMessage& m, Out& out) {
+void App::State::on_server(const protocol::ErrorMessage& m, Out&) {
     if (m.ref == "binary") return voice_mail.on_refused(m.message.empty() ? m.code : m.message);
     notice = m.message.empty() ? m.code : m.message;
     if (m.code == protocol::code::kBadResume) resume_token.clear();
-    if (m.code == protocol::code::kUnknownPeer && in_call()) call->on_peer_left(out);
+    // unknown-peer names no target (ref is the message type): it may be about a chat link or a
+    // caller who just left, so the call's peer is judged by peer-left and the welcome roster.
 }
 
 void App::State::on(const CallIntent& e, Out& out) {
@@ -215,6 +224,7 @@ void App::State::on(const SelectDevice& e, Out& out) {
                                                   : nullptr;
     if (!slot || *slot == e.device_id) return;
     *slot = e.device_id;
+    if (in_call()) call->set_devices(devices.audio_input, devices.video_input);
     // Inside a call the new device replaces the track (no renegotiation); else it is used
     // by the next call. Speakers apply to the page at once.
     if (in_call() || e.kind == "audiooutput") out.push_back(SwitchDevice{e.kind, e.device_id});

@@ -67,6 +67,11 @@ public:
     void set_mic_muted(bool muted, Out& out);
     void set_camera_off(bool off, Out& out);
     void set_peer_muted(bool muted) { peer_muted_ = muted; }
+    // The devices the next RequestMedia asks for: a choice made while ringing counts on accept.
+    void set_devices(std::string audio, std::string video) {
+        settings_.audio_device = std::move(audio);
+        settings_.video_device = std::move(video);
+    }
     void set_peer_volume(double volume);
     // ---- local media
     void on_media_ready(bool audio, bool video, Out& out);

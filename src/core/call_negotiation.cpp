@@ -88,15 +88,13 @@ void Call::on_pc_state(const std::string& state, Out& out) {
 }
 
 void Call::on_connected(Out& out) {
-    const bool first = phase_ != CallPhase::reconnecting;
     phase_ = CallPhase::connected;
     const auto& t = ids_.timers;
     for (int timer : {t.connect, t.restart, t.reconnect}) out.push_back(CancelTimer{timer});
-    if (first) {
-        // A first sample now, so the panel has rates after one interval, not two.
-        out.push_back(CollectStats{ids_.pc});
-        out.push_back(StartTimer{t.stats, call_timing::kStatsEveryMs});
-    }
+    // A first sample now, so the panel has rates after one interval, not two; after a
+    // reconnect the samples start again (the timer stops re-arming while reconnecting).
+    out.push_back(CollectStats{ids_.pc});
+    out.push_back(StartTimer{t.stats, call_timing::kStatsEveryMs});
 }
 
 void Call::on_connection_trouble(bool failed, Out& out) {

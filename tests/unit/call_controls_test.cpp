@@ -81,6 +81,36 @@ TEST_CASE("choosing a device inside a call swaps the track; outside, it waits fo
     CHECK(w.count<CreateOffer>(ada) == offers);  // replaceTrack: no renegotiation
 }
 
+TEST_CASE("a device chosen while the call rings is the one opened on accept", "[call][controls]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    w.send(bob, DevicesListed{{{"cam-2", "videoinput", "USB cam"}}});
+    call(w, ada, bob);
+    REQUIRE(phase(w, bob) == CallPhase::ringing_in);
+    w.send(bob, SelectDevice{"videoinput", "cam-2"});
+    w.send(bob, AcceptIntent{true});
+    REQUIRE(w.count<RequestMedia>(bob) == 1);
+    CHECK(w.actions<RequestMedia>(bob)[0].video_device == "cam-2");
+    CHECK(phase(w, bob) == CallPhase::connected);
+}
+
+TEST_CASE("stats go on after a reconnect", "[call][stats][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+    w.set_pc_state(ada, "disconnected");
+    // The one-second tick while reconnecting collects nothing and is not re-armed.
+    const auto before = w.count<CollectStats>(ada);
+    REQUIRE(w.fire_timer(ada, call_timing::kStatsEveryMs));
+    CHECK(w.count<CollectStats>(ada) == before);
+    w.set_pc_state(ada, "connected");
+    CHECK(w.count<CollectStats>(ada) == before + 1);
+    REQUIRE(w.fire_timer(ada, call_timing::kStatsEveryMs));
+    CHECK(w.count<CollectStats>(ada) == before + 2);
+}
+
 TEST_CASE("live stats from real Chromium reports reach the call panel", "[call][stats]") {
     FakeWorld w;
     int ada = w.join("Ada");

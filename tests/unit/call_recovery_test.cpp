@@ -127,6 +127,40 @@ TEST_CASE("a peer that leaves while ringing ends the call", "[call][recovery]") 
     CHECK_FALSE(w.view(bob).call.ringing);
 }
 
+// The server's unknown-peer error names no target: about a chat partner who just left, it
+// must not end a call with someone else.
+TEST_CASE("an unknown-peer error about someone else leaves the call alone", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    SECTION("ringing") { call(w, ada, bob); }
+    SECTION("connected") { connect(w, ada, bob); }
+    const auto was = phase(w, ada);
+    w.server_says(ada, R"({"type":"error","code":"unknown-peer","message":"no peer with that id is online","ref":"signal"})");
+    CHECK(phase(w, ada) == was);
+    CHECK(w.view(ada).notice == "no peer with that id is online");
+    // Still a live call: a later blip restarts ICE instead of ending it.
+    if (was == CallPhase::connected) {
+        w.set_pc_state(ada, "disconnected");
+        CHECK(phase(w, ada) == CallPhase::reconnecting);
+    }
+}
+
+TEST_CASE("back online, a roster without the call's peer ends a call still ringing", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    call(w, ada, bob);
+    REQUIRE(phase(w, ada) == CallPhase::ringing_out);
+    w.stop_server();   // both lose the server; Bob's page is closed meanwhile
+    w.leave(bob);
+    w.start_server();
+    REQUIRE(w.fire_timer(ada, 500));  // Ada reconnects; Bob is not in the welcome
+    CHECK(w.view(ada).link == LinkState::online);
+    CHECK(phase(w, ada) == CallPhase::ended);
+    CHECK(reason(w, ada) == EndReason::connection_lost);
+}
+
 TEST_CASE("a call that never connects ends on timeout on both sides", "[call][recovery]") {
     FakeWorld w;
     FakeWorld::Options stuck;
