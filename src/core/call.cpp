@@ -20,7 +20,8 @@ Call::Call(CallIds ids, bool outgoing, bool video, CallSettings settings)
 Call Call::place(CallIds ids, bool video, bool devices_allowed, CallSettings settings, Out& out) {
     Call call(std::move(ids), true, video, std::move(settings));
     out.push_back(RequestMedia{true, video, call.settings_.audio_device, call.settings_.video_device});
-    out.push_back(StartTimer{call.ids_.timers.ring, call_timing::kRingMs});
+    // The ring timeout starts with the offer (on_local_description): while our own permission
+    // prompt holds it back, nobody rings, so nobody can miss the call.
     // getUserMedia takes tens of ms (more on a camera's first use); the sooner the callee rings,
     // the sooner it answers and opens its own camera. The tracks follow by replaceTrack.
     if (devices_allowed) {
@@ -64,6 +65,7 @@ void Call::accept(bool video, Out& out) {
     phase_ = CallPhase::connecting;
     out.push_back(CancelTimer{ids_.timers.ring});
     out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});
+    send(signal::Accepted{ids_.call}, out);
     // The camera and microphone are opened only now, on accept.
     out.push_back(RequestMedia{true, video_, settings_.audio_device, settings_.video_device});
 }
@@ -136,6 +138,7 @@ void Call::on_signal(const signal::Payload& payload, Out& out) {
         peer_ringing_ = true;
         return;
     }
+    if (std::holds_alternative<signal::Accepted>(payload)) return on_peer_accepted(out);
     if (const auto* state = std::get_if<signal::MediaState>(&payload)) {
         remote_muted_ = state->muted;
         remote_camera_off_ = state->camera_off;

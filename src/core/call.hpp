@@ -122,6 +122,7 @@ private:
     void open_peer_connection(Out& out);
     void on_remote_offer(const signal::Offer& offer, Out& out);
     void on_remote_answer(const signal::Answer& answer, Out& out);
+    void on_peer_accepted(Out& out);
     void on_connected(Out& out);
     void on_connection_trouble(bool failed, Out& out);
     // Ends the call here: closes the connection, releases the devices, stops every timer.
@@ -142,6 +143,7 @@ private:
     Negotiator negotiator_;
     std::string pending_offer_sdp_;   // callee: the first offer, until media is ready
     std::string glare_loser_;         // caller: the peer's call ours won against, until answered
+    bool ring_timer_started_ = false;  // caller: with the first offer
     bool media_ready_ = false;
 
     // Media controls.

@@ -43,6 +43,10 @@ void Call::on_local_description(const std::string& type, const std::string& sdp_
     auto text = negotiator_.on_local_description(type, sdp_text, out);
     if (!text) return;
     if (type == "offer") {
+        if (phase_ == CallPhase::ringing_out && !ring_timer_started_) {
+            ring_timer_started_ = true;  // the call rings from now (Call::place)
+            out.push_back(StartTimer{ids_.timers.ring, call_timing::kRingMs});
+        }
         send(signal::Offer{ids_.call, std::move(*text), video_}, out);
     } else {
         send(signal::Answer{ids_.call, std::move(*text)}, out);
@@ -59,12 +63,16 @@ void Call::on_remote_offer(const signal::Offer& offer, Out& out) {
 void Call::on_remote_answer(const signal::Answer& answer, Out& out) {
     auto taken = negotiator_.on_remote_answer(answer.sdp, out);
     if (!taken) return end_and_tell(EndReason::failed, taken.error().message, out);
-    if (taken.value() && phase_ == CallPhase::ringing_out) {
-        glare_loser_.clear();  // answered: the peer's own call is gone
-        phase_ = CallPhase::connecting;
-        out.push_back(CancelTimer{ids_.timers.ring});
-        out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});
-    }
+    if (taken.value()) on_peer_accepted(out);
+}
+
+// The callee said yes (Accepted), or its answer came first: no more ring timeout.
+void Call::on_peer_accepted(Out& out) {
+    if (phase_ != CallPhase::ringing_out) return;
+    glare_loser_.clear();  // answered: the peer's own call is gone
+    phase_ = CallPhase::connecting;
+    out.push_back(CancelTimer{ids_.timers.ring});
+    out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});
 }
 
 void Call::on_remote_description_set(Out& out) {

@@ -32,6 +32,7 @@ struct ToJson {
                     {"mid", m.mid},        {"mline", m.mline_index}};
     }
     json operator()(const Ringing& m) const { return json{{"kind", "ringing"}, {"call", m.call}}; }
+    json operator()(const Accepted& m) const { return json{{"kind", "accepted"}, {"call", m.call}}; }
     json operator()(const MediaState& m) const {
         return json{{"kind", "media-state"}, {"call", m.call}, {"muted", m.muted}, {"cameraOff", m.camera_off}};
     }
@@ -68,6 +69,7 @@ Result<Payload> parse(const json& data) {
         return Payload{Candidate{*call, *candidate, *mid, static_cast<int>(mline->get<long long>())}};
     }
     if (*kind == "ringing") return Payload{Ringing{*call}};
+    if (*kind == "accepted") return Payload{Accepted{*call}};
     if (*kind == "link-request") return Payload{LinkRequest{*call}};
     if (*kind == "media-state") {
         return Payload{MediaState{*call, bool_field(data, "muted", false), bool_field(data, "cameraOff", false)}};

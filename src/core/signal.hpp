@@ -38,6 +38,11 @@ struct Candidate {
 struct Ringing {
     std::string call;
 };
+// The callee accepted and is opening its camera and microphone: the caller stops its ring
+// timeout (the answer may take a permission prompt) and waits for the connection instead.
+struct Accepted {
+    std::string call;
+};
 // What the sender's own controls say, so the other side can show a muted badge or an avatar
 // instead of a frozen frame.
 struct MediaState {
@@ -56,7 +61,7 @@ struct LinkRequest {
     std::string call;  // a fresh id of the request; the link gets its own id from the offerer
 };
 
-using Payload = std::variant<Offer, Answer, Candidate, Ringing, MediaState, Hangup, LinkRequest>;
+using Payload = std::variant<Offer, Answer, Candidate, Ringing, Accepted, MediaState, Hangup, LinkRequest>;
 
 Result<Payload> parse(const nlohmann::json& data);
 nlohmann::json to_json(const Payload& payload);

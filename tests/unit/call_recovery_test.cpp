@@ -161,6 +161,40 @@ TEST_CASE("back online, a roster without the call's peer ends a call still ringi
     CHECK(reason(w, ada) == EndReason::connection_lost);
 }
 
+// Accepting opens the camera, which may first ask for permission: the caller's ring timeout
+// must not run out meanwhile and call the accepted call missed.
+TEST_CASE("a call accepted just before the ring timeout is not missed", "[call][timeout]") {
+    FakeWorld w;
+    FakeWorld::Options prompting;
+    prompting.media_is_slow = true;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob", prompting);
+    call(w, ada, bob);
+    w.send(bob, AcceptIntent{true});  // at 29 s, say; his permission prompt opens
+    CHECK(phase(w, ada) == CallPhase::connecting);
+    CHECK(w.view(ada).call.status == "Connecting to Bob…");
+    CHECK_FALSE(w.fire_timer(ada, call_timing::kRingMs));  // no longer ringing out
+    w.release_media(bob);
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(phase(w, bob) == CallPhase::connected);
+}
+
+TEST_CASE("the caller's ring timeout starts when its offer leaves, not while its own prompt is open", "[call][timeout]") {
+    FakeWorld w;
+    FakeWorld::Options prompting;
+    prompting.media_is_slow = true;  // devices never allowed: the offer waits for them
+    int ada = w.join("Ada", prompting);
+    int bob = w.join("Bob");
+    call(w, ada, bob);
+    CHECK_FALSE(w.fire_timer(ada, call_timing::kRingMs));
+    CHECK(phase(w, ada) == CallPhase::ringing_out);
+    w.release_media(ada);
+    REQUIRE(phase(w, bob) == CallPhase::ringing_in);
+    REQUIRE(w.fire_timer(ada, call_timing::kRingMs));
+    CHECK(reason(w, ada) == EndReason::missed);
+    CHECK(reason(w, bob) == EndReason::missed);
+}
+
 TEST_CASE("a call that never connects ends on timeout on both sides", "[call][recovery]") {
     FakeWorld w;
     FakeWorld::Options stuck;

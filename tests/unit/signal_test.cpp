@@ -10,7 +10,11 @@ TEST_CASE("every payload kind round-trips", "[signal]") {
         signal::Offer{"c1", "v=0\r\n"},
         signal::Answer{"c1", "v=0\r\n"},
         signal::Candidate{"c1", "candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0},
+        signal::Ringing{"c1"},
+        signal::Accepted{"c1"},
+        signal::MediaState{"c1", true, false},
         signal::Hangup{"c1", "busy"},
+        signal::LinkRequest{"c1"},
     };
     for (const auto& p : payloads) {
         auto back = signal::parse(signal::to_json(p));
