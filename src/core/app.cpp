@@ -160,6 +160,14 @@ void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
     const auto* offer = std::get_if<signal::Offer>(&payload.value());
     const bool link_request = std::holds_alternative<signal::LinkRequest>(payload.value());
     if (!offer && !link_request) return;  // anything else of an unknown or ended session is stale
+    if (offer && call && !call->active() && call->ids().call == call_id) {
+        // An ICE restart of the call that just ended here (our hangup was lost while the server
+        // was away): not a new call to ring for; tell the peer it is over.
+        if (call->end_reason() != EndReason::none && call->ids().peer == m.from) {
+            send_signal(m.from, signal::Hangup{call_id, to_string(call->end_reason())}, out);
+        }
+        return;
+    }
     const auto* peer = find_peer(m.from);
     if (!peer) return;   // only people on our roster can reach us
     if (link_request) return on_link_request(*peer, out);

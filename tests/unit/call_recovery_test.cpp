@@ -236,6 +236,26 @@ TEST_CASE("a camera that cannot open ends the call with the reason", "[call]") {
     CHECK(phase(w, bob) == CallPhase::idle);
 }
 
+// After a server restart the caller may send an ICE-restart offer for a call the callee hung up
+// while its hangup could not be delivered: it must not ring as a new call.
+TEST_CASE("an offer for the call that just ended here is answered with hangup, not rung", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+    w.send(bob, HangUpIntent{});
+    REQUIRE(reason(w, bob) == EndReason::hung_up);
+    const std::string call_id = w.id(ada) + "-1";
+    const auto sent = w.count<SendToServer>(bob);
+    w.server_says(bob, signal_from(w, ada, {{"kind", "offer"}, {"call", call_id},
+                                            {"sdp", fixture("sdp/chrome-ice-restart-offer.sdp")}, {"video", true}}));
+    CHECK(phase(w, bob) == CallPhase::ended);
+    CHECK_FALSE(w.view(bob).call.ringing);
+    REQUIRE(w.count<SendToServer>(bob) == sent + 1);
+    const std::string reply = w.actions<SendToServer>(bob).back().text;
+    CHECK_THAT(reply, Catch::Contains(R"("kind":"hangup")") && Catch::Contains(call_id) && Catch::Contains("hung-up"));
+}
+
 TEST_CASE("an offer that cannot work is refused before it rings or reaches the browser", "[call][sdp]") {
     FakeWorld w;
     int ada = w.join("Ada");
