@@ -116,7 +116,7 @@ void App::State::on_server(const protocol::Welcome& m, Out& out) {
     // is gone ends a call not yet connected, as peer-left would.
     if (in_call()) {
         if (find_peer(call->ids().peer)) {
-            call->on_peer_back();
+            call->on_peer_back(out);
         } else {
             call->on_peer_left(out);
         }
@@ -126,7 +126,7 @@ void App::State::on_server(const protocol::Welcome& m, Out& out) {
     }
 }
 
-void App::State::on_server(const protocol::PeerJoined& m, Out&) {
+void App::State::on_server(const protocol::PeerJoined& m, Out& out) {
     if (m.peer.id == self_id) return;
     auto it = std::find_if(peers.begin(), peers.end(), [&](const auto& p) { return p.id == m.peer.id; });
     if (it != peers.end()) {  // peer-updated (renamed, rooms changed) or a repeat
@@ -134,7 +134,7 @@ void App::State::on_server(const protocol::PeerJoined& m, Out&) {
         return;
     }
     peers.push_back(m.peer);
-    if (in_call() && call->ids().peer == m.peer.id) call->on_peer_back();
+    if (in_call() && call->ids().peer == m.peer.id) call->on_peer_back(out);
     if (auto* l = link_with(m.peer.id)) l->on_peer_back();
 }
 

@@ -89,7 +89,9 @@ public:
     // ---- the peer, through the server
     void on_signal(const signal::Payload& payload, Out& out);
     void on_peer_left(Out& out);
-    void on_peer_back() { peer_online_ = true; }
+    // The peer is on the server again (its peer-joined, or our welcome): while reconnecting,
+    // the caller restarts ICE now, in case its last restart offer was lost with the server.
+    void on_peer_back(Out& out);
     // ---- time; returns false if the timer is not this call's
     bool on_timer(int timer, Out& out);
     // Glare: both called each other; the loser drops its own call without telling anyone.

@@ -105,6 +105,11 @@ void Call::on_connected(Out& out) {
     out.push_back(StartTimer{t.stats, call_timing::kStatsEveryMs});
 }
 
+void Call::on_peer_back(Out& out) {
+    peer_online_ = true;
+    if (active() && phase_ == CallPhase::reconnecting && outgoing_) negotiator_.make_offer(true, out);
+}
+
 void Call::on_connection_trouble(bool failed, Out& out) {
     if (phase_ != CallPhase::connected && phase_ != CallPhase::reconnecting) {
         if (failed) end_and_tell(EndReason::failed, "the connection could not be set up", out);

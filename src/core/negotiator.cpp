@@ -30,7 +30,11 @@ const sdp::Capabilities& Negotiator::yardstick() const {
 }
 
 void Negotiator::make_offer(bool ice_restart, Out& out) {
-    if (!open_ || making_offer_ || signaling_ != Signaling::stable) return;
+    if (!open_ || making_offer_) return;
+    // An ICE restart may replace an offer of ours that was never answered (it went out while
+    // the server was away): JSEP lets createOffer run in have-local-offer.
+    const bool replaces_unanswered = ice_restart && signaling_ == Signaling::have_local_offer;
+    if (signaling_ != Signaling::stable && !replaces_unanswered) return;
     making_offer_ = true;
     drop_created_offer_ = false;
     out.push_back(CreateOffer{pc_, ice_restart});

@@ -85,6 +85,36 @@ TEST_CASE("a server restart keeps the call; both rejoin and signaling goes on", 
     CHECK(reason(w, ada) == EndReason::hung_up);
 }
 
+// A network change can drop the server link and the media path together: the caller's ICE
+// restart offer then goes nowhere, and must be made again once the peer is back.
+TEST_CASE("an ICE restart offer lost with the server is made again when the peer is back", "[call][recovery]") {
+    FakeWorld w;
+    FakeWorld::Options manual;  // connection states only as the test sets them
+    manual.pcs_connect = false;
+    int ada = w.join("Ada", manual);
+    int bob = w.join("Bob", manual);
+    call(w, ada, bob);
+    w.send(bob, AcceptIntent{true});
+    w.set_pc_state(ada, "connected");
+    w.set_pc_state(bob, "connected");
+    REQUIRE(phase(w, ada) == CallPhase::connected);
+    const auto offers = w.count<CreateOffer>(ada);
+    w.stop_server();
+    w.set_pc_state(ada, "failed");
+    w.set_pc_state(bob, "failed");
+    REQUIRE(w.count<CreateOffer>(ada) == offers + 1);  // made, set, but sent into the void
+    w.start_server();
+    REQUIRE(w.fire_timer(bob, 500));
+    REQUIRE(w.fire_timer(ada, 500));  // Ada's welcome lists Bob: she restarts again
+    CHECK(w.count<CreateOffer>(ada) == offers + 2);
+    CHECK(w.actions<CreateOffer>(ada).back().ice_restart);
+    w.set_pc_state(ada, "connected");
+    w.set_pc_state(bob, "connected");
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(phase(w, bob) == CallPhase::connected);
+    CHECK(w.count<CreateAnswer>(bob) >= 2);  // the second restart reached him and was answered
+}
+
 TEST_CASE("reconnect delays back off and reset once welcomed", "[call][recovery]") {
     FakeWorld w;
     int ada = w.join("Ada");
