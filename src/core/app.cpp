@@ -37,8 +37,8 @@ CallSettings App::State::call_settings() const {
 }
 
 CallIds App::State::new_call_ids(const protocol::PeerInfo& peer, std::string call_id) {
-    CallTimers t{next_timer, next_timer + 1, next_timer + 2, next_timer + 3, next_timer + 4};
-    next_timer += 5;
+    CallTimers t{next_timer, next_timer + 1, next_timer + 2, next_timer + 3, next_timer + 4, next_timer + 5};
+    next_timer += 6;
     return CallIds{std::move(call_id), peer.id, peer.name, next_pc++, t};
 }
 
@@ -158,16 +158,19 @@ void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
         return l->on_signal(payload.value(), out);
     }
     const auto* offer = std::get_if<signal::Offer>(&payload.value());
-    const bool link_request = std::holds_alternative<signal::LinkRequest>(payload.value());
-    if (!offer && !link_request) return;  // anything else of an unknown or ended session is stale
-    if (offer && call && !call->active() && call->ids().call == call_id) {
-        // An ICE restart of the call that just ended here (our hangup was lost while the server
-        // was away): not a new call to ring for; tell the peer it is over.
-        if (call->end_reason() != EndReason::none && call->ids().peer == m.from) {
+    if (call && !call->active() && call->ids().call == call_id) {
+        // The call that just ended here, while the peer could not hear of it (its link or the
+        // server was away): an ICE restart offer must not ring as a new call, and an accept or
+        // answer must not leave the peer connecting into nothing. Tell it the call is over.
+        const bool needs_reply = offer || std::holds_alternative<signal::Accepted>(payload.value()) ||
+                                 std::holds_alternative<signal::Answer>(payload.value());
+        if (needs_reply && call->end_reason() != EndReason::none && call->ids().peer == m.from) {
             send_signal(m.from, signal::Hangup{call_id, to_string(call->end_reason())}, out);
         }
         return;
     }
+    const bool link_request = std::holds_alternative<signal::LinkRequest>(payload.value());
+    if (!offer && !link_request) return;  // anything else of an unknown or ended session is stale
     const auto* peer = find_peer(m.from);
     if (!peer) return;   // only people on our roster can reach us
     if (link_request) return on_link_request(*peer, out);

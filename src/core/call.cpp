@@ -151,12 +151,11 @@ void Call::on_signal(const signal::Payload& payload, Out& out) {
 
 void Call::on_peer_left(Out& out) {
     peer_online_ = false;
-    // Before media flows, nobody is left to talk to. Once connected, media may outlive the
-    // signaling link (a server restart); the connection state decides (on_connection_trouble).
-    if (phase_ == CallPhase::ringing_out || phase_ == CallPhase::ringing_in ||
-        phase_ == CallPhase::connecting) {
-        end(phase_ == CallPhase::ringing_in ? EndReason::cancelled : EndReason::connection_lost,
-            "the other side went offline", out);
+    // Before media flows (or while it is down), nobody is left to talk to unless the peer comes
+    // back soon. Once connected, media may outlive the signaling link (a server restart); the
+    // connection state decides (on_connection_trouble).
+    if (phase_ != CallPhase::connected && active()) {
+        out.push_back(StartTimer{ids_.timers.peer_gone, call_timing::kPeerGoneMs});
     }
 }
 
@@ -165,10 +164,16 @@ void Call::on_peer_left(Out& out) {
 bool Call::on_timer(int timer, Out& out) {
     const auto& t = ids_.timers;
     if (timer != t.ring && timer != t.connect && timer != t.restart && timer != t.reconnect &&
-        timer != t.stats) {
+        timer != t.stats && timer != t.peer_gone) {
         return false;
     }
     if (!active()) return true;
+    if (timer == t.peer_gone) {
+        if (peer_online_ || phase_ == CallPhase::connected) return true;
+        end(phase_ == CallPhase::ringing_in ? EndReason::cancelled : EndReason::connection_lost,
+            "the other side went offline", out);
+        return true;
+    }
     if (timer == t.ring && (phase_ == CallPhase::ringing_out || phase_ == CallPhase::ringing_in)) {
         end_and_tell(EndReason::missed, "", out);
     } else if (timer == t.connect && phase_ == CallPhase::connecting) {
@@ -214,7 +219,9 @@ void Call::end(EndReason reason, std::string detail, Out& out) {
     // before its getUserMedia resolves.
     if (outgoing_ || phase_ != CallPhase::ringing_in) out.push_back(StopMedia{});
     const auto& t = ids_.timers;
-    for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats}) out.push_back(CancelTimer{timer});
+    for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats, t.peer_gone}) {
+        out.push_back(CancelTimer{timer});
+    }
     remote_media_ = false;
     phase_ = CallPhase::ended;
     end_reason_ = reason;

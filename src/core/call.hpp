@@ -23,6 +23,7 @@ struct CallTimers {
     int restart = 0;     // disconnected for a while → ICE restart
     int reconnect = 0;   // reconnecting for too long → connection lost
     int stats = 0;       // collect getStats() every second while connected
+    int peer_gone = 0;   // the peer left the server and did not come back → ended
 };
 
 struct CallIds {
@@ -46,6 +47,9 @@ inline constexpr int kConnectMs = 20000;
 inline constexpr int kRestartAfterDisconnectMs = 2000;
 inline constexpr int kReconnectMs = 20000;
 inline constexpr int kStatsEveryMs = 1000;
+// A peer that leaves the server (a network blip, a resume) usually comes back within seconds;
+// a page that closes says hangup itself (pagehide), so a silent leave gets this long.
+inline constexpr int kPeerGoneMs = 5000;
 }  // namespace call_timing
 
 class Call {

@@ -107,6 +107,7 @@ void Call::on_connected(Out& out) {
 
 void Call::on_peer_back(Out& out) {
     peer_online_ = true;
+    out.push_back(CancelTimer{ids_.timers.peer_gone});
     if (active() && phase_ == CallPhase::reconnecting && outgoing_) negotiator_.make_offer(true, out);
 }
 

@@ -147,14 +147,64 @@ TEST_CASE("a peer whose page closed ends the call once its media stops", "[call]
     CHECK(w.open_pcs(ada) == 0);
 }
 
-TEST_CASE("a peer that leaves while ringing ends the call", "[call][recovery]") {
+TEST_CASE("a peer that leaves while ringing ends the call once it stays away", "[call][recovery]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
     call(w, ada, bob);
     w.leave(ada);
+    CHECK(phase(w, bob) == CallPhase::ringing_in);  // a blip comes back within seconds
+    REQUIRE(w.fire_timer(bob, call_timing::kPeerGoneMs));
     CHECK(phase(w, bob) == CallPhase::ended);
+    CHECK(reason(w, bob) == EndReason::cancelled);
     CHECK_FALSE(w.view(bob).call.ringing);
+}
+
+// The server says peer-left then peer-joined when a client's link drops and it resumes its id.
+TEST_CASE("a peer whose link blips while the call rings keeps the call", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    call(w, ada, bob);
+    const std::string bob_id = w.id(bob);
+    w.server_says(ada, R"({"type":"peer-left","id":")" + bob_id + R"("})");
+    w.server_says(ada, R"({"type":"peer-joined","peer":{"id":")" + bob_id + R"(","name":"Bob","device":"desktop"}})");
+    CHECK_FALSE(w.fire_timer(ada, call_timing::kPeerGoneMs));  // cancelled when he came back
+    CHECK(phase(w, ada) == CallPhase::ringing_out);
+    w.send(bob, AcceptIntent{true});
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(phase(w, bob) == CallPhase::connected);
+}
+
+// Bob's link was away longer than the grace: Ada ended the call, but Bob's page still rings
+// when he is back. His accept must end it on his side at once, not after the connect timeout.
+TEST_CASE("accepting a call the caller ended while we were away ends it at once", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    call(w, ada, bob);
+    const std::string bob_id = w.id(bob);
+    w.server_says(ada, R"({"type":"peer-left","id":")" + bob_id + R"("})");
+    REQUIRE(w.fire_timer(ada, call_timing::kPeerGoneMs));
+    REQUIRE(reason(w, ada) == EndReason::connection_lost);
+    w.server_says(ada, R"({"type":"peer-joined","peer":{"id":")" + bob_id + R"(","name":"Bob","device":"desktop"}})");
+    w.send(bob, AcceptIntent{true});
+    CHECK(phase(w, bob) == CallPhase::ended);
+    CHECK(reason(w, bob) == EndReason::connection_lost);
+    CHECK(phase(w, ada) == CallPhase::ended);
+}
+
+TEST_CASE("a peer that leaves while the connection is down ends the call within seconds", "[call][recovery]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    connect(w, ada, bob);
+    w.set_pc_state(ada, "disconnected");
+    REQUIRE(phase(w, ada) == CallPhase::reconnecting);
+    w.leave(bob);
+    REQUIRE(w.fire_timer(ada, call_timing::kPeerGoneMs));  // not the 20 s reconnect deadline
+    CHECK(reason(w, ada) == EndReason::connection_lost);
+    CHECK(w.open_pcs(ada) == 0);
 }
 
 // The server's unknown-peer error names no target: about a chat partner who just left, it
@@ -187,6 +237,7 @@ TEST_CASE("back online, a roster without the call's peer ends a call still ringi
     w.start_server();
     REQUIRE(w.fire_timer(ada, 500));  // Ada reconnects; Bob is not in the welcome
     CHECK(w.view(ada).link == LinkState::online);
+    REQUIRE(w.fire_timer(ada, call_timing::kPeerGoneMs));  // nor does he come back
     CHECK(phase(w, ada) == CallPhase::ended);
     CHECK(reason(w, ada) == EndReason::connection_lost);
 }
