@@ -63,6 +63,7 @@ void Call::accept(bool video, Out& out) {
     if (phase_ != CallPhase::ringing_in) return;
     video_ = video_ && video;
     phase_ = CallPhase::connecting;
+    answered_ = true;
     out.push_back(CancelTimer{ids_.timers.ring});
     out.push_back(StartTimer{ids_.timers.connect, call_timing::kConnectMs});
     send(signal::Accepted{ids_.call}, out);

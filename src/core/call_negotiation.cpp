@@ -69,6 +69,7 @@ void Call::on_remote_answer(const signal::Answer& answer, Out& out) {
 // The callee said yes (Accepted), or its answer came first: no more ring timeout.
 void Call::on_peer_accepted(Out& out) {
     if (phase_ != CallPhase::ringing_out) return;
+    answered_ = true;
     glare_loser_.clear();  // answered: the peer's own call is gone
     phase_ = CallPhase::connecting;
     out.push_back(CancelTimer{ids_.timers.ring});

@@ -4,13 +4,17 @@
 namespace peerline {
 namespace {
 
-std::string ended_line(EndReason reason, bool outgoing, const std::string& name, const std::string& detail) {
+std::string ended_line(EndReason reason, bool outgoing, bool answered, const std::string& name,
+                       const std::string& detail) {
     switch (reason) {
         case EndReason::declined:
             return outgoing ? name + " declined the call" : "You declined the call from " + name;
         case EndReason::missed: return outgoing ? name + " did not answer" : "Missed call from " + name;
         case EndReason::busy: return name + " is busy in another call";
-        case EndReason::cancelled: return outgoing ? "Call cancelled" : "Missed call from " + name;
+        case EndReason::cancelled:
+            if (outgoing) return "Call cancelled";
+            // Cancelled after we said yes (it crossed our accept): not a call we missed.
+            return answered ? "Call with " + name + " ended" : "Missed call from " + name;
         case EndReason::hung_up: return "Call with " + name + " ended";
         case EndReason::failed:
             return "Call with " + name + " failed" + (detail.empty() ? "" : ": " + detail);
@@ -39,7 +43,7 @@ void Call::fill(CallPanel& p) const {
         case CallPhase::connecting: p.status = "Connecting to " + name + "…"; break;
         case CallPhase::connected: p.status = "In a call with " + name; break;
         case CallPhase::reconnecting: p.status = "Reconnecting to " + name + "…"; break;
-        case CallPhase::ended: p.status = ended_line(end_reason_, outgoing_, name, end_detail_); break;
+        case CallPhase::ended: p.status = ended_line(end_reason_, outgoing_, answered_, name, end_detail_); break;
     }
     const bool live = phase_ == CallPhase::connecting || phase_ == CallPhase::connected ||
                       phase_ == CallPhase::reconnecting;
