@@ -54,14 +54,26 @@ void apply_muted(Panel& p) {
     p.muted_property.set(p.remote_video, "muted", p.peer_muted || p.autoplay_blocked);
 }
 
+void play(val& video) { video.call<val>("play").call<void>("catch", callback("onVideoPlayRejected", video)); }
+
 void show(val& video, val& shown, val wanted) {
     if (wanted.isUndefined()) wanted = val::null();
     if (wanted.strictlyEquals(shown)) return;
     video.set("srcObject", wanted);
     shown = wanted;
-    if (!wanted.isNull()) {
-        video.call<val>("play").call<void>("catch", callback("onVideoPlayRejected", video));
-    }
+    if (wanted.isNull()) return;
+    play(video);
+    // A track the peer stops sending is removed from the stream. Chromium's player does not
+    // notice: one that waited for the first frame of a video track that never got one (a
+    // caller whose camera failed after its offer) stays silent. Attaching again restarts it.
+    if (video.strictlyEquals(panel->remote_video)) dom::listen(wanted, "removetrack", "onRemoteTrackRemoved");
+}
+
+void on_remote_track_removed(val event) {
+    if (!panel || !event["target"].strictlyEquals(panel->remote_shown)) return;
+    panel->remote_video.set("srcObject", val::null());
+    panel->remote_video.set("srcObject", panel->remote_shown);
+    play(panel->remote_video);
 }
 
 // ---- clicks --------------------------------------------------------------------------------------
@@ -175,6 +187,7 @@ EMSCRIPTEN_BINDINGS(peerline_call_panel) {
     emscripten::function("onMutePeerClick", &on_mute_peer);
     emscripten::function("onVolumeInput", &on_volume);
     emscripten::function("onVideoPlayRejected", &on_video_play_rejected);
+    emscripten::function("onRemoteTrackRemoved", &on_remote_track_removed);
     emscripten::function("onVideoPlayIgnored", &on_video_play_ignored);
     emscripten::function("onUnmuteClick", &on_unmute_click);
 }

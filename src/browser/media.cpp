@@ -6,6 +6,7 @@
 
 #include "devices.hpp"
 #include "js.hpp"
+#include "permissions.hpp"
 #include "shell.hpp"
 
 namespace peerline::browser::media {
@@ -66,9 +67,12 @@ void on_stream(int request, val media_stream) {
 void on_error(int request, bool retry_without_camera, std::string audio_device, val error) {
     if (request != current_generation) return;
     const std::string name = error["name"].isString() ? error["name"].as<std::string>() : "";
-    // No camera, or one that is busy or refuses the constraints: a call can go on with the
-    // microphone alone (MediaReady{video: false}); the peer then sees our avatar.
-    if (retry_without_camera && name != "NotAllowedError" && name != "SecurityError") {
+    // No camera, or one that is busy or refuses the constraints, or blocked for this site while
+    // the microphone is not: a call can go on with the microphone alone (MediaReady{video:
+    // false}); the peer then sees our avatar. A refusal of both is the user's no.
+    const bool refused = name == "NotAllowedError" || name == "SecurityError";
+    const bool only_camera_blocked = permissions::denied("camera") && !permissions::denied("microphone");
+    if (retry_without_camera && (!refused || only_camera_blocked)) {
         ask(request, true, false, audio_device, {}, false);
         return;
     }

@@ -167,7 +167,7 @@ void add_local_tracks(int pc, const val& local_stream) {
     }
 }
 
-void add_transceiver(int pc, const std::string& kind) {
+void add_transceiver(int pc, const std::string& kind, bool send) {
     auto found = table.find(pc);
     if (found == table.end()) return fail(pc, "addTransceiver", "no such peer connection");
     Entry& entry = found->second;
@@ -175,7 +175,7 @@ void add_transceiver(int pc, const std::string& kind) {
     // MediaStream, as with addTrack(track, stream).
     if (entry.sent.isUndefined()) entry.sent = val::global("MediaStream").new_();
     val init = val::object();
-    init.set("direction", val("sendrecv"));
+    init.set("direction", val(send ? "sendrecv" : "recvonly"));
     init.set("streams", array_of(entry.sent));
     Outcome added = try_call(entry.connection, "addTransceiver", array_of(text(kind), init));
     if (!added.ok) fail(pc, "addTransceiver", added.error);

@@ -11,7 +11,7 @@ namespace peerline::browser::peer_connections {
 void create(int pc, const std::string& configuration_json);
 void add_local_tracks(int pc, const emscripten::val& local_stream);
 // A sendrecv transceiver of `kind` with no track yet (transceivers::attach_local_tracks fills it).
-void add_transceiver(int pc, const std::string& kind);
+void add_transceiver(int pc, const std::string& kind, bool send);
 void create_offer(int pc, bool ice_restart);
 void create_answer(int pc);
 void set_local_description(int pc, const std::string& type, const std::string& sdp);

@@ -1,5 +1,6 @@
 #include "permissions.hpp"
 
+#include <map>
 #include <string>
 
 #include <emscripten/bind.h>
@@ -10,8 +11,12 @@
 namespace peerline::browser::permissions {
 namespace {
 
+std::map<std::string, std::string> last_state;  // kind -> "granted" | "denied" | "prompt"
+
 void tell(const std::string& kind, const val& status) {
-    dispatch(DevicePermission{kind, status["state"].as<std::string>() == "granted"});
+    const std::string state = status["state"].isString() ? status["state"].as<std::string>() : "prompt";
+    last_state[kind] = state;
+    dispatch(DevicePermission{kind, state == "granted"});
 }
 
 void on_change(std::string kind, val event) { tell(kind, event["target"]); }
@@ -24,6 +29,11 @@ void on_status(std::string kind, val status) {
 void on_unknown(val) {}  // e.g. Firefox before 131 has no "camera": a prompt is assumed
 
 }  // namespace
+
+bool denied(const std::string& kind) {
+    auto found = last_state.find(kind);
+    return found != last_state.end() && found->second == "denied";
+}
 
 void watch() {
     val api = val::global("navigator")["permissions"];

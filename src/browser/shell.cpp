@@ -59,7 +59,9 @@ void execute(const Action& action) {
             } else if constexpr (std::is_same_v<T, AddLocalTracks>) {
                 peer_connections::add_local_tracks(a.pc, media::local_stream());
             } else if constexpr (std::is_same_v<T, AddTransceiver>) {
-                peer_connections::add_transceiver(a.pc, a.kind);
+                peer_connections::add_transceiver(a.pc, a.kind, a.send);
+            } else if constexpr (std::is_same_v<T, StopSending>) {
+                transceivers::stop_sending(a.pc, a.kind);
             } else if constexpr (std::is_same_v<T, AttachLocalTracks>) {
                 transceivers::attach_local_tracks(a.pc, media::local_stream());
             } else if constexpr (std::is_same_v<T, SetCodecPreferences>) {

@@ -139,6 +139,12 @@ void apply_bitrates(int pc) {
 
 void forget(int pc) { bitrate_caps.erase(pc); }
 
+void stop_sending(int pc, const std::string& kind) {
+    for (val& t : of_kind(peer_connections::connection(pc), kind)) {
+        if (t["direction"].as<std::string>() == "sendrecv") t.set("direction", val("recvonly"));
+    }
+}
+
 void attach_local_tracks(int pc, const val& local_stream) {
     if (local_stream.isUndefined()) {
         dispatch(PcOperationFailed{pc, "replaceTrack", "no local media"});

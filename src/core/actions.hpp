@@ -57,6 +57,15 @@ struct AddLocalTracks {  // addTrack for each track of the local stream
 struct AddTransceiver {
     int pc = 0;
     std::string kind;  // "audio" | "video"
+    bool send = true;  // sendrecv; false: recvonly (no camera here, but the peer's video wanted)
+};
+// The transceivers of `kind` stop sending (direction recvonly): the caller offered before its
+// devices opened and found no camera. The browser then asks to renegotiate. Without it, the
+// peer's <video> would hold a video track that never gets a frame, and Chromium then does not
+// play the stream's sound either.
+struct StopSending {
+    int pc = 0;
+    std::string kind;
 };
 // replaceTrack: each track of the local stream onto a trackless sender of its kind (those of
 // AddTransceiver); no renegotiation.
@@ -170,7 +179,7 @@ struct Render {};
 using Action = std::variant<ConnectServer, SendToServer, SendBinaryToServer, KeepVoiceMessage,
                             RequestMedia, StopMedia, SetTrackEnabled,
                             ListDevices, SwitchDevice, CreatePeerConnection, AddLocalTracks,
-                            AddTransceiver, AttachLocalTracks,
+                            AddTransceiver, StopSending, AttachLocalTracks,
                             SetCodecPreferences, SetSenderMaxBitrate, CreateOffer, CreateAnswer,
                             SetLocalDescription, SetRemoteDescription, AddIceCandidate,
                             CollectStats, ClosePeerConnection, CreateDataChannel,

@@ -111,6 +111,8 @@ void Call::on_media_ready(bool /*audio*/, bool video, Out& out) {
         if (!offered) open_peer_connection(out);
         out.push_back(AttachLocalTracks{ids_.pc});
         if (!offered) negotiator_.make_offer(false, out);
+        // Offered early as sending video, and no camera came: say so (renegotiates).
+        if (offered && video_ && !has_camera_) out.push_back(StopSending{ids_.pc, "video"});
     } else {
         open_peer_connection(out);
         negotiator_.apply_first_offer(pending_offer_sdp_, out);
@@ -120,7 +122,10 @@ void Call::on_media_ready(bool /*audio*/, bool video, Out& out) {
     // may already be connected) applies to the tracks that just arrived.
     if (mic_muted_) out.push_back(SetTrackEnabled{"audio", false});
     if (camera_off_) out.push_back(SetTrackEnabled{"video", false});
-    if (mic_muted_ || camera_off_ || !has_camera_) send_media_state(out);
+    // A caller whose offer has not gone out yet tells this right after it (on_local_description):
+    // the callee has no call to apply it to before then.
+    const bool peer_knows_call = !outgoing_ || ring_timer_started_;
+    if (peer_knows_call && (mic_muted_ || camera_off_ || !has_camera_)) send_media_state(out);
 }
 
 void Call::on_media_failed(const std::string& reason, Out& out) {

@@ -149,7 +149,7 @@ private:
     Negotiator negotiator_;
     std::string pending_offer_sdp_;   // callee: the first offer, until media is ready
     std::string glare_loser_;         // caller: the peer's call ours won against, until answered
-    bool ring_timer_started_ = false;  // caller: with the first offer
+    bool ring_timer_started_ = false;  // caller: with the first offer (so the callee knows the call)
     bool answered_ = false;            // the callee said yes (on either side's knowledge)
     bool media_ready_ = false;
 

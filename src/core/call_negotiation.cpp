@@ -14,7 +14,8 @@ void Call::open_peer_connection(Out& out) {
         // The caller offers before its camera is open: the callee's ring (and, once accepted,
         // its own camera) starts while ours warms up; on_media_ready attaches the tracks.
         out.push_back(AddTransceiver{pc, "audio"});
-        if (video_) out.push_back(AddTransceiver{pc, "video"});
+        // Known to have no camera (the offer waited for the devices): receive video only.
+        if (video_) out.push_back(AddTransceiver{pc, "video", !media_ready_ || has_camera_});
     } else {
         // The callee opens its devices on accept, before this; its tracks take the offer's
         // m-lines (JSEP §5.10: addTrack transceivers pair with the remote offer's).
@@ -43,11 +44,16 @@ void Call::on_local_description(const std::string& type, const std::string& sdp_
     auto text = negotiator_.on_local_description(type, sdp_text, out);
     if (!text) return;
     if (type == "offer") {
-        if (phase_ == CallPhase::ringing_out && !ring_timer_started_) {
+        const bool first = phase_ == CallPhase::ringing_out && !ring_timer_started_;
+        if (first) {
             ring_timer_started_ = true;  // the call rings from now (Call::place)
             out.push_back(StartTimer{ids_.timers.ring, call_timing::kRingMs});
         }
         send(signal::Offer{ids_.call, std::move(*text), video_}, out);
+        // Mute, camera off or no camera, chosen or found while the offer waited for the devices.
+        if (first && media_ready_ && (mic_muted_ || camera_off_ || !has_camera_)) {
+            send_media_state(out);
+        }
     } else {
         send(signal::Answer{ids_.call, std::move(*text)}, out);
     }

@@ -50,6 +50,37 @@ test('camera off: the peer sees the name and initials instead of a frozen frame'
   assertNoErrors(cleo, dan);
 });
 
+// A caller whose camera cannot be had, as getUserMedia and the Permissions API report it:
+// blocked for this site while the microphone is not (the offer then waits for the devices), or
+// busy in another program while both are allowed (the offer goes out before the camera opens).
+function cameraBlockedForThisSite() {
+  const query = navigator.permissions.query.bind(navigator.permissions);
+  navigator.permissions.query = (d) => (d?.name === 'camera' ? Promise.resolve({ state: 'denied', onchange: null }) : query(d));
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => (c?.video
+    ? Promise.reject(new DOMException('Permission denied', 'NotAllowedError')) : open(c));
+}
+function cameraBusyElsewhere() {
+  navigator.permissions.query = (d) => Promise.resolve({ state: 'granted', onchange: null });
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (c) => (c?.video
+    ? Promise.reject(new DOMException('Could not start video source', 'NotReadableError')) : open(c));
+}
+
+for (const [how, initScript] of [['blocked', cameraBlockedForThisSite], ['busy', cameraBusyElsewhere]]) {
+  test(`a caller whose camera is ${how}: the video call goes on, the peer hears them and sees the avatar`, { timeout: TEST_MS }, async () => {
+    const [gil, hal] = await session.open({ name: 'Gil', initScript }, 'Hal');
+    await connectCall(gil, hal);
+    await waitForRemoteMediaFlowing(hal.page, { video: false });  // Gil's sound plays at Hal's
+    assert.ok(await inboundAudioEnergyOver(hal.page, 1000) > 0, 'Hal hears Gil');
+    await hal.page.locator('#remoteAvatar').waitFor({ state: 'visible' });
+    assert.equal(await hal.page.locator('#remoteName').textContent(), 'Gil');
+    assert.equal(await gil.page.locator('#localVideo').isHidden(), true);
+    await waitForRemoteMediaFlowing(gil.page, { video: true });  // and Gil sees Hal
+    assertNoErrors(gil, hal);
+  });
+}
+
 test('mute the peer and set its volume: local only', { timeout: TEST_MS }, async () => {
   const [eve, finn] = await session.open('Eve', 'Finn');
   await connectCall(eve, finn);

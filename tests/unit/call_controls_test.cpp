@@ -111,6 +111,40 @@ TEST_CASE("stats go on after a reconnect", "[call][stats][recovery]") {
     CHECK(w.count<CollectStats>(ada) == before + 2);
 }
 
+// A video call from someone without a camera (none plugged in, busy, or blocked): they still
+// see the peer, but must not offer to send video, or the peer's page would hold a video track
+// that never gets a frame, and Chromium then plays none of the stream, sound included.
+TEST_CASE("a caller without a camera receives video but does not offer to send it", "[call][controls]") {
+    FakeWorld w;
+    FakeWorld::Options no_camera;
+    no_camera.has_camera = false;
+    int ada = w.join("Ada", no_camera);
+    int bob = w.join("Bob");
+    SECTION("the offer waited for the devices: the video transceiver is receive-only from the start") {
+        call(w, ada, bob);
+        const auto added = w.actions<AddTransceiver>(ada);
+        REQUIRE(added.size() == 2);
+        CHECK(added[1].kind == "video");
+        CHECK_FALSE(added[1].send);
+        CHECK(w.count<StopSending>(ada) == 0);
+    }
+    SECTION("offered before the devices opened: sending video is withdrawn when no camera came") {
+        w.send(ada, DevicePermission{"microphone", true});
+        w.send(ada, DevicePermission{"camera", true});
+        call(w, ada, bob);
+        const auto added = w.actions<AddTransceiver>(ada);
+        REQUIRE(added.size() == 2);
+        CHECK(added[1].send);
+        REQUIRE(w.count<StopSending>(ada) == 1);
+        CHECK(w.actions<StopSending>(ada)[0].kind == "video");
+    }
+    w.send(bob, AcceptIntent{true});
+    CHECK(phase(w, ada) == CallPhase::connected);
+    CHECK(phase(w, bob) == CallPhase::connected);
+    // Bob's page knows there is no picture from Ada: her avatar, not an empty frame.
+    CHECK(w.view(bob).call.remote_camera_off);
+}
+
 TEST_CASE("live stats from real Chromium reports reach the call panel", "[call][stats]") {
     FakeWorld w;
     int ada = w.join("Ada");
