@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <emscripten/bind.h>
 
@@ -120,9 +121,33 @@ void attach() {
     dom::listen(p.volume, "input", "onVolumeInput");
 }
 
+namespace {
+
+// The control that has keyboard focus, with the element whose `hidden` takes it away; or nulls.
+std::pair<val, val> focused_control(Panel& p) {
+    val focused = dom::document()["activeElement"];
+    for (auto [control, carrier] : {std::pair<val*, val*>{&p.cancel, &p.cancel}, {&p.mute, &p.mute},
+                                    {&p.camera, &p.camera}, {&p.mute_peer, &p.mute_peer},
+                                    {&p.volume, &p.volume_field}, {&p.hang_up, &p.hang_up}}) {
+        if (focused.strictlyEquals(*control)) return {*control, *carrier};
+    }
+    return {val::null(), val::null()};
+}
+
+// A focused control that the render hid would drop focus to the page: keyboard and screen
+// reader users lose their place. It goes to the call's controls, or to the status once over.
+void keep_focus(Panel& p, const val& carrier) {
+    if (carrier.isNull() || !carrier["hidden"].as<bool>()) return;
+    if (!p.mute["hidden"].as<bool>() || !p.hang_up["hidden"].as<bool>()) return focus_controls();
+    p.status.call<void>("focus");
+}
+
+}  // namespace
+
 void render(const CallPanel& c) {
     if (!panel) return;
     Panel& p = *panel;
+    const val focus_carrier = focused_control(p).second;
     p.phase.set(p.panel, "data-phase", to_string(c.phase));
     p.end_reason.set(p.panel, "data-end-reason", to_string(c.end_reason));
     p.status_text.set(p.status, c.status);
@@ -163,6 +188,7 @@ void render(const CallPanel& c) {
         p.volume.set("value", val(std::to_string(c.peer_volume)));
         p.volume_shown = c.peer_volume;
     }
+    keep_focus(p, focus_carrier);
 }
 
 void show_streams(const CallPanel& c) {

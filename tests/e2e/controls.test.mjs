@@ -124,6 +124,23 @@ test('keyboard: M mutes, V turns the camera off, H hangs up; not while typing', 
   assertNoErrors(gus, hana);
 });
 
+test('keyboard focus stays on the call when the focused control goes away', { timeout: TEST_MS }, async () => {
+  const [ida, jon] = await session.open('Ida', 'Jon');
+  await button(ida.page, 'Call Jon').click();
+  await button(ida.page, 'Cancel').focus();
+  await button(jon.page, 'Accept').click();
+  await ida.page.waitForFunction(() => document.getElementById('callPanel').dataset.phase === 'connected');
+  // Cancel turned into the in-call controls: focus moved to them, not to the page.
+  assert.equal(await ida.page.evaluate(() => document.activeElement?.id), 'muteMic');
+  await button(ida.page, 'Hang up').focus();
+  await ida.page.keyboard.press('Enter');
+  await ida.page.waitForFunction(() => document.getElementById('callPanel').dataset.phase === 'ended');
+  // The controls are gone: focus is on the status that says the call ended.
+  assert.equal(await ida.page.evaluate(() => document.activeElement?.id), 'callStatus');
+  assert.equal(await ida.page.locator('#callStatus').textContent(), 'Call with Jon ended');
+  assertNoErrors(ida, jon);
+});
+
 test('device selects list the fake devices and switching the camera keeps video flowing', { timeout: TEST_MS }, async () => {
   const [ivy, jon] = await session.open('Ivy', 'Jon');
   await connectCall(ivy, jon);
