@@ -1,6 +1,7 @@
 #include "devices.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include <emscripten/bind.h>
 
@@ -68,7 +69,15 @@ void on_switch_stream(int generation, std::string kind, std::string id, val stre
                     callback("onSwitchFailed", text(kind), text(id)));
 }
 
+// Devices chosen while the call's own getUserMedia was still opening (kind -> id): that request
+// named the old device, so the switch waits for its stream (media.cpp) and then applies.
+std::map<std::string, std::string> deferred;
+
 void switch_input(const std::string& kind, const std::string& id) {
+    if (media::local_stream().isUndefined() && media::opening()) {
+        deferred[kind] = id;
+        return;
+    }
     // Nothing of that kind is open (no call, or an audio-only one): the choice is used next time.
     val stream = media::local_stream();
     if (stream.isUndefined() ||
@@ -122,6 +131,12 @@ void list() {
 
 void list_if_unlabelled() {
     if (missing_labels) list();
+}
+
+void apply_deferred_switches() {
+    auto waiting = std::move(deferred);
+    deferred.clear();
+    for (const auto& [kind, id] : waiting) switch_input(kind, id);
 }
 
 void switch_device(const std::string& kind, const std::string& device_id) {

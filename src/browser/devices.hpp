@@ -14,5 +14,7 @@ void list();
 // first it would find the same devices.
 void list_if_unlabelled();
 void switch_device(const std::string& kind, const std::string& device_id);
+// The call's getUserMedia answered (or failed): the switches chosen meanwhile apply now.
+void apply_deferred_switches();
 
 }  // namespace peerline::browser::devices

@@ -14,6 +14,7 @@ namespace {
 
 std::optional<val> stream;
 int current_generation = 0;  // a stream that arrives after StopMedia (or a newer request) is stopped
+bool request_open = false;   // the current generation's getUserMedia has not answered yet
 
 void stop_tracks(const val& media_stream) {
     val tracks = media_stream.call<val>("getTracks");
@@ -59,9 +60,11 @@ void on_stream(int request, val media_stream) {
         return;
     }
     stream = media_stream;
+    request_open = false;
     dispatch(MediaReady{count_of(media_stream, "getAudioTracks") > 0,
                         count_of(media_stream, "getVideoTracks") > 0});
     devices::list_if_unlabelled();  // labels become readable once a device is open
+    devices::apply_deferred_switches();
 }
 
 void on_error(int request, bool retry_without_camera, std::string audio_device, val error) {
@@ -76,21 +79,27 @@ void on_error(int request, bool retry_without_camera, std::string audio_device, 
         ask(request, true, false, audio_device, {}, false);
         return;
     }
+    request_open = false;
     dispatch(MediaFailed{describe(error)});
+    devices::apply_deferred_switches();  // nothing open: they are answered as kept for next time
 }
 
 }  // namespace
 
 void request(bool audio, bool video, const std::string& audio_device, const std::string& video_device) {
     stop();
+    request_open = true;
     ask(current_generation, audio, video, audio_device, video_device, audio && video);
 }
 
 void stop() {
     ++current_generation;
-    if (!stream) return;
-    stop_tracks(*stream);
-    stream.reset();
+    request_open = false;
+    if (stream) {
+        stop_tracks(*stream);
+        stream.reset();
+    }
+    devices::apply_deferred_switches();  // nothing open now: kept for the next call
 }
 
 void set_track_enabled(const std::string& kind, bool enabled) {
@@ -118,6 +127,8 @@ void swap_track(val track) {
 }
 
 int generation() { return current_generation; }
+
+bool opening() { return request_open; }
 
 val local_stream() { return stream ? *stream : val::undefined(); }
 

@@ -20,5 +20,7 @@ emscripten::val local_stream();
 void swap_track(emscripten::val track);
 // Bumped by every request and stop: an answer for an older generation is stale.
 int generation();
+// The call's getUserMedia was asked and has not answered yet (a prompt may be open).
+bool opening();
 
 }  // namespace peerline::browser::media

@@ -163,6 +163,44 @@ test('device selects list the fake devices and switching the camera keeps video 
   assertNoErrors(ivy, jon);
 });
 
+// The callee's camera takes a while to open (a permission prompt, a slow driver); every
+// getUserMedia is noted with the track it gave.
+function slowFirstCamera() {
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  window.__opened = [];
+  navigator.mediaDevices.getUserMedia = (c) => {
+    const wait = window.__opened.length === 0 ? 1500 : 0;
+    const entry = { video: c?.video, track: null };
+    window.__opened.push(entry);
+    return new Promise((resolve) => setTimeout(resolve, wait)).then(() => open(c)).then((stream) => {
+      entry.track = stream.getVideoTracks()[0]?.id ?? null;
+      return stream;
+    });
+  };
+}
+
+// Chromium's fake devices have one camera, so "another camera" is seen as a second opening
+// that names the chosen device, whose track is the one sent.
+test('a camera chosen while the call\'s devices are still opening is the one sent', { timeout: TEST_MS }, async () => {
+  const [kim, leo] = await session.open('Kim', { name: 'Leo', initScript: slowFirstCamera });
+  await leo.page.waitForFunction(() => document.getElementById('cameraSelect').options.length > 1,
+                                 null, { timeout: STEP_MS });
+  await button(kim.page, 'Call Leo').click();
+  await button(leo.page, 'Accept').click();
+  const camera = leo.page.getByRole('combobox', { name: 'Camera', exact: true });
+  const choice = await camera.evaluate((select) => select.options[select.options.length - 1].value);
+  await camera.selectOption(choice);  // while the first getUserMedia still waits
+  await leo.page.waitForFunction((id) => {
+    const chosen = window.__opened.find((o) => o.video?.deviceId?.exact === id && o.track);
+    const sent = window.__peerConnections.at(-1)?.getSenders().find((s) => s.track?.kind === 'video');
+    return chosen && sent?.track?.id === chosen.track;
+  }, choice, { timeout: STEP_MS });
+  assert.equal(await leo.page.evaluate(() => window.__opened.length), 2);
+  await waitForRemoteMediaFlowing(kim.page);
+  assert.equal(await leo.page.locator('#notice').isHidden(), true);
+  assertNoErrors(kim, leo);
+});
+
 test('the statistics panel shows a line with the path and a sparkline', { timeout: TEST_MS }, async () => {
   const [kai, lea] = await session.open('Kai', 'Lea');
   await connectCall(kai, lea);
