@@ -30,6 +30,14 @@ inline std::string signal_from(const FakeWorld& w, int client, nlohmann::json da
     return protocol::serialize(protocol::ServerMessage{protocol::SignalFrom{w.id(client), std::move(data)}});
 }
 
+// What the server says when `client`'s link drops, and when it is back (a resume says both).
+inline std::string peer_left(const FakeWorld& w, int client) {
+    return protocol::serialize(protocol::ServerMessage{protocol::PeerLeft{w.id(client)}});
+}
+inline std::string peer_joined(const FakeWorld& w, int client, const std::string& name) {
+    return protocol::serialize(protocol::ServerMessage{protocol::PeerJoined{{w.id(client), name, "desktop"}}});
+}
+
 inline CallPhase phase(const FakeWorld& w, int client) { return w.view(client).call.phase; }
 inline EndReason reason(const FakeWorld& w, int client) { return w.view(client).call.end_reason; }
 

@@ -166,9 +166,8 @@ TEST_CASE("a peer whose link blips while the call rings keeps the call", "[call]
     int ada = w.join("Ada");
     int bob = w.join("Bob");
     call(w, ada, bob);
-    const std::string bob_id = w.id(bob);
-    w.server_says(ada, R"({"type":"peer-left","id":")" + bob_id + R"("})");
-    w.server_says(ada, R"({"type":"peer-joined","peer":{"id":")" + bob_id + R"(","name":"Bob","device":"desktop"}})");
+    w.server_says(ada, peer_left(w, bob));
+    w.server_says(ada, peer_joined(w, bob, "Bob"));
     CHECK_FALSE(w.fire_timer(ada, call_timing::kPeerGoneMs));  // cancelled when he came back
     CHECK(phase(w, ada) == CallPhase::ringing_out);
     w.send(bob, AcceptIntent{true});
@@ -183,11 +182,10 @@ TEST_CASE("accepting a call the caller ended while we were away ends it at once"
     int ada = w.join("Ada");
     int bob = w.join("Bob");
     call(w, ada, bob);
-    const std::string bob_id = w.id(bob);
-    w.server_says(ada, R"({"type":"peer-left","id":")" + bob_id + R"("})");
+    w.server_says(ada, peer_left(w, bob));
     REQUIRE(w.fire_timer(ada, call_timing::kPeerGoneMs));
     REQUIRE(reason(w, ada) == EndReason::connection_lost);
-    w.server_says(ada, R"({"type":"peer-joined","peer":{"id":")" + bob_id + R"(","name":"Bob","device":"desktop"}})");
+    w.server_says(ada, peer_joined(w, bob, "Bob"));
     w.send(bob, AcceptIntent{true});
     CHECK(phase(w, bob) == CallPhase::ended);
     CHECK(reason(w, bob) == EndReason::connection_lost);
