@@ -53,8 +53,20 @@ void on_switch_failed(std::string kind, std::string id, val error) {
     answer(kind, id, false, describe(error));
 }
 
+// Camera off stops the camera (Chromium keeps it, and its light, on while a track is only
+// disabled) and sends nothing; camera on opens it again. Per getUserMedia generation, so a new
+// call starts with its camera as opened.
+int released_generation = -1;
+std::string released_camera;  // the stopped camera's deviceId, to open again
+bool camera_released() { return released_generation == media::generation(); }
+
 void on_switch_stream(int generation, std::string kind, std::string id, val stream) {
     val tracks = stream.call<val>("getTracks");
+    if (kind == "videoinput" && camera_released()) {
+        // Turned off again while it was opening.
+        for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
+        return answer(kind, id, true, {});
+    }
     if (generation != media::generation() || tracks["length"].as<int>() == 0) {
         // The call ended (or media was reopened) while the device was opening: nothing failed,
         // and the choice stays for the next call (the core already holds it).
@@ -74,6 +86,10 @@ void on_switch_stream(int generation, std::string kind, std::string id, val stre
 std::map<std::string, std::string> deferred;
 
 void switch_input(const std::string& kind, const std::string& id) {
+    if (kind == "videoinput" && camera_released()) {  // opened when the camera is turned on
+        released_camera = id;
+        return answer(kind, id, true, {});
+    }
     if (media::local_stream().isUndefined() && media::opening()) {
         deferred[kind] = id;
         return;
@@ -131,6 +147,24 @@ void list() {
 
 void list_if_unlabelled() {
     if (missing_labels) list();
+}
+
+void set_camera(bool on) {
+    val stream = media::local_stream();
+    if (on && camera_released()) {
+        released_generation = -1;
+        media::set_track_enabled("video", true);  // the stopped track's flag, which the new one takes
+        return switch_input("videoinput", released_camera);
+    }
+    media::set_track_enabled("video", on);
+    if (on || camera_released() || stream.isUndefined()) return;
+    val tracks = stream.call<val>("getVideoTracks");
+    if (tracks["length"].as<int>() == 0) return;
+    val settings = tracks[0].call<val>("getSettings");
+    released_camera = settings["deviceId"].isString() ? settings["deviceId"].as<std::string>() : "";
+    released_generation = media::generation();
+    for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
+    transceivers::clear_senders("video");
 }
 
 void apply_deferred_switches() {

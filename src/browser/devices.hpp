@@ -14,6 +14,8 @@ void list();
 // first it would find the same devices.
 void list_if_unlabelled();
 void switch_device(const std::string& kind, const std::string& device_id);
+// Camera off (SetTrackEnabled video false) stops the camera and sends nothing; on opens it again.
+void set_camera(bool on);
 // The call's getUserMedia answered (or failed): the switches chosen meanwhile apply now.
 void apply_deferred_switches();
 

@@ -49,7 +49,11 @@ void execute(const Action& action) {
             } else if constexpr (std::is_same_v<T, StopMedia>) {
                 media::stop();
             } else if constexpr (std::is_same_v<T, SetTrackEnabled>) {
-                media::set_track_enabled(a.kind, a.enabled);
+                if (a.kind == "video") {
+                    devices::set_camera(a.enabled);
+                } else {
+                    media::set_track_enabled(a.kind, a.enabled);
+                }
             } else if constexpr (std::is_same_v<T, ListDevices>) {
                 devices::list();
             } else if constexpr (std::is_same_v<T, SwitchDevice>) {

@@ -139,6 +139,18 @@ void apply_bitrates(int pc) {
 
 void forget(int pc) { bitrate_caps.erase(pc); }
 
+void clear_senders(const std::string& kind) {
+    val connections = peer_connections::all();
+    for (int c = 0; c < connections["length"].as<int>(); ++c) {
+        for (val& t : of_kind(connections[c], kind)) {
+            val sender = t["sender"];
+            if (sender["track"].isNull()) continue;
+            Outcome cleared = try_call(sender, "replaceTrack", array_of(val::null()));
+            if (cleared.ok) cleared.value.call<void>("catch", callback("onTransceiverIgnored"));
+        }
+    }
+}
+
 void stop_sending(int pc, const std::string& kind) {
     for (val& t : of_kind(peer_connections::connection(pc), kind)) {
         if (t["direction"].as<std::string>() == "sendrecv") t.set("direction", val("recvonly"));

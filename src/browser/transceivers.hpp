@@ -20,6 +20,8 @@ void forget(int pc);
 // replaceTrack: each track of `local_stream` onto the first trackless sending transceiver of its
 // kind on `pc` (peer_connections::add_transceiver). A rejection is reported as PcOperationFailed.
 void attach_local_tracks(int pc, const emscripten::val& local_stream);
+// replaceTrack(null) on every sender of `kind`: nothing sent, no renegotiation (camera off).
+void clear_senders(const std::string& kind);
 // Sending transceivers of `kind` turn recvonly (StopSending); the browser then asks to renegotiate.
 void stop_sending(int pc, const std::string& kind);
 // replaceTrack(track) on every sender of track.kind of every peer connection; a JS array of

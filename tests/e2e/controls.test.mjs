@@ -30,8 +30,18 @@ test('mute yourself: the peer hears silence and shows the muted badge', { timeou
   assertNoErrors(ada, bob);
 });
 
+// Every camera track the page opens, to see whether it is still live.
+function noteCameraTracks() {
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  window.__cameraTracks = [];
+  navigator.mediaDevices.getUserMedia = (c) => open(c).then((stream) => {
+    window.__cameraTracks.push(...stream.getVideoTracks());
+    return stream;
+  });
+}
+
 test('camera off: the peer sees the name and initials instead of a frozen frame', { timeout: TEST_MS }, async () => {
-  const [cleo, dan] = await session.open('Cleo Park', 'Dan');
+  const [cleo, dan] = await session.open({ name: 'Cleo Park', initScript: noteCameraTracks }, 'Dan');
   await connectCall(cleo, dan);
   await waitForRemoteMediaFlowing(dan.page);
   assert.equal(await dan.page.locator('#remoteAvatar').isVisible(), false);
@@ -44,9 +54,19 @@ test('camera off: the peer sees the name and initials instead of a frozen frame'
   // Cleo's own preview is hidden too; her audio still reaches Dan.
   assert.equal(await cleo.page.locator('#localVideo').isHidden(), true);
   await waitForRemoteMediaFlowing(dan.page, { video: false });
+  // The camera itself is released (its light goes off): no live video track, nothing sent.
+  const camera = () => cleo.page.evaluate(() => ({
+    live: window.__cameraTracks.filter((t) => t.readyState === 'live').length,
+    sent: window.__peerConnections.at(-1).getSenders().filter((s) => s.track?.kind === 'video' && s.track.readyState === 'live').length,
+  }));
+  assert.deepEqual(await camera(), { live: 0, sent: 0 });
   await button(cleo.page, 'Camera off').click();
   await dan.page.locator('#remoteAvatar').waitFor({ state: 'hidden' });
+  await cleo.page.waitForFunction(() => window.__peerConnections.at(-1).getSenders()
+    .some((s) => s.track?.kind === 'video' && s.track.readyState === 'live' && s.track.enabled));
+  assert.deepEqual(await camera(), { live: 1, sent: 1 });
   assert.equal(await cleo.page.locator('#localVideo').isVisible(), true);
+  await waitForRemoteMediaFlowing(dan.page, { video: true });
   assertNoErrors(cleo, dan);
 });
 
