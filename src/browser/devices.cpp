@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string>
+#include <utility>
 
 #include <emscripten/bind.h>
 
@@ -49,8 +51,38 @@ void on_device_change(val) { list(); }
 
 void on_switch_done(std::string kind, std::string id, val) { answer(kind, id, true, {}); }
 
-void on_switch_failed(std::string kind, std::string id, val error) {
+void open_input(const std::string& kind, const std::string& id, bool second_try);
+
+// Stops the call's camera tracks; returns the deviceId of the first ("" if none).
+std::string let_go_of_camera() {
+    val stream = media::local_stream();
+    if (stream.isUndefined()) return {};
+    val tracks = stream.call<val>("getVideoTracks");
+    std::string id;
+    for (int i = 0; i < tracks["length"].as<int>(); ++i) {
+        val settings = tracks[i].call<val>("getSettings");
+        if (i == 0 && settings["deviceId"].isString()) id = settings["deviceId"].as<std::string>();
+        tracks[i].call<void>("stop");
+    }
+    return id;
+}
+
+std::string camera_before_retry;  // the camera let go of for a second try, to reopen if it fails
+
+void on_switch_failed(std::string kind, std::string id, bool second_try, val error) {
+    const std::string name = error["name"].isString() ? error["name"].as<std::string>() : "";
+    const bool busy = name == "NotReadableError" || name == "AbortError";
+    // Many phones open one camera at a time: the new one is busy while ours is open. Let go of
+    // ours and ask again (the peer sees a moment without picture).
+    if (kind == "videoinput" && !second_try && busy && !media::local_stream().isUndefined()) {
+        camera_before_retry = let_go_of_camera();
+        return open_input(kind, id, true);
+    }
     answer(kind, id, false, describe(error));
+    // The second try failed too: back to the camera we had, so the call keeps its picture.
+    if (kind == "videoinput" && second_try && !camera_before_retry.empty() && camera_before_retry != id) {
+        open_input(kind, std::exchange(camera_before_retry, {}), true);
+    }
 }
 
 // Camera off stops the camera (Chromium keeps it, and its light, on while a track is only
@@ -78,7 +110,7 @@ void on_switch_stream(int generation, std::string kind, std::string id, val stre
     val promises = transceivers::replace_track(track);
     val::global("Promise").call<val>("all", promises)
         .call<void>("then", callback("onSwitchDone", text(kind), text(id)),
-                    callback("onSwitchFailed", text(kind), text(id)));
+                    callback("onSwitchFailed", text(kind), text(id), /*second_try=*/true));
 }
 
 // Devices chosen while the call's own getUserMedia was still opening (kind -> id): that request
@@ -100,6 +132,10 @@ void switch_input(const std::string& kind, const std::string& id) {
         stream.call<val>(kind == "audioinput" ? "getAudioTracks" : "getVideoTracks")["length"].as<int>() == 0) {
         return answer(kind, id, true, {});
     }
+    open_input(kind, id, false);
+}
+
+void open_input(const std::string& kind, const std::string& id, bool second_try) {
     val constraint = val(true);
     if (!id.empty()) {
         val exact = val::object();
@@ -113,7 +149,7 @@ void switch_input(const std::string& kind, const std::string& id) {
     Outcome asked = try_call(media_devices(), "getUserMedia", array_of(constraints));
     if (!asked.ok) return answer(kind, id, false, asked.error);
     asked.value.call<void>("then", callback("onSwitchStream", media::generation(), text(kind), text(id)),
-                           callback("onSwitchFailed", text(kind), text(id)));
+                           callback("onSwitchFailed", text(kind), text(id), second_try));
 }
 
 // ---- speaker -------------------------------------------------------------------------------------
@@ -126,7 +162,7 @@ void switch_output(const std::string& id) {
     Outcome set = try_call(remote, "setSinkId", array_of(text(id)));
     if (!set.ok) return answer("audiooutput", id, false, set.error);
     set.value.call<void>("then", callback("onSwitchDone", val("audiooutput"), text(id)),
-                         callback("onSwitchFailed", val("audiooutput"), text(id)));
+                         callback("onSwitchFailed", val("audiooutput"), text(id), /*second_try=*/true));
 }
 
 }  // namespace

@@ -221,6 +221,36 @@ test('a camera chosen while the call\'s devices are still opening is the one sen
   assertNoErrors(kim, leo);
 });
 
+// A phone that opens one camera at a time: while a camera track is live, opening another fails.
+function oneCameraAtATime() {
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  const opened = [];
+  navigator.mediaDevices.getUserMedia = (c) => {
+    if (c?.video && opened.some((t) => t.readyState === 'live')) {
+      return Promise.reject(new DOMException('Could not start video source', 'NotReadableError'));
+    }
+    return open(c).then((stream) => { opened.push(...stream.getVideoTracks()); return stream; });
+  };
+}
+
+test('switching cameras where only one can be open lets go of the first and tries again', { timeout: TEST_MS }, async () => {
+  const [max, nia] = await session.open({ name: 'Max', initScript: oneCameraAtATime }, 'Nia');
+  await connectCall(max, nia);
+  await max.page.waitForFunction(() => document.getElementById('cameraSelect').options.length > 1,
+                                 null, { timeout: STEP_MS });
+  const camera = max.page.getByRole('combobox', { name: 'Camera', exact: true });
+  const choice = await camera.evaluate((select) => select.options[select.options.length - 1].value);
+  const before = await max.page.evaluate(() => document.getElementById('localVideo').srcObject.getVideoTracks()[0].id);
+  await camera.selectOption(choice);
+  await max.page.waitForFunction((old) => {
+    const sent = window.__peerConnections.at(-1).getSenders().find((s) => s.track?.kind === 'video');
+    return sent && sent.track.id !== old && sent.track.readyState === 'live';
+  }, before, { timeout: STEP_MS });
+  await waitForRemoteMediaFlowing(nia.page);
+  assert.equal(await max.page.locator('#notice').isHidden(), true);
+  assertNoErrors(max, nia);
+});
+
 test('the statistics panel shows a line with the path and a sparkline', { timeout: TEST_MS }, async () => {
   const [kai, lea] = await session.open('Kai', 'Lea');
   await connectCall(kai, lea);
