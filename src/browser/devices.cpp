@@ -105,6 +105,7 @@ void on_switch_stream(int generation, std::string kind, std::string id, val stre
         for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
         return answer(kind, id, true, {});
     }
+    if (kind == "videoinput") camera_before_retry.clear();  // the new camera is open
     val track = tracks[0];
     media::swap_track(track);
     val promises = transceivers::replace_track(track);
