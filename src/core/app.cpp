@@ -112,8 +112,8 @@ void App::State::on_server(const protocol::Welcome& m, Out& out) {
         max_binary_bytes = std::min<std::size_t>(it->get<std::size_t>(), protocol::kMaxBinaryFrameBytes);
     }
     notice.clear();
-    // The roster after a (re)connect says whether the call's peer is still here; a peer that
-    // is gone ends a call not yet connected, as peer-left would.
+    // The roster after a (re)connect says whether the call's peer is still here; one that is
+    // not counts as a peer-left (a call not yet connected gets kPeerGoneMs for it to return).
     if (in_call()) {
         if (find_peer(call->ids().peer)) {
             call->on_peer_back(out);
