@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -53,17 +54,16 @@ void on_switch_done(std::string kind, std::string id, val) { answer(kind, id, tr
 
 void open_input(const std::string& kind, const std::string& id, bool second_try);
 
-// Stops the call's camera tracks; returns the deviceId of the first ("" if none).
-std::string let_go_of_camera() {
+// Stops the call's camera tracks (they stay in the stream, ended); the deviceId of the first
+// ("" if the browser does not say), or nothing when no camera track was open.
+std::optional<std::string> let_go_of_camera() {
     val stream = media::local_stream();
-    if (stream.isUndefined()) return {};
+    if (stream.isUndefined()) return std::nullopt;
     val tracks = stream.call<val>("getVideoTracks");
-    std::string id;
-    for (int i = 0; i < tracks["length"].as<int>(); ++i) {
-        val settings = tracks[i].call<val>("getSettings");
-        if (i == 0 && settings["deviceId"].isString()) id = settings["deviceId"].as<std::string>();
-        tracks[i].call<void>("stop");
-    }
+    if (tracks["length"].as<int>() == 0) return std::nullopt;
+    val settings = tracks[0].call<val>("getSettings");
+    std::string id = settings["deviceId"].isString() ? settings["deviceId"].as<std::string>() : "";
+    for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
     return id;
 }
 
@@ -75,7 +75,7 @@ void on_switch_failed(std::string kind, std::string id, bool second_try, val err
     // Many phones open one camera at a time: the new one is busy while ours is open. Let go of
     // ours and ask again (the peer sees a moment without picture).
     if (kind == "videoinput" && !second_try && busy && !media::local_stream().isUndefined()) {
-        camera_before_retry = let_go_of_camera();
+        camera_before_retry = let_go_of_camera().value_or("");
         return open_input(kind, id, true);
     }
     answer(kind, id, false, describe(error));
@@ -94,14 +94,10 @@ bool camera_released() { return released_generation == media::generation(); }
 
 void on_switch_stream(int generation, std::string kind, std::string id, val stream) {
     val tracks = stream.call<val>("getTracks");
-    if (kind == "videoinput" && camera_released()) {
-        // Turned off again while it was opening.
-        for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
-        return answer(kind, id, true, {});
-    }
-    if (generation != media::generation() || tracks["length"].as<int>() == 0) {
-        // The call ended (or media was reopened) while the device was opening: nothing failed,
-        // and the choice stays for the next call (the core already holds it).
+    // The call ended (or media was reopened), or the camera was turned off again, while the
+    // device was opening: nothing failed, and the choice stays (the core already holds it).
+    const bool unwanted = generation != media::generation() || (kind == "videoinput" && camera_released());
+    if (unwanted || tracks["length"].as<int>() == 0) {
         for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
         return answer(kind, id, true, {});
     }
@@ -187,20 +183,17 @@ void list_if_unlabelled() {
 }
 
 void set_camera(bool on) {
-    val stream = media::local_stream();
     if (on && camera_released()) {
         released_generation = -1;
         media::set_track_enabled("video", true);  // the stopped track's flag, which the new one takes
         return switch_input("videoinput", released_camera);
     }
     media::set_track_enabled("video", on);
-    if (on || camera_released() || stream.isUndefined()) return;
-    val tracks = stream.call<val>("getVideoTracks");
-    if (tracks["length"].as<int>() == 0) return;
-    val settings = tracks[0].call<val>("getSettings");
-    released_camera = settings["deviceId"].isString() ? settings["deviceId"].as<std::string>() : "";
+    if (on || camera_released()) return;
+    auto stopped = let_go_of_camera();
+    if (!stopped) return;  // no camera open (not yet, or none): nothing to release
+    released_camera = *stopped;
     released_generation = media::generation();
-    for (int i = 0; i < tracks["length"].as<int>(); ++i) tracks[i].call<void>("stop");
     transceivers::clear_senders("video");
 }
 
