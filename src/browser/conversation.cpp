@@ -86,11 +86,11 @@ const char* link_line(const std::string& link) {
     return "";
 }
 
-const char* delivery_line(link::Delivery delivery) {
-    switch (delivery) {
+std::string delivery_line(const link::ChatLine& line) {
+    switch (line.delivery) {
         case link::Delivery::sending: return "Sending…";
         case link::Delivery::delivered: return "Delivered";
-        case link::Delivery::failed: return "Not delivered";
+        case link::Delivery::failed: return line.reason.empty() ? "Not delivered" : "Not delivered: " + line.reason;
     }
     return "";
 }
@@ -111,7 +111,7 @@ void render_chat(Panel& p, const Conversation& c) {
             p.log.set("scrollTop", p.log["scrollHeight"]);
         }
         ChatItem& item = found->second;
-        item.meta_text.set(item.meta, line.mine ? delivery_line(line.delivery) : c.peer_name);
+        item.meta_text.set(item.meta, line.mine ? delivery_line(line) : c.peer_name);
         item.delivery.set(item.item, "data-delivery", link::to_string(line.delivery));
     }
     for (auto it = p.chat.begin(); it != p.chat.end();) {

@@ -28,8 +28,19 @@ const Entry* live(int pc, int id, int serial) {
     return found == table.end() || found->second.serial != serial ? nullptr : &found->second;
 }
 
+// pc.sctp.maxMessageSize: what this browser will send over this connection (0: not known).
+std::uint64_t transport_limit(int pc) {
+    val connection = peer_connections::connection(pc);
+    if (connection.isUndefined()) return 0;
+    val sctp = connection["sctp"];
+    if (sctp.isUndefined() || sctp.isNull()) return 0;
+    const double size = sctp["maxMessageSize"].as<double>();
+    // Infinity (no limit on either side) and nonsense count as unknown: the descriptions decide.
+    return size >= 1 && size < 9.0e15 ? static_cast<std::uint64_t>(size) : 0;
+}
+
 void on_open(int pc, int id, int serial, val) {
-    if (live(pc, id, serial)) dispatch(ChannelOpened{pc, id});
+    if (live(pc, id, serial)) dispatch(ChannelOpened{pc, id, transport_limit(pc)});
 }
 
 void on_close(int pc, int id, int serial, val) {
@@ -84,16 +95,20 @@ void create(int pc, const std::string& label, int id, std::uint32_t buffered_low
     table.insert_or_assign({pc, id}, Entry{serial, channel});
 }
 
+// A send() that throws loses the message: the core hears of it and fails what it belonged to.
 void send_text(int pc, int id, const std::string& message) {
     val channel = open_channel(pc, id);
-    if (!channel.isUndefined()) try_call(channel, "send", array_of(text(message)));
+    if (channel.isUndefined()) return;
+    Outcome sent = try_call(channel, "send", array_of(text(message)));
+    if (!sent.ok) dispatch(ChannelSendFailed{pc, id, sent.error, message});
 }
 
 void send_binary(int pc, int id, const std::string& data) {
     val channel = open_channel(pc, id);
     if (channel.isUndefined()) return;
     // send() copies the view synchronously, so a view into Wasm memory needs no JS copy.
-    try_call(channel, "send", array_of(bytes::view(data)));
+    Outcome sent = try_call(channel, "send", array_of(bytes::view(data)));
+    if (!sent.ok) dispatch(ChannelSendFailed{pc, id, sent.error, data.substr(0, kSendFailedHeadBytes)});
     written.insert({pc, id});
 }
 

@@ -117,7 +117,9 @@ void App::State::on(const FileReadFailed& e, Out& out) {
     if (auto* l = link_for_pick(e.pick)) l->on_file_read_failed(e.pick, e.file, e.reason, out);
 }
 
-void App::State::on(const ChannelOpened& e, Out& out) { if (auto* l = link_for_pc(e.pc)) l->on_channel_open(e.channel, out); }
+void App::State::on(const ChannelOpened& e, Out& out) {
+    if (auto* l = link_for_pc(e.pc)) l->on_channel_open(e.channel, e.max_message_size, out);
+}
 
 void App::State::on(const ChannelClosed& e, Out& out) { if (auto* l = link_for_pc(e.pc)) l->on_channel_closed(e.channel, out); }
 
@@ -136,6 +138,10 @@ void App::State::on(const ChannelBinary& e, Out& out) {
 void App::State::on(const ChannelBuffered& e, Out& out) {
     quiet = true;
     if (auto* l = link_for_pc(e.pc)) l->on_buffered(e.channel, e.amount, out);
+}
+
+void App::State::on(const ChannelSendFailed& e, Out& out) {
+    if (auto* l = link_for_pc(e.pc)) l->on_send_failed(e.channel, e.reason, e.head, out);
 }
 
 void App::State::show_file_offers(const link::DataLink& l) {

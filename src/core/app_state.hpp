@@ -100,6 +100,7 @@ struct App::State {
     void on_server(const protocol::PeerJoined& m, Out&);
     void on_server(const protocol::PeerLeft& m, Out& out);
     void on_server(const protocol::SignalFrom& m, Out& out);
+    void refuse_signal(const protocol::SignalFrom& m, const std::string& reason, Out& out);
     void on_server(const protocol::ErrorMessage& m, Out& out);
 
     // ---- the user ----------------------------------------------------------------------------
@@ -150,6 +151,7 @@ struct App::State {
     void on(const ChannelText& e, Out& out);
     void on(const ChannelBinary& e, Out& out);
     void on(const ChannelBuffered& e, Out& out);
+    void on(const ChannelSendFailed& e, Out& out);
     // A file offer needs an answer: if no conversation is open, open theirs.
     void show_file_offers(const link::DataLink& l);
     static bool offers_files(const link::DataLink& l);

@@ -2,6 +2,7 @@
 // test). Time enters only as TimerFired; no event reads a clock.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -92,8 +93,8 @@ struct RemoteDescriptionSet {
 struct LocalCandidate {
     int pc = 0;
     std::string candidate;  // empty: end of candidates
-    std::string mid;
-    int mline_index = 0;
+    std::string mid;      // empty: the browser gave null
+    int mline_index = 0;  // negative: the browser gave null
 };
 struct PcStateChanged {
     int pc = 0;
@@ -185,6 +186,9 @@ struct VoiceMessageRecorded {
 struct ChannelOpened {
     int pc = 0;
     int channel = 0;
+    // pc.sctp.maxMessageSize, the browser's own min(remote limit, what it can send); 0 where
+    // the browser has no RTCSctpTransport (the descriptions' limits are used then).
+    std::uint64_t max_message_size = 0;
 };
 struct ChannelClosed {
     int pc = 0;
@@ -208,6 +212,16 @@ struct ChannelBuffered {
     std::uint64_t amount = 0;
 };
 
+// channel.send() threw (a message past max-message-size, "send queue is full", a closing
+// channel): that message is lost, so the core fails what it belonged to, with this reason.
+struct ChannelSendFailed {
+    int pc = 0;
+    int channel = 0;
+    std::string reason;  // the browser's DOMException name and message
+    std::string head;    // a text message whole; the first kSendFailedHeadBytes of a binary one
+};
+inline constexpr std::size_t kSendFailedHeadBytes = 32;
+
 // ---- timers started with StartTimer -------------------------------------------------------------
 struct TimerFired {
     int timer = 0;
@@ -223,6 +237,7 @@ using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, S
                            FilesChosen, AcceptFilesIntent, DeclineFilesIntent,
                            CancelTransferIntent, FileChunkRead, FileReadFailed,
                            VoiceMessageRecorded, ChannelOpened,
-                           ChannelClosed, ChannelText, ChannelBinary, ChannelBuffered, TimerFired>;
+                           ChannelClosed, ChannelText, ChannelBinary, ChannelBuffered, ChannelSendFailed,
+                           TimerFired>;
 
 }  // namespace peerline

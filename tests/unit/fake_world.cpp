@@ -1,5 +1,6 @@
 #include "fake_world.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -262,8 +263,28 @@ void FakeWorld::open_channels(int client, int pc_id) {
     auto& theirs = clients_[other].pcs[other_pc];
     if (!mine.connected || !theirs.connected || mine.channels_open) return;
     mine.channels_open = theirs.channels_open = true;
-    for (int channel : mine.data_channels) queue_.emplace_back(client, ChannelOpened{pc_id, channel});
-    for (int channel : theirs.data_channels) queue_.emplace_back(other, ChannelOpened{other_pc, channel});
+    // What a browser with RTCSctpTransport reports: min(the peer's limit, its own).
+    const std::uint64_t transport = std::min(own_send_limit(client), own_send_limit(other));
+    const auto limit_of = [&](int who) { return clients_[who].options.reports_transport_limit ? transport : 0; };
+    for (int channel : mine.data_channels) queue_.emplace_back(client, ChannelOpened{pc_id, channel, limit_of(client)});
+    for (int channel : theirs.data_channels) queue_.emplace_back(other, ChannelOpened{other_pc, channel, limit_of(other)});
+}
+
+std::uint64_t FakeWorld::own_send_limit(int client) const {
+    return clients_.at(client).options.firefox ? 1073741823 : 262144;
+}
+
+// As RTCDataChannel.send(): a message past the stack's own limit (or any, when the test says
+// so) throws, and the shell reports it.
+bool FakeWorld::send_throws(int client, int pc, int channel, bool binary, std::size_t size, std::string head) {
+    const auto& options = clients_[client].options;
+    std::string reason = binary ? options.binary_send_throws : options.text_send_throws;
+    if (reason.empty() && size > own_send_limit(client)) {
+        reason = "TypeError: RTCDataChannel.send: Message size (" + std::to_string(size) + ") exceeds maxMessageSize";
+    }
+    if (reason.empty()) return false;
+    queue_.emplace_back(client, ChannelSendFailed{pc, channel, std::move(reason), std::move(head)});
+    return true;
 }
 
 void FakeWorld::execute(int client, const Action& action) {
@@ -307,7 +328,8 @@ void FakeWorld::execute(int client, const Action& action) {
                 queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "offer", fixture(data ? "sdp/chrome-datachannel-offer.sdp" : "sdp/chrome-audio-video-offer.sdp")});
             } else if constexpr (std::is_same_v<A, CreateAnswer>) {
                 const bool data = !c.pcs[a.pc].data_channels.empty();
-                queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "answer", fixture(data ? "sdp/chrome-datachannel-answer.sdp" : "sdp/chrome-audio-video-answer.sdp")});
+                const char* data_answer = c.options.firefox ? "sdp/firefox-datachannel-answer.sdp" : "sdp/chrome-datachannel-answer.sdp";
+                queue_.emplace_back(client, LocalDescriptionCreated{a.pc, "answer", fixture(data ? data_answer : "sdp/chrome-audio-video-answer.sdp")});
             } else if constexpr (std::is_same_v<A, SetLocalDescription>) {
                 c.pcs[a.pc].local_set = true;
                 queue_.emplace_back(client, LocalDescriptionSet{a.pc});
@@ -336,9 +358,11 @@ void FakeWorld::execute(int client, const Action& action) {
             } else if constexpr (std::is_same_v<A, CreateDataChannel>) {
                 c.pcs[a.pc].data_channels.insert(a.id);
             } else if constexpr (std::is_same_v<A, SendChannelText>) {
+                if (send_throws(client, a.pc, a.channel, false, a.text.size(), a.text)) return;
                 auto [to, pc] = far_end(client, a.pc);
                 if (to >= 0) queue_.emplace_back(to, ChannelText{pc, a.channel, a.text});
             } else if constexpr (std::is_same_v<A, SendChannelBinary>) {
+                if (send_throws(client, a.pc, a.channel, true, a.bytes.size(), a.bytes.substr(0, kSendFailedHeadBytes))) return;
                 auto [to, pc] = far_end(client, a.pc);
                 std::string bytes = a.bytes;
                 if (corrupt_countdown_ > 0 && --corrupt_countdown_ == 0 && !bytes.empty()) bytes.back() ^= 0x5a;

@@ -25,6 +25,15 @@ public:
         bool pcs_connect = true;       // peer connections reach "connected" when negotiated
         bool media_is_slow = false;    // MediaReady is held until release_media()
         bool has_camera = true;        // MediaReady says whether a camera track came
+        // Whose descriptions the fake browser writes for data links, and what its send() takes:
+        // Chromium says and sends at most 262144 bytes; Firefox says 1073741823.
+        bool firefox = false;
+        // RTCSctpTransport.maxMessageSize reported with ChannelOpened (0: the browser has none).
+        bool reports_transport_limit = false;
+        // send() on a data channel throws this (DOMException text) for every binary / text
+        // message when set.
+        std::string binary_send_throws;
+        std::string text_send_throws;
     };
 
     // Connects a new client named `name` and runs the world until quiet. Returns its index.
@@ -111,6 +120,8 @@ private:
     int client_by_id(const std::string& id) const;
     void maybe_connect(int client, int pc);
     void open_channels(int client, int pc);
+    std::uint64_t own_send_limit(int client) const;
+    bool send_throws(int client, int pc, int channel, bool binary, std::size_t size, std::string head);
     // The pc on the other side of client's pc `pc`, as (client, pc), or (-1, 0).
     std::pair<int, int> far_end(int client, int pc) const;
 

@@ -25,6 +25,12 @@ const transfer::TransferView& only_transfer(const FakeWorld& w, int client) {
     return transfers.front();
 }
 
+FakeWorld::Options unreachable() {
+    FakeWorld::Options o;
+    o.pcs_connect = false;
+    return o;
+}
+
 }  // namespace
 
 TEST_CASE("the smaller id offers a link; chat is acknowledged and counted unread", "[link]") {
@@ -118,8 +124,8 @@ TEST_CASE("a corrupted chunk fails the file on both sides, never done", "[link][
 
 TEST_CASE("an unreachable peer: the link closes with a reason and chat shows not delivered", "[link]") {
     FakeWorld w;
-    int ada = w.join("Ada", FakeWorld::Options{false, /*pcs_connect=*/false});
-    int bob = w.join("Bob", FakeWorld::Options{false, /*pcs_connect=*/false});
+    int ada = w.join("Ada", unreachable());
+    int bob = w.join("Bob", unreachable());
     w.send(ada, OpenLinkIntent{w.id(bob)});
     w.send(ada, SendChatIntent{w.id(bob), "hello?"});
     CHECK(w.view(ada).peers[0].link == "connecting");
@@ -138,7 +144,7 @@ TEST_CASE("an unreachable peer: the link closes with a reason and chat shows not
 
 TEST_CASE("a peer that leaves before the link opens closes it; chat to nobody is refused", "[link]") {
     FakeWorld w;
-    int ada = w.join("Ada", FakeWorld::Options{false, /*pcs_connect=*/false});
+    int ada = w.join("Ada", unreachable());
     int bob = w.join("Bob");
     w.send(ada, SendChatIntent{w.id(bob), "hello?"});
     const std::string bob_id = w.id(bob);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocol.hpp"
+#include "transfer/names.hpp"
 
 namespace peerline::link {
 
@@ -16,7 +17,8 @@ const char* to_string(Delivery delivery) {
 }
 
 bool operator==(const ChatLine& a, const ChatLine& b) {
-    return a.id == b.id && a.mine == b.mine && a.text == b.text && a.delivery == b.delivery;
+    return a.id == b.id && a.mine == b.mine && a.text == b.text && a.delivery == b.delivery &&
+           a.reason == b.reason;
 }
 
 namespace {
@@ -46,10 +48,11 @@ std::optional<std::string> Chat::write(const std::string& text, bool connected) 
     std::string id = "m" + std::to_string(next_id_++);
     // dump_json replaces invalid UTF-8 instead of throwing.
     std::string wire = protocol::dump_json(nlohmann::json{{"type", "chat"}, {"id", id}, {"text", body}});
-    add(ChatLine{id, true, std::move(body), Delivery::sending});
+    add(ChatLine{id, true, std::move(body), Delivery::sending, {}});
     if (connected) return wire;
     if (unsent_.size() >= kMaxUnsentChats) {
         lines_.back().delivery = Delivery::failed;
+        lines_.back().reason = "too many messages waiting for the connection";
         return std::nullopt;
     }
     unsent_.push_back(std::move(wire));
@@ -58,36 +61,90 @@ std::optional<std::string> Chat::write(const std::string& text, bool connected) 
 
 std::vector<std::string> Chat::take_unsent() { return std::exchange(unsent_, {}); }
 
+namespace {
+const std::string* usable_id(const nlohmann::json& message) {
+    const auto id = message.find("id");
+    if (id == message.end() || !id->is_string()) return nullptr;
+    const auto& s = id->get_ref<const std::string&>();
+    return s.empty() || s.size() > kMaxChatIdBytes ? nullptr : &s;
+}
+
+// docs/transfer.md "Control channel": a chat message we do not take is answered, never dropped
+// in silence, so the sender's page can say "Not delivered" and why.
+std::string refusal(const std::string* id, const std::string& reason) {
+    nlohmann::json j{{"type", "chat-refused"}, {"reason", reason}};
+    if (id) j["id"] = *id;
+    return protocol::dump_json(j);
+}
+}  // namespace
+
 Chat::Reply Chat::on_message(const nlohmann::json& message, bool visible) {
     const auto type = message.find("type");
-    const auto id = message.find("id");
     if (type == message.end() || !type->is_string()) return {};
     const auto& kind = type->get_ref<const std::string&>();
-    if (kind != "chat" && kind != "chat-ack") return {};
+    if (kind != "chat" && kind != "chat-ack" && kind != "chat-refused") return {};
     Reply reply{true, std::nullopt};
-    if (id == message.end() || !id->is_string() || id->get_ref<const std::string&>().size() > 32) return reply;
-    const auto& message_id = id->get_ref<const std::string&>();
-    if (kind == "chat-ack") {
-        for (auto& line : lines_) {
-            if (line.mine && line.id == message_id) line.delivery = Delivery::delivered;
+    const std::string* message_id = usable_id(message);
+    if (kind == "chat-ack" || kind == "chat-refused") {
+        if (!message_id) return reply;  // answers are never answered: no ping-pong
+        if (kind == "chat-ack") {
+            for (auto& line : lines_) {
+                if (line.mine && line.id == *message_id) line.delivery = Delivery::delivered;
+            }
+        } else {
+            const auto why = message.find("reason");
+            fail(*message_id, "refused by their page: " +
+                                  (why != message.end() && why->is_string() ? transfer::clean_reason(why->get_ref<const std::string&>())
+                                                                            : std::string("no reason given")));
         }
         return reply;
     }
+    if (!message_id) {
+        reply.send = refusal(nullptr, "a chat message needs an `id` string of 1-" + std::to_string(kMaxChatIdBytes) + " bytes");
+        return reply;
+    }
     const auto text = message.find("text");
-    if (text == message.end() || !text->is_string()) return reply;
+    if (text == message.end() || !text->is_string()) {
+        reply.send = refusal(message_id, "a chat message needs a `text` string");
+        return reply;
+    }
     std::string body = clean(text->get_ref<const std::string&>());
-    if (body.empty()) return reply;
-    add(ChatLine{message_id, false, std::move(body), Delivery::delivered});
+    if (body.empty()) {
+        reply.send = refusal(message_id, "the message is empty");
+        return reply;
+    }
+    add(ChatLine{*message_id, false, std::move(body), Delivery::delivered, {}});
     if (!visible) ++unread_;
-    reply.send = protocol::dump_json(nlohmann::json{{"type", "chat-ack"}, {"id", message_id}});
+    reply.send = protocol::dump_json(nlohmann::json{{"type", "chat-ack"}, {"id", *message_id}});
     return reply;
 }
 
-void Chat::fail_pending() {
+void Chat::fail(const std::string& id, const std::string& reason) {
+    for (auto& line : lines_) {
+        if (line.mine && line.id == id && line.delivery == Delivery::sending) {
+            line.delivery = Delivery::failed;
+            line.reason = reason;
+        }
+    }
+}
+
+void Chat::fail_pending(const std::string& reason) {
     unsent_.clear();
     for (auto& line : lines_) {
-        if (line.mine && line.delivery == Delivery::sending) line.delivery = Delivery::failed;
+        if (line.mine && line.delivery == Delivery::sending) {
+            line.delivery = Delivery::failed;
+            line.reason = reason;
+        }
     }
+}
+
+bool Chat::on_send_failed(const std::string& wire, const std::string& reason) {
+    auto message = nlohmann::json::parse(wire, nullptr, false);
+    if (!message.is_object() || message.value("type", "") != "chat") return false;
+    const std::string* id = usable_id(message);
+    if (!id) return false;
+    fail(*id, reason);
+    return true;
 }
 
 }  // namespace peerline::link

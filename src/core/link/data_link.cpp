@@ -93,6 +93,13 @@ void DataLink::on_local_description(const std::string& type, const std::string& 
     if (closed() || !negotiator_) return;
     auto text = negotiator_->on_local_description(type, sdp_text, out);
     if (!text) return;
+    // Our own stack's limit: a browser sends no larger message than it says it takes.
+    if (auto description = sdp::parse(*text)) {
+        if (auto transport = sdp::data_channel_transport(description.value())) {
+            message_limits_.local = transport->max_message_size_given ? transport->max_message_size : 0;
+            apply_message_limit();
+        }
+    }
     if (type == "offer") {
         send(signal::Offer{link_id_, std::move(*text), false, true}, out);
     } else {
@@ -111,8 +118,14 @@ void DataLink::on_remote_description_set(Out& out) {
     auto description = sdp::parse(negotiator_->remote_sdp());
     if (!description) return;
     if (auto transport = sdp::data_channel_transport(description.value())) {
-        transfers_.set_max_message_size(transport->max_message_size);
+        message_limits_.remote = *transport;
+        apply_message_limit();
     }
+}
+
+void DataLink::apply_message_limit() {
+    transfers_.set_message_limit(sdp::largest_sendable_message(message_limits_, transfer::kMaxChunkBytes +
+                                                                                    transfer::kChunkHeaderBytes));
 }
 
 void DataLink::on_local_candidate(const std::string& candidate, const std::string& mid, int mline, Out& out) {
@@ -161,8 +174,12 @@ void DataLink::on_pc_failed(const std::string& operation, const std::string& rea
 
 // ---- the channels ------------------------------------------------------------------------------
 
-void DataLink::on_channel_open(int channel, Out& out) {
+void DataLink::on_channel_open(int channel, std::uint64_t transport_limit, Out& out) {
     if (closed()) return;
+    if (transport_limit > 0) {
+        message_limits_.transport = transport_limit;
+        apply_message_limit();
+    }
     if (channel == kControlChannel) control_open_ = true;
     if (channel == kFilesChannel) files_open_ = true;
     if (!control_open_ || !files_open_ || phase_ == Phase::open) return;
@@ -225,6 +242,16 @@ void DataLink::on_binary(int channel, std::string_view bytes, Out& out) {
 void DataLink::on_buffered(int channel, std::uint64_t amount, Out& out) {
     if (closed() || channel != kFilesChannel) return;
     with_transfers([&](Out& o) { transfers_.on_buffered(amount, o); }, out);
+}
+
+void DataLink::on_send_failed(int channel, const std::string& reason, const std::string& head, Out& out) {
+    if (closed()) return;
+    if (channel == kFilesChannel) {
+        return with_transfers([&](Out& o) { transfers_.on_send_failed(head, reason, o); }, out);
+    }
+    if (channel != kControlChannel) return;
+    if (chat_.on_send_failed(head, reason)) return;
+    close("could not send to " + ids_.peer_name + ": " + reason, true, out);
 }
 
 // ---- the user ----------------------------------------------------------------------------------
@@ -290,7 +317,7 @@ void DataLink::close(const std::string& reason, bool tell, Out& out) {
     reason_ = reason;
     control_open_ = files_open_ = false;
     queued_control_.clear();
-    chat_.fail_pending();
+    chat_.fail_pending(reason);
     Out produced;
     transfers_.on_link_lost(reason, produced);
     for (auto& action : produced) {  // nothing can be sent any more

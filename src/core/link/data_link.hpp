@@ -14,6 +14,7 @@
 #include "actions.hpp"
 #include "link/chat.hpp"
 #include "negotiator.hpp"
+#include "sdp/data_channel.hpp"
 #include "signal.hpp"
 #include "transfer/transfers.hpp"
 
@@ -76,11 +77,15 @@ public:
     void on_negotiation_needed(Out& out);
     void on_pc_failed(const std::string& operation, const std::string& reason, Out& out);
     // ---- the channels
-    void on_channel_open(int channel, Out& out);
+    // `transport_limit`: RTCSctpTransport.maxMessageSize, 0 if the browser has none.
+    void on_channel_open(int channel, std::uint64_t transport_limit, Out& out);
     void on_channel_closed(int channel, Out& out);
     void on_text(int channel, const std::string& text, bool visible, Out& out);
     void on_binary(int channel, std::string_view bytes, Out& out);
     void on_buffered(int channel, std::uint64_t amount, Out& out);
+    // send() threw: the chat message or transfer the lost message belonged to fails with the
+    // browser's reason; any other control message lost leaves the link unusable, so it closes.
+    void on_send_failed(int channel, const std::string& reason, const std::string& head, Out& out);
     // ---- the user
     void send_chat(const std::string& text, Out& out);
     void offer_files(int pick, const std::vector<FileMeta>& files, Out& out);
@@ -107,6 +112,7 @@ private:
     void send_control(std::string text, Out& out);
     void on_control(const std::string& text, bool visible, Out& out);
     void on_connection_trouble(bool failed, Out& out);
+    void apply_message_limit();
     // Runs a step of the transfers and moves its actions to `out`, holding control messages
     // back while the channel is not open yet.
     template <typename Step>
@@ -123,6 +129,7 @@ private:
     bool control_open_ = false;
     bool files_open_ = false;
     std::vector<std::string> queued_control_;  // until the control channel opens
+    sdp::MessageSizeLimits message_limits_;    // both descriptions' and the transport's
     Chat chat_;
     transfer::Transfers transfers_;
 };

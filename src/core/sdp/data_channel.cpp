@@ -1,5 +1,7 @@
 #include "sdp/data_channel.hpp"
 
+#include <algorithm>
+
 namespace peerline::sdp {
 
 std::optional<DataChannelTransport> data_channel_transport(const Description& description) {
@@ -20,9 +22,15 @@ std::optional<DataChannelTransport> data_channel_transport(const Description& de
     return std::nullopt;
 }
 
-std::uint64_t largest_sendable_message(const DataChannelTransport& remote, std::uint64_t own_ceiling) {
-    if (remote.max_message_size == 0 || remote.max_message_size > own_ceiling) return own_ceiling;
-    return remote.max_message_size;
+std::uint64_t largest_sendable_message(const MessageSizeLimits& limits, std::uint64_t own_ceiling) {
+    // The transport already is the minimum of both sides; a browser that reports it is believed.
+    if (limits.transport > 0) return std::min(limits.transport, own_ceiling);
+    std::uint64_t largest = own_ceiling;
+    // RFC 8841 §6: 0 means the receiver takes messages of any size.
+    const std::uint64_t remote = limits.remote ? limits.remote->max_message_size : kDefaultMaxMessageSize;
+    if (remote > 0) largest = std::min(largest, remote);
+    if (limits.local > 0) largest = std::min(largest, limits.local);
+    return largest;
 }
 
 }  // namespace peerline::sdp

@@ -26,8 +26,22 @@ struct DataChannelTransport {
 // The first usable "webrtc-datachannel" section, if the description has one.
 std::optional<DataChannelTransport> data_channel_transport(const Description& description);
 
-// The largest message we should send the peer: its max-message-size, treating 0 (no limit)
-// and anything larger as our own ceiling (e.g. what the browser's send queue can take).
-std::uint64_t largest_sendable_message(const DataChannelTransport& remote, std::uint64_t own_ceiling);
+// Everything that bounds one message we send on a data channel.
+struct MessageSizeLimits {
+    // The peer's description (RFC 8841 §6): what it can receive. Absent: no data section seen yet.
+    std::optional<DataChannelTransport> remote;
+    // Our own description's a=max-message-size: browsers advertise what their own SCTP stack
+    // handles, and do not send more than that either (Chromium: 262144 both ways), so a sender
+    // obeys it too. 0 or absent: our stack said nothing.
+    std::uint64_t local = 0;
+    // RTCSctpTransport.maxMessageSize (W3C webrtc §6.1.1): the browser's own min(remote limit,
+    // what it can send); authoritative when the browser has it. 0: not known.
+    std::uint64_t transport = 0;
+};
+
+// The largest message we may send: the smaller of the local and the remote limit, never above
+// `own_ceiling` (e.g. the chunk size we want). Without a remote description yet, RFC 8841 §6.1's
+// 64 KiB. Sending more than the smaller limit makes the browser's send() throw.
+std::uint64_t largest_sendable_message(const MessageSizeLimits& limits, std::uint64_t own_ceiling);
 
 }  // namespace peerline::sdp

@@ -10,16 +10,16 @@
 namespace peerline::transfer {
 
 Transfers::Transfers(LinkIds ids) : ids_(std::move(ids)), pump_(ids_.pc, ids_.files_channel) {
-    set_max_message_size(0);
+    set_message_limit(kDefaultMaxMessageBytes);
 }
 
 Transfers::~Transfers() = default;
 Transfers::Transfers(Transfers&&) noexcept = default;
 Transfers& Transfers::operator=(Transfers&&) noexcept = default;
 
-void Transfers::set_max_message_size(std::uint64_t bytes) {
+void Transfers::set_message_limit(std::uint64_t bytes) {
     // RFC 8841 §6: the limit is for the whole message, so the frame header comes off it.
-    const std::uint64_t message = bytes == 0 ? kDefaultMaxMessageBytes : std::max(bytes, kMinMessageBytes);
+    const std::uint64_t message = std::max(bytes, kMinMessageBytes);
     pump_.set_chunk_bytes(std::min(kMaxChunkBytes, message - kChunkHeaderBytes));
 }
 

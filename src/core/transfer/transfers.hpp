@@ -40,8 +40,9 @@ public:
     Transfers(Transfers&&) noexcept;
     Transfers& operator=(Transfers&&) noexcept;
 
-    // From the remote description's a=max-message-size; 0 (absent) → RFC 8841's 64 KiB.
-    void set_max_message_size(std::uint64_t bytes);
+    // The largest data-channel message we may send (sdp::largest_sendable_message: the smaller
+    // of both sides' limits); chunk frames are sized to fit. Until told, RFC 8841's 64 KiB.
+    void set_message_limit(std::uint64_t bytes);
 
     // ---- the user (local)
     // Offers the files the shell keeps under `pick` (one pick per offer: it is released when the
@@ -61,6 +62,9 @@ public:
     void on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out);
     void on_file_read_failed(int pick, int file, const std::string& reason, Out& out);
     void on_link_lost(const std::string& reason, Out& out);
+    // The browser's send() threw for a files-channel message whose first bytes are `head`: the
+    // transfer it belonged to (by the frame header; else the one being sent) fails with `reason`.
+    void on_send_failed(std::string_view head, const std::string& reason, Out& out);
     bool on_timer(int timer, Out& out);  // false if not our timer
 
     // Newest last. Rebuilt only when revision() moved, so calling it per event is cheap.

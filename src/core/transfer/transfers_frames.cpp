@@ -84,6 +84,26 @@ void Transfers::on_file_read(int pick, int file, std::uint64_t offset, std::stri
     after(out);
 }
 
+void Transfers::on_send_failed(std::string_view head, const std::string& reason, Out& out) {
+    // Every frame starts kind u8 | transfer u32 (big-endian); chunks and file ends go on with
+    // the file index u32.
+    auto u32_at = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (std::size_t i = 0; i < 4; ++i) v = v << 8 | static_cast<std::uint8_t>(head[at + i]);
+        return v;
+    };
+    OutgoingTransfer* t = head.size() >= 5 ? find_outgoing(transfer_id(u32_at(1))) : pump_.transfer();
+    if (t && !t->finished()) {
+        const std::int64_t file = head.size() >= 9 && head[0] != static_cast<char>(FrameKind::abort) ? u32_at(5) : -1;
+        const std::string why = "the browser could not send it: " + clean_reason(reason);
+        // Over the control channel: the files channel just refused a message, an abort frame
+        // behind it could be refused too. Frames already in flight reach a finished transfer.
+        send(FailedMessage{t->id, Role::sender, file, why}, out);
+        stop_outgoing(*t, State::failed, why, file, /*tell_peer=*/false, out);
+    }
+    after(out);
+}
+
 void Transfers::on_file_read_failed(int pick, int file, const std::string& reason, Out& out) {
     OutgoingTransfer* t = pump_.transfer();
     if (t && t->pick == pick) {

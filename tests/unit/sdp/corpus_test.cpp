@@ -119,8 +119,6 @@ TEST_CASE("data sections expose sctp-port and max-message-size for file transfer
     const auto firefox = data_channel_transport(fixture("firefox-datachannel-answer"));
     REQUIRE(firefox);
     CHECK(firefox->max_message_size == 1073741823);
-    CHECK(largest_sendable_message(*firefox, 256 * 1024) == 256 * 1024);
-    CHECK(largest_sendable_message(*chrome, 1024 * 1024) == 262144);
 
     CHECK_FALSE(data_channel_transport(fixture("chrome-audio-video-offer")));
     const auto combined = data_channel_transport(fixture("chrome-audio-video-data-offer"));

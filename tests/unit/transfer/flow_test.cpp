@@ -85,24 +85,27 @@ TEST_CASE("reads that complete out of order still arrive in order") {
     CHECK(sink_named(link.b, "g").bytes == "tail");
 }
 
-TEST_CASE("chunks follow the peer's max-message-size, capped at 64 KiB") {
+TEST_CASE("chunks fill the message limit they are given; 64 KiB until told") {
     LinkPair link;
     link.open();
+    CHECK(link.a.transfers.chunk_bytes() == 65536 - kChunkHeaderBytes);  // RFC 8841 §6.1
     std::size_t largest = 0;
     link.a.tamper = [&](std::string& frame) { largest = std::max(largest, frame.size()); return true; };
     const std::string data = random_bytes(200000, 4);
 
-    link.a.transfers.set_max_message_size(16384);
+    link.a.transfers.set_message_limit(16384);
     CHECK(link.a.transfers.chunk_bytes() == 16384 - kChunkHeaderBytes);
     link.offer(link.a, {{"f", data}});
     accept(link, link.b, "in-t1");
     CHECK(largest == 16384);
     CHECK(sink_named(link.b, "f").bytes == data);
 
-    link.a.transfers.set_max_message_size(262144);  // what Chromium offers
+    link.a.transfers.set_message_limit(262144);  // what Chromium sends
     CHECK(link.a.transfers.chunk_bytes() == 262144 - kChunkHeaderBytes);  // the whole message fits
-    link.a.transfers.set_max_message_size(0);       // absent: RFC 8841's 64 KiB
-    CHECK(link.a.transfers.chunk_bytes() == 65536 - kChunkHeaderBytes);
+    link.a.transfers.set_message_limit(1073741823);  // never past our own chunk size
+    CHECK(link.a.transfers.chunk_bytes() == kMaxChunkBytes);
+    link.a.transfers.set_message_limit(100);  // a limit of mostly header is not obeyed literally
+    CHECK(link.a.transfers.chunk_bytes() == kMinMessageBytes - kChunkHeaderBytes);
 }
 
 TEST_CASE("both sides send at once: each numbers its own offers, ids stay apart") {
