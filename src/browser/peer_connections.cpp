@@ -72,7 +72,7 @@ void on_ice_candidate(int pc, int serial, val event) {
     val index = candidate["sdpMLineIndex"];
     dispatch(LocalCandidate{pc, candidate["candidate"].as<std::string>(),
                             mid.isString() ? mid.as<std::string>() : std::string(),
-                            index.isNumber() ? index.as<int>() : 0});
+                            index.isNumber() ? index.as<int>() : -1});
 }
 
 void on_state_change(int pc, int serial, val) {
@@ -205,8 +205,9 @@ void add_ice_candidate(int pc, const std::string& candidate, const std::string& 
     }
     val init = val::object();
     init.set("candidate", text(candidate));
-    if (!mid.empty()) init.set("sdpMid", text(mid));
-    init.set("sdpMLineIndex", mline_index);
+    // RTCIceCandidateInit: either may be null; the core never passes both missing.
+    init.set("sdpMid", mid.empty() ? val::null() : text(mid));
+    init.set("sdpMLineIndex", mline_index >= 0 ? val(mline_index) : val::null());
     run(pc, "addIceCandidate", array_of(init), nullptr);
 }
 

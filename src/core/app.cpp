@@ -147,7 +147,13 @@ void App::State::on_server(const protocol::PeerLeft& m, Out& out) {
 
 void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
     auto payload = signal::parse(m.data);
-    if (!payload) return;  // a peer's malformed signal is dropped; it cannot disturb us
+    if (!payload) return refuse_signal(m, payload.error().message, out);
+    if (const auto* refused = std::get_if<signal::Refused>(&payload.value())) {
+        const auto* peer = find_peer(m.from);
+        notice = (peer ? peer->name : std::string("Someone")) + "'s page could not use a message from this page: " +
+                 (refused->reason.empty() ? std::string("no reason given") : refused->reason);
+        return;
+    }
     quiet = std::holds_alternative<signal::Candidate>(payload.value());
     const auto& call_id = signal::call_id(payload.value());
     if (in_call() && call->ids().call == call_id) {
@@ -189,6 +195,15 @@ void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
         return;
     }
     call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);
+}
+
+// docs/protocol.md "The signal.data payload": a malformed signal is answered, not dropped in
+// silence, and this page says so too. It disturbs nothing else: no call or link state changes.
+void App::State::refuse_signal(const protocol::SignalFrom& m, const std::string& reason, Out& out) {
+    const auto* peer = find_peer(m.from);
+    if (!peer) return;  // only people on our roster hear from us
+    notice = "A message from " + peer->name + " could not be used: " + reason;
+    send_signal(m.from, signal::Refused{signal::readable_call(m.data), reason}, out);
 }
 
 void App::State::on_server(const protocol::ErrorMessage& m, Out&) {

@@ -28,8 +28,10 @@ struct ToJson {
         return json{{"kind", "answer"}, {"call", m.call}, {"sdp", m.sdp}};
     }
     json operator()(const Candidate& m) const {
-        return json{{"kind", "candidate"}, {"call", m.call},          {"candidate", m.candidate},
-                    {"mid", m.mid},        {"mline", m.mline_index}};
+        // `mid` stays a string ("" for none) for clients before null was allowed.
+        json j{{"kind", "candidate"}, {"call", m.call}, {"candidate", m.candidate}, {"mid", m.mid}};
+        if (m.mline_index >= 0) j["mline"] = m.mline_index;
+        return j;
     }
     json operator()(const Ringing& m) const { return json{{"kind", "ringing"}, {"call", m.call}}; }
     json operator()(const Accepted& m) const { return json{{"kind", "accepted"}, {"call", m.call}}; }
@@ -40,15 +42,54 @@ struct ToJson {
         return json{{"kind", "hangup"}, {"call", m.call}, {"reason", m.reason}};
     }
     json operator()(const LinkRequest& m) const { return json{{"kind", "link-request"}, {"call", m.call}}; }
+    json operator()(const Refused& m) const {
+        return json{{"kind", "refused"}, {"call", m.call}, {"reason", m.reason}};
+    }
 };
+
+// A field that may be absent or null; present, it must be a string of at most `max` bytes.
+// nullopt: present and unusable.
+std::optional<std::string> optional_string(const json& object, const char* key, std::size_t max) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) return std::string();
+    return bounded_string(object, key, max);
+}
+
+Result<Payload> parse_candidate(const json& data, const std::string& call) {
+    auto candidate = bounded_string(data, "candidate", kMaxCandidateBytes);
+    if (!candidate) return bad("`candidate` needs a `candidate` string of at most 1024 bytes");
+    auto mid = optional_string(data, "mid", kMaxMidBytes);
+    if (!mid) return bad("a candidate's `mid` must be a string of at most 64 bytes, or null");
+    int mline = -1;
+    auto index = data.find("mline");
+    if (index != data.end() && !index->is_null()) {
+        if (!index->is_number_integer() || index->get<long long>() < 0 || index->get<long long>() > kMaxMline) {
+            return bad("a candidate's `mline` must be an integer in 0..1024, or null");
+        }
+        mline = static_cast<int>(index->get<long long>());
+    }
+    // RTCIceCandidateInit: a candidate names its section by mid or by index (end-of-candidates,
+    // the empty candidate, needs neither).
+    if (!candidate->empty() && mid->empty() && mline < 0) return bad("a candidate needs a `mid` or an `mline`");
+    return Payload{Candidate{call, *candidate, *mid, mline}};
+}
 
 }  // namespace
 
+std::string readable_call(const json& data) {
+    return data.is_object() ? bounded_string(data, "call", kMaxCallBytes).value_or("") : "";
+}
+
 Result<Payload> parse(const json& data) {
     if (!data.is_object()) return bad("signal data must be an object");
-    auto kind = bounded_string(data, "kind", 32);
-    auto call = bounded_string(data, "call", 128);
-    if (!kind || !call || call->empty()) return bad("signal data needs `kind` and `call`");
+    auto kind = bounded_string(data, "kind", kMaxKindBytes);
+    if (kind && *kind == "refused") {
+        return Payload{Refused{readable_call(data), bounded_string(data, "reason", kMaxReasonBytes).value_or("")}};
+    }
+    auto call = bounded_string(data, "call", kMaxCallBytes);
+    if (!kind || !call || call->empty()) {
+        return bad("signal data needs `kind` (at most 32 bytes) and `call` (1-128 bytes)");
+    }
 
     if (*kind == "offer" || *kind == "answer") {
         auto sdp = bounded_string(data, "sdp", kMaxSdpBytes);
@@ -58,16 +99,7 @@ Result<Payload> parse(const json& data) {
         }
         return Payload{Answer{*call, *sdp}};
     }
-    if (*kind == "candidate") {
-        auto candidate = bounded_string(data, "candidate", kMaxCandidateBytes);
-        auto mid = bounded_string(data, "mid", 64);
-        auto mline = data.find("mline");
-        if (!candidate || !mid || mline == data.end() || !mline->is_number_integer() ||
-            mline->get<long long>() < 0 || mline->get<long long>() > 1024) {
-            return bad("`candidate` needs candidate, mid and an mline index in 0..1024");
-        }
-        return Payload{Candidate{*call, *candidate, *mid, static_cast<int>(mline->get<long long>())}};
-    }
+    if (*kind == "candidate") return parse_candidate(data, *call);
     if (*kind == "ringing") return Payload{Ringing{*call}};
     if (*kind == "accepted") return Payload{Accepted{*call}};
     if (*kind == "link-request") return Payload{LinkRequest{*call}};

@@ -14,6 +14,11 @@ namespace peerline::signal {
 
 constexpr std::size_t kMaxSdpBytes = 48 * 1024;  // fits the server's 64 KiB text frame
 constexpr std::size_t kMaxCandidateBytes = 1024;
+constexpr std::size_t kMaxKindBytes = 32;
+constexpr std::size_t kMaxCallBytes = 128;
+constexpr std::size_t kMaxMidBytes = 64;    // RFC 8843 §4: a mid is a short token
+constexpr int kMaxMline = 1024;
+constexpr std::size_t kMaxReasonBytes = 200;
 
 // RFC 8829 (JSEP) offer/answer, carried with the id of the call they belong to so that
 // messages of an older call are recognised and ignored.
@@ -27,7 +32,9 @@ struct Answer {
     std::string call;
     std::string sdp;
 };
-// Trickle ICE (RFC 8838): one candidate line with the media section it belongs to.
+// Trickle ICE (RFC 8838): one candidate line with the media section it belongs to. As in
+// RTCIceCandidateInit, the section is named by `mid`, by `mline`, or both; either may be absent
+// (an empty mid, a negative index), never both for a real candidate.
 struct Candidate {
     std::string call;
     std::string candidate;
@@ -55,15 +62,25 @@ struct Hangup {
     std::string reason;  // "hung-up" | "declined" | "missed" | "busy" | "cancelled" | "failed"
 };
 
+// "Your message could not be used": sent back for a signal this client drops as malformed, so
+// the sender can tell its user instead of waiting on silence. Never answered with another
+// refusal. `call` is the refused message's, when it could be read.
+struct Refused {
+    std::string call;
+    std::string reason;
+};
+
 // "Please open a data link to me": sent by the peer with the larger id, because the one with
 // the smaller id always makes a link's first offer, so two links cannot cross (docs/protocol.md).
 struct LinkRequest {
     std::string call;  // a fresh id of the request; the link gets its own id from the offerer
 };
 
-using Payload = std::variant<Offer, Answer, Candidate, Ringing, Accepted, MediaState, Hangup, LinkRequest>;
+using Payload = std::variant<Offer, Answer, Candidate, Ringing, Accepted, MediaState, Hangup, LinkRequest, Refused>;
 
 Result<Payload> parse(const nlohmann::json& data);
+// The `call` of a payload that did not parse, if it has a readable one ("" if not).
+std::string readable_call(const nlohmann::json& data);
 nlohmann::json to_json(const Payload& payload);
 const std::string& call_id(const Payload& payload);
 

@@ -352,7 +352,7 @@ TEST_CASE("an offer that cannot work is refused before it rings or reaches the b
     CHECK(w.count<SetRemoteDescription>(bob) == 0);
 }
 
-TEST_CASE("signals of another call, from someone else, or malformed are ignored", "[call]") {
+TEST_CASE("signals of another call or from someone else are ignored; malformed ones refused", "[call]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
@@ -365,9 +365,15 @@ TEST_CASE("signals of another call, from someone else, or malformed are ignored"
     w.server_says(ada, signal_from(w, bob, {{"kind", "answer"}, {"call", "stale-7"}, {"sdp", "v=0"}}));
     w.server_says(ada, signal_from(w, bob, {{"kind", "answer"}, {"call", call_id}, {"sdp", "v=0"}}));  // unasked
     w.server_says(ada, signal_from(w, bob, {{"kind", "candidate"}, {"call", "old-1"}, {"candidate", "x"}, {"mid", "0"}, {"mline", 0}}));
-    w.server_says(ada, signal_from(w, bob, {{"kind", 42}}));
     CHECK(phase(w, ada) == CallPhase::connected);
     CHECK(w.log(ada).size() == actions_before);
+    // Malformed: answered with a refusal (signal_refusal_test.cpp), nothing else changes.
+    w.server_says(ada, signal_from(w, bob, {{"kind", 42}}));
+    CHECK(phase(w, ada) == CallPhase::connected);
+    REQUIRE(w.log(ada).size() == actions_before + 1);
+    const auto* refusal = std::get_if<SendToServer>(&w.log(ada).back());
+    REQUIRE(refusal);
+    CHECK(refusal->text.find(R"("kind":"refused")") != std::string::npos);
 
     w.server_says(ada, signal_from(w, bob, {{"kind", "hangup"}, {"call", call_id}}));
     CHECK(phase(w, ada) == CallPhase::ended);
