@@ -16,6 +16,7 @@ packages=(
   opus-tools espeak-ng                                # voice tests (opusinfo, opusenc) and bench
   clang-14 libclang-rt-14-dev                         # libFuzzer targets
   chromium                                            # end-to-end tests, headless
+  firefox-esr                                         # cross-engine e2e (headless, WebDriver BiDi)
   nodejs                                              # test runners (node --test)
 )
 

@@ -77,7 +77,8 @@ export function launchBrowser() {
 
 // Test-only instrumentation, injected before the page's scripts: every RTCPeerConnection the
 // page creates is kept in window.__peerConnections so a test can read getStats() and states.
-function recordPeerConnections() {
+// (Exported for engines.mjs, which injects it into Firefox pages too.)
+export function recordPeerConnections() {
   const Native = window.RTCPeerConnection;
   const all = [];
   window.__peerConnections = all;
@@ -92,6 +93,7 @@ function recordPeerConnections() {
 // Console errors a test may expect (e.g. while the server is down); everything else fails it.
 const expectedConsoleErrors = [];
 export function allowConsoleErrors(pattern) { expectedConsoleErrors.push(pattern); }
+export const consoleErrorExpected = (text) => expectedConsoleErrors.some((pattern) => pattern.test(text));
 
 // One user = one browser context (own storage), one page, every error it shows recorded.
 // `initScript` runs in the page before its own scripts (e.g. to take an API away).

@@ -1,0 +1,279 @@
+// Engine-neutral users for the cross-engine e2e tests: one test can mix Chromium and Firefox users.
+// Chromium users are exactly helpers.mjs's (playwright-core, DESIGN.md flags, one browser context
+// each). Firefox users are Debian's firefox-esr driven headless by puppeteer-core over WebDriver
+// BiDi, one browser per test file and one browser context (own cookies and storage) per user.
+// Both kinds offer the same small vocabulary, so a test reads the same whichever engine is where.
+// Env: PEERLINE_FIREFOX (default /usr/bin/firefox-esr), plus helpers.mjs's.
+import assert from 'node:assert/strict';
+import puppeteer from 'puppeteer-core';
+import {
+  STEP_MS, TEST_MS, button, consoleErrorExpected, launchBrowser, openUser, recordPeerConnections,
+  sleep, startServer, stopServer,
+} from './helpers.mjs';
+
+export { STEP_MS, TEST_MS, sleep };
+
+const firefoxPath = process.env.PEERLINE_FIREFOX ?? '/usr/bin/firefox-esr';
+
+// Firefox prefs, each needed here:
+export const firefoxPrefs = {
+  // Fake camera (a moving test pattern) and microphone (a tone) instead of real devices.
+  'media.navigator.streams.fake': true,
+  // No getUserMedia permission prompt (headless has nobody to answer it).
+  'media.navigator.permission.disabled': true,
+  // Gather loopback host candidates too: the machine may have nothing but lo in a namespace.
+  'media.peerconnection.ice.loopback': true,
+  // Host candidates as plain addresses, not <uuid>.local mDNS names, which a Chromium peer on
+  // this machine cannot resolve (no mDNS responder here).
+  'media.peerconnection.ice.obfuscate_host_addresses': false,
+  // Not needed, so left at Firefox's defaults (checked with Firefox 153): media.autoplay.default
+  // (the remote <video> plays with sound after the user's own click), dom.webnotifications.*
+  // (the ring notification neither prompts nor errors headless).
+};
+
+// ---- the browsers ----------------------------------------------------------------------------------
+
+// A fresh temporary profile each launch (puppeteer makes one and removes it on close).
+export function launchFirefox() {
+  return puppeteer.launch({
+    browser: 'firefox', protocol: 'webDriverBiDi', executablePath: firefoxPath, headless: true,
+    extraPrefsFirefox: firefoxPrefs, timeout: STEP_MS,
+  });
+}
+
+// The same user vocabulary for both engines.
+export const inChromium = (name, options = {}) => ({ ...options, name, engine: 'chromium' });
+export const inFirefox = (name, options = {}) => ({ ...options, name, engine: 'firefox' });
+
+// Test-only instrumentation for every cross-engine user: a data channel send() that throws is
+// noted (with the message size) in window.__sendErrors before the exception goes on to the page,
+// so a test can say why a transfer broke even if the page does not.
+function recordSendErrors() {
+  const send = RTCDataChannel.prototype.send;
+  window.__sendErrors = [];
+  RTCDataChannel.prototype.send = function (data) {
+    try {
+      return send.call(this, data);
+    } catch (error) {
+      window.__sendErrors.push({ label: this.label, bytes: data?.byteLength ?? data?.size ?? data?.length,
+                                 error: String(error) });
+      throw error;
+    }
+  };
+}
+export const sendErrors = (user) => user.evaluate(() => window.__sendErrors ?? []);
+// The same, short: how many, and the distinct ones.
+export async function sendErrorSummary(user) {
+  const all = await sendErrors(user);
+  const distinct = [...new Set(all.map((e) => `${e.label}: ${e.bytes} B: ${e.error}`))];
+  return all.length === 0 ? 'none' : `${all.length} times: ${distinct.join(' | ')}`;
+}
+
+// CSS-ish string quoting for puppeteer's ::-p-aria() selector.
+const quoted = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+const ariaSelector = (role, name) => `::-p-aria([name=${quoted(name)}][role=${quoted(role)}])`;
+
+function chromiumUser(user) {
+  const { page, context } = user;
+  const byRole = (role, name) => (role === 'button' ? button(page, name)
+                                                    : page.getByRole(role, { name, exact: true }));
+  return {
+    name: user.name, engine: 'chromium', page, errors: user.errors,
+    click: (name, role = 'button') => byRole(role, name).click(),
+    waitForRole: (role, name, state = 'visible', timeout = STEP_MS) => byRole(role, name).waitFor({ state, timeout }),
+    countRole: (role, name) => byRole(role, name).count(),
+    fill: (name, text) => byRole('textbox', name).fill(text),
+    press: (key) => page.keyboard.press(key),
+    waitFor: (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 50 }),
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    setInputFiles: (selector, files) => page.locator(selector).setInputFiles(files),
+    close: () => context.close().catch(() => {}),
+  };
+}
+
+async function openFirefoxUser(browser, baseUrl, name, { initScript } = {}) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_MS);
+  page.setDefaultNavigationTimeout(STEP_MS);
+  await page.evaluateOnNewDocument(recordPeerConnections);
+  if (initScript) await page.evaluateOnNewDocument(initScript);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message ?? error}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    if (consoleErrorExpected(message.text())) return;
+    errors.push(`console.error: ${message.text()}`);
+  });
+  page.on('error', (error) => errors.push(`page crashed: ${error.message}`));
+  const waitFor = (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, { timeout, polling: 50 }, arg);
+  const user = {
+    name, engine: 'firefox', page, errors,
+    // A real click (input.performActions over BiDi) once the element is visible, enabled and
+    // stable: puppeteer's locator does Playwright's actionability checks.
+    click: (label, role = 'button') => page.locator(ariaSelector(role, label)).click(),
+    waitForRole: async (role, label, state = 'visible', timeout = STEP_MS) => {
+      const options = state === 'hidden' ? { hidden: true, timeout } : { visible: true, timeout };
+      await page.waitForSelector(ariaSelector(role, label), options);
+    },
+    countRole: async (role, label) => (await page.$$(ariaSelector(role, label))).length,
+    fill: (label, text) => page.locator(ariaSelector('textbox', label)).fill(text),
+    press: (key) => page.keyboard.press(key),
+    waitFor,
+    evaluate: (fn, arg) => page.evaluate(fn, arg),
+    // Path-based, so a file of any size is fine (BiDi input.setFiles; nothing is read by Node).
+    setInputFiles: async (selector, files) => {
+      const input = await page.waitForSelector(selector, { timeout: STEP_MS });
+      try { await input.uploadFile(...files); } finally { await input.dispose(); }
+    },
+    close: () => context.close().catch(() => {}),
+  };
+  await page.goto(`${baseUrl}/?name=${encodeURIComponent(name)}`, { waitUntil: 'load' });
+  await waitFor(() => document.getElementById('connection')?.dataset.state === 'online');
+  return user;
+}
+
+// Opens the server for one test file, and each engine's browser the first time a user needs it;
+// `session.users` are closed after each test.
+export function useCrossSession({ before, after, afterEach }) {
+  const session = { server: null, baseUrl: '', chromium: null, firefox: null };
+  let chromiumLaunch = null, firefoxLaunch = null;
+  before(async () => {
+    const started = await startServer();
+    session.server = started.child;
+    session.serverInfo = started;
+    session.baseUrl = started.url;
+  }, { timeout: TEST_MS });
+  after(async () => {
+    await (await chromiumLaunch?.catch(() => null))?.close().catch(() => {});
+    await (await firefoxLaunch?.catch(() => null))?.close().catch(() => {});
+    await stopServer(session.server);
+  }, { timeout: TEST_MS });
+  const browserFor = (engine) => {
+    if (engine === 'firefox') return (firefoxLaunch ??= launchFirefox());
+    if (engine === 'chromium') return (chromiumLaunch ??= launchBrowser());
+    throw new Error(`unknown engine ${engine}`);
+  };
+  const openOne = async ({ name, engine, initScript }) => {
+    const browser = await browserFor(engine);
+    // recordSendErrors first, so an initScript of the test may still wrap send() on top of it.
+    const init = initScript ? `(${recordSendErrors})();\n(${initScript})();` : recordSendErrors;
+    if (engine === 'firefox') return openFirefoxUser(browser, session.baseUrl, name, { initScript: init });
+    return chromiumUser(await openUser(browser, session.baseUrl, name, { initScript: init }));
+  };
+  let opened = [];
+  // Each argument is inChromium(name, { initScript }) or inFirefox(name, { initScript }).
+  // One after the other: at most two browsers start, and two cores are enough.
+  session.open = async (...who) => {
+    const users = [];
+    for (const w of who) {
+      const user = await openOne(w);
+      opened.push(user);
+      users.push(user);
+    }
+    // Each sees the others before anyone calls.
+    for (const user of users) {
+      for (const other of users) {
+        if (other !== user) await user.waitForRole('button', `Call ${other.name}`);
+      }
+    }
+    return users;
+  };
+  afterEach(async () => {
+    for (const user of opened) await user.close();
+    opened = [];
+  }, { timeout: TEST_MS });
+  return session;
+}
+
+export function assertNoErrors(...users) {
+  for (const { name, engine, errors } of users) {
+    assert.deepEqual(errors, [], `${name}'s page (${engine}) reported errors`);
+  }
+}
+
+// ---- what the page shows (page functions: the same in both engines) ----------------------------
+
+export const phaseOf = (user) => user.evaluate(() => document.getElementById('callPanel').dataset.phase);
+export const endReasonOf = (user) => user.evaluate(() => document.getElementById('callPanel').dataset.endReason);
+export const statusOf = (user) => user.evaluate(() => document.getElementById('callStatus').textContent);
+
+export function waitForPhase(user, phase, timeout = STEP_MS) {
+  return user.waitFor((p) => document.getElementById('callPanel')?.dataset.phase === p, phase, timeout);
+}
+
+export async function waitForEnd(user, reason, timeout = STEP_MS) {
+  await waitForPhase(user, 'ended', timeout);
+  assert.equal(await endReasonOf(user), reason, `${user.name}: ${await statusOf(user)}`);
+}
+
+// The incoming-call dialog is open and names the caller.
+export const waitForRinging = (user, caller) => user.waitForRole('alertdialog', `${caller} is calling`);
+
+// Calls `callee` from `caller` (video unless told) and accepts (with video unless told);
+// resolves once both pages say connected.
+export async function connectCall(caller, callee, { video = true, acceptVideo = true } = {}) {
+  await caller.click(`${video ? 'Call' : 'Audio call'} ${callee.name}`);
+  await waitForRinging(callee, caller.name);
+  await callee.click(acceptVideo && video ? 'Accept' : (video ? 'Accept audio only' : 'Accept'));
+  await Promise.all([waitForPhase(caller, 'connected'), waitForPhase(callee, 'connected')]);
+}
+
+export function remoteVideoSample(user) {
+  return user.evaluate(() => {
+    const video = document.getElementById('remoteVideo');
+    const stream = video.srcObject;
+    return { width: video.videoWidth, height: video.videoHeight, time: video.currentTime,
+             paused: video.paused, hidden: video.hidden, muted: video.muted,
+             videoTracks: stream ? stream.getVideoTracks().length : 0,
+             audioTracks: stream ? stream.getAudioTracks().length : 0 };
+  });
+}
+
+// The remote media element plays, and its clock advances by at least `seconds` within the wait.
+export async function waitForRemoteMediaFlowing(user, { video = true, seconds = 0.5 } = {}) {
+  const start = await user.evaluate(() => document.getElementById('remoteVideo').currentTime);
+  await user.waitFor(({ start, video, seconds }) => {
+    const el = document.getElementById('remoteVideo');
+    return !el.hidden && !el.paused && el.currentTime > start + seconds && (!video || el.videoWidth > 0);
+  }, { start, video, seconds });
+}
+
+// Inbound audio over the page's connected peer connections: webrtc-stats totalAudioEnergy
+// (both engines implement it: Chromium, and Firefox 153 on inbound-rtp), and bytesReceived.
+export function inboundAudio(user) {
+  return user.evaluate(async () => {
+    const out = { energy: 0, bytes: 0 };
+    for (const pc of window.__peerConnections) {
+      if (pc.connectionState !== 'connected') continue;
+      for (const s of (await pc.getStats()).values()) {
+        if (s.type !== 'inbound-rtp' || s.kind !== 'audio') continue;
+        out.energy += s.totalAudioEnergy ?? 0;
+        out.bytes += s.bytesReceived ?? 0;
+      }
+    }
+    return out;
+  });
+}
+
+// How much audio energy (and how many bytes) arrived over `ms`.
+export async function inboundAudioOver(user, ms) {
+  const before = await inboundAudio(user);
+  await sleep(ms);
+  const now = await inboundAudio(user);
+  return { energy: now.energy - before.energy, bytes: now.bytes - before.bytes };
+}
+
+// The o= lines (username and session id) of the call's local and remote descriptions. Chromium
+// re-serializes a remote description, so its o= there reads "- <id> <version> IN IP4 127.0.0.1"
+// whoever wrote it: compare session ids with the peer's local description instead.
+export function descriptionOrigins(user) {
+  return user.evaluate(() => {
+    const pc = window.__peerConnections.at(-1);
+    const origin = (d) => {
+      const match = /^o=(\S+) (\d+) /m.exec(d?.sdp ?? '');
+      return match ? { username: match[1], session: match[2] } : null;
+    };
+    return { local: origin(pc?.currentLocalDescription), remote: origin(pc?.currentRemoteDescription) };
+  });
+}
