@@ -135,6 +135,42 @@ for (const [how, fileName, initScript] of [['a default stream reader', 'by-reade
   });
 }
 
+// The browser's send() may still refuse a message (a full queue, a closing channel): here the
+// third binary message on "files" and any chat text saying "refuse me" throw, as Chromium does.
+const refusingSends = () => {
+  const send = RTCDataChannel.prototype.send;
+  let binary = 0;
+  RTCDataChannel.prototype.send = function (data) {
+    if (this.label === 'files' && typeof data !== 'string' && ++binary === 3) {
+      throw new DOMException('Failure to send data', 'OperationError');
+    }
+    if (typeof data === 'string' && data.includes('refuse me')) {
+      throw new DOMException('RTCDataChannel send queue is full', 'OperationError');
+    }
+    return send.call(this, data);
+  };
+};
+
+test('a send() the browser refuses fails the transfer on both sides and the chat line, with its reason', { timeout: TEST_MS }, async () => {
+  const file = await makeFile('refused.bin', 3 * 1024 * 1024);
+  const [ada, bob] = await session.open({ name: 'Ada', initScript: refusingSends }, 'Bob');
+  await chatButton(ada.page, 'Bob').click();
+  await ada.page.locator('#fileInput').setInputFiles([file.file]);
+  await bob.page.locator('#transfers .transfer[data-state="offered"]').waitFor();
+  await button(bob.page, 'Accept').click();
+  await Promise.all([waitForTransferState(ada.page, 'failed'), waitForTransferState(bob.page, 'failed')]);
+  for (const page of [ada.page, bob.page]) {
+    assert.match(await page.locator('#transfers .transfer').last().textContent(), /Failure to send data/);
+  }
+  assert.equal(await bob.page.locator('#transfers a[download]').count(), 0, 'nothing to save');
+
+  await ada.page.getByRole('textbox', { name: 'Message' }).fill('please refuse me');
+  await ada.page.keyboard.press('Enter');
+  await ada.page.locator('.chat-line.mine[data-delivery="failed"]').waitFor();
+  assert.match(await ada.page.locator('.chat-line.mine').last().textContent(), /Not delivered: .*send queue is full/);
+  assertNoErrors(ada, bob);
+});
+
 test('decline: the sender sees it declined and nothing is saved', { timeout: TEST_MS }, async () => {
   const small = await makeFile('secret.txt', 100);
   const [ada, bob] = await session.open('Ada', 'Bob');
