@@ -31,13 +31,22 @@ export const firefoxPrefs = {
   // (the ring notification neither prompts nor errors headless).
 };
 
+// Optional, for tests that need Web Audio to run in Firefox (voice messages): this machine has no
+// sound device, and there headless Firefox never starts an AudioContext (state stays "suspended",
+// resume() never settles). Cubeb's mock context stands in for the device. Not in firefoxPrefs:
+// the call tests pass without it, and it changes how Firefox plays out remote sound.
+export const firefoxAudioOutputPrefs = {
+  'media.cubeb.force_mock_context': true,
+};
+
 // ---- the browsers ----------------------------------------------------------------------------------
 
 // A fresh temporary profile each launch (puppeteer makes one and removes it on close).
-export function launchFirefox() {
+// `extraPrefs` go on top of firefoxPrefs.
+export function launchFirefox(extraPrefs = {}) {
   return puppeteer.launch({
     browser: 'firefox', protocol: 'webDriverBiDi', executablePath: firefoxPath, headless: true,
-    extraPrefsFirefox: firefoxPrefs, timeout: STEP_MS,
+    extraPrefsFirefox: { ...firefoxPrefs, ...extraPrefs }, timeout: STEP_MS,
   });
 }
 
@@ -73,7 +82,8 @@ export async function sendErrorSummary(user) {
 const quoted = (text) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 const ariaSelector = (role, name) => `::-p-aria([name=${quoted(name)}][role=${quoted(role)}])`;
 
-function chromiumUser(user) {
+// (chromiumUser and openFirefoxUser are exported for tools/bench, which opens users itself.)
+export function chromiumUser(user) {
   const { page, context } = user;
   const byRole = (role, name) => (role === 'button' ? button(page, name)
                                                     : page.getByRole(role, { name, exact: true }));
@@ -87,11 +97,17 @@ function chromiumUser(user) {
     waitFor: (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 50 }),
     evaluate: (fn, arg) => page.evaluate(fn, arg),
     setInputFiles: (selector, files) => page.locator(selector).setInputFiles(files),
+    // Opens `url` in this user's page (e.g. a link someone sent) and waits until it is online.
+    visit: async (url) => {
+      await page.goto(url);
+      await page.waitForFunction(() => document.getElementById('connection')?.dataset.state === 'online',
+                                 undefined, { timeout: STEP_MS, polling: 50 });
+    },
     close: () => context.close().catch(() => {}),
   };
 }
 
-async function openFirefoxUser(browser, baseUrl, name, { initScript } = {}) {
+export async function openFirefoxUser(browser, baseUrl, name, { initScript } = {}) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_MS);
@@ -111,7 +127,14 @@ async function openFirefoxUser(browser, baseUrl, name, { initScript } = {}) {
     name, engine: 'firefox', page, errors,
     // A real click (input.performActions over BiDi) once the element is visible, enabled and
     // stable: puppeteer's locator does Playwright's actionability checks.
-    click: (label, role = 'button') => page.locator(ariaSelector(role, label)).click(),
+    // Scrolled into view first: puppeteer's locator does not scroll in Firefox, and times out on
+    // an element below the fold (800×600 here), e.g. the roster under an open invite panel.
+    click: async (label, role = 'button') => {
+      const selector = ariaSelector(role, label);
+      const element = await page.waitForSelector(selector, { visible: true, timeout: STEP_MS });
+      try { await element.evaluate((el) => el.scrollIntoView({ block: 'nearest' })); } finally { await element.dispose(); }
+      await page.locator(selector).click();
+    },
     waitForRole: async (role, label, state = 'visible', timeout = STEP_MS) => {
       const options = state === 'hidden' ? { hidden: true, timeout } : { visible: true, timeout };
       await page.waitForSelector(ariaSelector(role, label), options);
@@ -126,20 +149,27 @@ async function openFirefoxUser(browser, baseUrl, name, { initScript } = {}) {
       const input = await page.waitForSelector(selector, { timeout: STEP_MS });
       try { await input.uploadFile(...files); } finally { await input.dispose(); }
     },
+    // Opens `url` in this user's page (e.g. a link someone sent) and waits until it is online.
+    visit: async (url) => {
+      await page.goto(url, { waitUntil: 'load' });
+      await waitFor(() => document.getElementById('connection')?.dataset.state === 'online');
+    },
     close: () => context.close().catch(() => {}),
   };
-  await page.goto(`${baseUrl}/?name=${encodeURIComponent(name)}`, { waitUntil: 'load' });
-  await waitFor(() => document.getElementById('connection')?.dataset.state === 'online');
+  await user.visit(`${baseUrl}/?name=${encodeURIComponent(name)}`);
   return user;
 }
 
 // Opens the server for one test file, and each engine's browser the first time a user needs it;
-// `session.users` are closed after each test.
-export function useCrossSession({ before, after, afterEach }) {
+// `session.users` are closed after each test. Optional: `serverFlags` (more server flags, e.g.
+// ['--trust-proxy', '127.0.0.1']) and `firefoxPrefs` (on top of firefoxPrefs, e.g.
+// firefoxAudioOutputPrefs). A test file may point `session.baseUrl` elsewhere (e.g. a proxy in
+// front of the server) in a before() of its own; users open at `session.baseUrl` as it is then.
+export function useCrossSession({ before, after, afterEach }, { serverFlags = [], firefoxPrefs: prefs = {} } = {}) {
   const session = { server: null, baseUrl: '', chromium: null, firefox: null };
   let chromiumLaunch = null, firefoxLaunch = null;
   before(async () => {
-    const started = await startServer();
+    const started = await startServer({ extra: serverFlags });
     session.server = started.child;
     session.serverInfo = started;
     session.baseUrl = started.url;
@@ -150,7 +180,7 @@ export function useCrossSession({ before, after, afterEach }) {
     await stopServer(session.server);
   }, { timeout: TEST_MS });
   const browserFor = (engine) => {
-    if (engine === 'firefox') return (firefoxLaunch ??= launchFirefox());
+    if (engine === 'firefox') return (firefoxLaunch ??= launchFirefox(prefs));
     if (engine === 'chromium') return (chromiumLaunch ??= launchBrowser());
     throw new Error(`unknown engine ${engine}`);
   };

@@ -1,0 +1,186 @@
+// Voice messages across engines (issue 16): after a declined call the caller records 3 s from its
+// engine's fake microphone (Firefox: a tone; Chromium: a beep) through the AudioWorklet and the
+// Wasm Opus encoder, and sends it through the real server; the callee, in the other engine, plays
+// it through the Wasm decoder. Checked as voice.test.mjs checks it (the level meter moved while
+// recording, the decoded length and loudness, the downloadable file is Ogg Opus), and more: the
+// playback's AudioContext runs and its clock advances, and the card goes back to Play by itself
+// once the message has played out. Firefox→Chromium and Chromium→Firefox. Firefox runs with
+// cubeb's mock sound device (no sound card here).
+import { after, afterEach, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  STEP_MS, TEST_MS, assertNoErrors, firefoxAudioOutputPrefs, inChromium, inFirefox, statusOf,
+  useCrossSession, waitForEnd, waitForRinging,
+} from './engines.mjs';
+
+// Firefox needs a stand-in for the sound device this machine lacks, or no AudioContext starts
+// there (engines.mjs firefoxAudioOutputPrefs): recording and playing both run one.
+const session = useCrossSession({ before, after, afterEach }, { firefoxPrefs: firefoxAudioOutputPrefs });
+
+// What the voice parts of the page show, for a failure message.
+const voiceState = (user) => user.evaluate(() => ({
+  status: document.getElementById('voiceStatus')?.textContent,
+  time: document.getElementById('voiceTime')?.textContent,
+  level: document.getElementById('voiceLevel')?.value,
+  card: document.querySelector('#voiceMessages .voice-card')?.textContent,
+  contexts: (window.__audioContexts ?? []).map((c) => `${c.state}@${c.currentTime.toFixed(2)}`),
+}));
+
+// `step` (a wait), failing with what the page shows and the page's errors.
+async function explained(user, step) {
+  try {
+    return await step;
+  } catch (error) {
+    error.message += `\n${user.name} (${user.engine}): ${JSON.stringify(await voiceState(user).catch((e) => String(e)))}` +
+                     `\nerrors: ${JSON.stringify(user.errors)}`;
+    throw error;
+  }
+}
+
+// Test-only instrumentation: every AudioContext the page makes is kept in window.__audioContexts,
+// so the test can see the playback run (its state and clock).
+function recordAudioContexts() {
+  const Native = window.AudioContext;
+  const all = [];
+  window.__audioContexts = all;
+  window.AudioContext = class extends Native {
+    constructor(...args) {
+      super(...args);
+      all.push(this);
+    }
+  };
+}
+
+const voiceModuleLoaded = (user) => user.evaluate(() => performance.getEntriesByType('resource')
+  .some((entry) => new URL(entry.name).pathname.endsWith('/voice/peerline-voice.wasm')));
+
+async function declinedCall(caller, callee) {
+  await caller.click(`Call ${callee.name}`);
+  await waitForRinging(callee, caller.name);
+  await callee.click('Decline');
+  await Promise.all([waitForEnd(caller, 'declined'), waitForEnd(callee, 'declined')]);
+}
+
+// Records for about `seconds` and stops; resolves, once the recording is ready to send, with the
+// highest value the level meter showed meanwhile.
+async function record(user, seconds) {
+  await user.click('Leave a voice message');
+  await user.waitForRole('button', 'Stop recording');
+  await explained(user, user.waitFor(() => !document.getElementById('voiceLevel').hidden));
+  await user.evaluate(() => {
+    window.__maxLevel = 0;
+    const meter = document.getElementById('voiceLevel');
+    window.__levelSampler = setInterval(() => { window.__maxLevel = Math.max(window.__maxLevel, meter.value); }, 20);
+  });
+  await user.waitFor((s) => /^0:0(\d)/.test(document.getElementById('voiceTime').textContent) &&
+                            Number(document.getElementById('voiceTime').textContent.slice(2, 4)) >= s,
+                     seconds, STEP_MS + seconds * 1000);
+  const maxLevel = await user.evaluate(() => { clearInterval(window.__levelSampler); return window.__maxLevel; });
+  await user.click('Stop recording');
+  await user.waitForRole('button', 'Send voice message');
+  return maxLevel;
+}
+
+const card = (user) => user.evaluate(() => {
+  const item = document.querySelector('#voiceMessages .voice-card');
+  if (!item) return null;
+  const button = item.querySelector('button');
+  return { from: item.querySelector('.voice-from')?.textContent, button: button?.textContent,
+           label: button?.getAttribute('aria-label'), decoded: item.dataset.decodedSeconds,
+           level: item.dataset.level };
+});
+
+// The newest AudioContext of the page (the playback's): its state and clock.
+const lastAudioContext = (user) => user.evaluate(() => {
+  const context = window.__audioContexts.at(-1);
+  return context ? { state: context.state, time: context.currentTime, rate: context.sampleRate,
+                     count: window.__audioContexts.length } : null;
+});
+
+async function voiceMessage(sender, receiver) {
+  await declinedCall(sender, receiver);
+  assert.match(await sender.evaluate(() => document.getElementById('voiceHint').textContent),
+               new RegExp(`${receiver.name} did not take the call`));
+  assert.equal(await receiver.evaluate(() => document.getElementById('voicePanel').hidden), true,
+               'the callee has nothing to leave');
+  assert.equal(await voiceModuleLoaded(sender), false, 'the codec module came before it was needed');
+
+  const maxLevel = await record(sender, 3);
+  assert.ok(await voiceModuleLoaded(sender));
+  assert.match(await sender.evaluate(() => document.getElementById('voiceTime').textContent), /^0:0[34]$/);
+  assert.ok(maxLevel > 0.1, `${sender.name} (${sender.engine}): the level meter stayed at ${maxLevel} while the fake microphone sounded`);
+  // The preview plays and ends by itself.
+  await sender.click('Play preview');
+  await sender.waitForRole('button', 'Stop preview');
+  await sender.waitForRole('button', 'Play preview', 'visible', 10_000);
+  await sender.click('Send voice message');
+  await explained(sender, sender.waitFor(
+    (to) => document.getElementById('voiceStatus').textContent === `Voice message sent to ${to}.`, receiver.name));
+
+  await explained(receiver, receiver.waitFor(() => document.querySelector('#voiceMessages .voice-card')));
+  const listed = await card(receiver);
+  assert.match(listed.from, new RegExp(`^From ${sender.name}, 0:0[34]$`));
+  assert.equal(await voiceModuleLoaded(receiver), false, 'listing a message needs no codec');
+  assert.match(await receiver.evaluate(() => document.getElementById('voiceAnnounce').textContent),
+               new RegExp(`^New voice message from ${sender.name}`));
+  assert.match(listed.label, new RegExp(`^Play the voice message from ${sender.name}, 0:0[34]$`));
+
+  const contextsBefore = (await lastAudioContext(receiver))?.count ?? 0;
+  await receiver.click(listed.label);
+  await explained(receiver, receiver.waitFor(() => document.querySelector('.voice-card')?.dataset.decodedSeconds));
+  const played = await card(receiver);
+  const decoded = Number(played.decoded), level = Number(played.level);
+  assert.ok(decoded >= 2.9 && decoded <= 4.2, `${receiver.name} (${receiver.engine}) decoded ${decoded} s`);
+  assert.ok(level > 0.2, `${receiver.name} (${receiver.engine}): the decoded message is silent (level ${level})`);
+  assert.equal(played.button, 'Pause');
+  // The playback really runs: a new AudioContext, running, whose clock advances.
+  await explained(receiver, receiver.waitFor(
+    (n) => window.__audioContexts.length > n && window.__audioContexts.at(-1).state === 'running', contextsBefore));
+  const start = await lastAudioContext(receiver);
+  await explained(receiver, receiver.waitFor((t) => window.__audioContexts.at(-1).currentTime > t + 0.5, start.time));
+  // Pause holds the clock; Play resumes it. (The label now gives the decoded length.)
+  const playing = await card(receiver);
+  assert.match(playing.label, new RegExp(`^Pause the voice message from ${sender.name}, 0:0[34]$`));
+  await receiver.click(playing.label);
+  assert.equal((await card(receiver)).button, 'Play');
+  await explained(receiver, receiver.waitFor(() => window.__audioContexts.at(-1).state === 'suspended'));
+  const paused = await lastAudioContext(receiver);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.ok((await lastAudioContext(receiver)).time - paused.time < 0.05, 'the clock stands while paused');
+  await receiver.click((await card(receiver)).label);
+  await explained(receiver, receiver.waitFor(() => window.__audioContexts.at(-1).state === 'running'));
+  // It plays out and the card says Play again by itself; the playback context is closed.
+  await explained(receiver, receiver.waitFor(() => document.querySelector('.voice-card button').textContent === 'Play' &&
+                                                   window.__audioContexts.at(-1).state === 'closed', undefined, 10_000));
+  const ended = await lastAudioContext(receiver);
+  assert.ok(ended.time >= decoded - 0.3, `${receiver.name} (${receiver.engine}) played ${ended.time} s of ${decoded} s`);
+
+  // The download is the Ogg Opus file itself.
+  const file = await receiver.evaluate(async () => {
+    const link = document.querySelector('.voice-card a[download]');
+    const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
+    return { name: link.download, magic: String.fromCharCode(...bytes.slice(0, 4)),
+             head: String.fromCharCode(...bytes.slice(28, 36)), size: bytes.length };
+  });
+  assert.equal(file.magic, 'OggS');
+  assert.equal(file.head, 'OpusHead');
+  assert.match(file.name, /\.opus$/);
+  assert.ok(file.size > 2_000 && file.size < 30_000, `${file.size} bytes for ~3 s`);
+  console.log(`${sender.engine}→${receiver.engine}: level meter ${maxLevel.toFixed(2)}, decoded ${decoded.toFixed(2)} s, ` +
+              `level ${level.toFixed(2)}, played ${ended.time.toFixed(2)} s, ${file.size} B`);
+}
+
+test('a voice message recorded in Firefox plays in Chromium', { timeout: TEST_MS }, async () => {
+  const [fay, carl] = await session.open(inFirefox('Fay', { initScript: recordAudioContexts }),
+                                         inChromium('Carl', { initScript: recordAudioContexts }));
+  await voiceMessage(fay, carl);
+  assert.equal(await statusOf(fay), 'Carl declined the call');
+  assertNoErrors(fay, carl);
+});
+
+test('a voice message recorded in Chromium plays in Firefox', { timeout: TEST_MS }, async () => {
+  const [cora, finn] = await session.open(inChromium('Cora', { initScript: recordAudioContexts }),
+                                          inFirefox('Finn', { initScript: recordAudioContexts }));
+  await voiceMessage(cora, finn);
+  assertNoErrors(cora, finn);
+});
