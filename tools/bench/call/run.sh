@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Call setup benchmark: click Call -> first remote video frame, Peerline vs a plain-JS baseline.
+# Call setup benchmark: click Call -> first remote video frame, Peerline vs a plain-JS baseline,
+# each from a Chromium caller to a Chromium and to a Firefox callee (FIREFOX=0: Chromium only).
 # Usage: tools/bench/call/run.sh [calls per side, default 20]   (after tools/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/../../.."

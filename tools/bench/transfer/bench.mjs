@@ -5,16 +5,13 @@
 // Usage: node tools/bench/transfer/bench.mjs [SIZES_MIB, comma-separated, default 1024] [ROUNDS, default 2]
 // Env: SWEEP_MIB (bytes per sweep cell, default 256; 0 skips the sweep).
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { builtWeb, launchBrowser, startServer, stopServer } from '../../../tests/e2e/helpers.mjs';
 import { openBlastPair } from './blast.mjs';
-import { peerlineTransfer } from './peerline.mjs';
+import { makeFile, peerlineTransfer } from './peerline.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const KiB = 1024;
@@ -39,17 +36,6 @@ const SWEEP_HIGHS_MIB = [1, 4, 8, 16];
 
 const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 const loadAverage = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average/, 'load average');
-
-async function makeFile(folder, mib) {
-  const file = path.join(folder, `random-${mib}MiB.bin`);
-  const out = createWriteStream(file);
-  for (let left = mib; left > 0; left -= 4) {
-    if (!out.write(randomBytes(Math.min(left, 4) * MiB))) await new Promise((resolve) => out.once('drain', resolve));
-  }
-  out.end();
-  await finished(out);
-  return file;
-}
 
 const median = (values) => {
   const s = [...values].sort((a, b) => a - b);

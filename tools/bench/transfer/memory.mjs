@@ -4,7 +4,7 @@
 // jumped by that much is its own. Cheaper-looking ways named the wrong process here: "the new
 // pid after opening it" (Chromium keeps spare renderers) and "the one whose CPU time grew while
 // the page spun" (another renderer's CPU time grew along with it).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export async function processTable(cdp) {
   const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
@@ -50,6 +50,29 @@ export function rssMiB(pid) {
   }
 }
 
+// `root` and every process below it (e.g. all of Firefox's: it has no per-page renderer pid to
+// ask for), from the parent pids in /proc/*/stat.
+export function processTree(root) {
+  const children = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch { /* gone meanwhile */ }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; ++i) tree.push(...(children.get(tree[i]) ?? []));
+  return tree;
+}
+
+// A role of startSampler is one pid, or a function giving the pids to add up (asked at each
+// sample; a process that is gone meanwhile counts as nothing).
+const summed = (role, f) => (typeof role === 'function'
+  ? role().map(f).filter(Number.isFinite).reduce((total, x) => total + x, 0) : f(role));
+
 // CPU seconds (user + system) a process has used so far, or NaN once it is gone.
 function cpuSeconds(pid) {
   try {
@@ -69,21 +92,22 @@ function machineJiffies() {
   return { busy: total - idle, total };
 }
 
-// Samples RSS of `pids` ({role: pid}) and the transfer's progress (async () => 0..1) every
-// `everyMs` until stop(); logs one progress line every `logEveryMs` so a stall shows as it happens.
+// Samples RSS of `pids` ({role: pid or () => [pid]}) and the transfer's progress
+// (async () => 0..1) every `everyMs` until stop(); logs one progress line every `logEveryMs` so a
+// stall shows as it happens.
 // At stop, logs the CPU each role used per GiB moved and how busy the whole machine was: on a
 // saturated machine every CPU second a page spends is taken from the data channel's own work.
 export function startSampler({ pids, progress, totalMiB, label, everyMs = 200, logEveryMs = 5000 }) {
   const samples = [];
   const t0 = performance.now();
-  const cpu0 = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, cpuSeconds(pid)]));
+  const cpu0 = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, summed(pid, cpuSeconds)]));
   const machine0 = machineJiffies();
   let running = true;
   let lastLog = { t: 0, done: 0 };
   const loop = (async () => {
     while (running) {
       const t = performance.now() - t0;
-      const rss = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, rssMiB(pid)]));
+      const rss = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, summed(pid, rssMiB)]));
       const done = await progress().catch(() => NaN);
       samples.push({ t, rss, done });
       if (t - lastLog.t >= logEveryMs) {
@@ -101,7 +125,7 @@ export function startSampler({ pids, progress, totalMiB, label, everyMs = 200, l
     await loop;
     const machine1 = machineJiffies();
     const gib = (samples.at(-1)?.done ?? 0) * totalMiB / 1024;
-    const perGiB = Object.entries(pids).map(([role, pid]) => `${role} ${((cpuSeconds(pid) - cpu0[role]) / gib).toFixed(2)}`);
+    const perGiB = Object.entries(pids).map(([role, pid]) => `${role} ${((summed(pid, cpuSeconds) - cpu0[role]) / gib).toFixed(2)}`);
     const busy = (machine1.busy - machine0.busy) / (machine1.total - machine0.total);
     process.stderr.write(`  ${label} CPU s per GiB: ${perGiB.join(', ')}; machine ${(busy * 100).toFixed(0)}% busy\n`);
     return summarize(samples, Object.keys(pids));

@@ -2,73 +2,106 @@
 // file, the receiver clicks Accept; timed in the receiver's page from the Accept click (capture
 // phase, before the app's handler) to its transfer showing data-state="done", which the app sets
 // only after the XXH3-128 of every file matched.
-import { button, openUser } from '../../../tests/e2e/helpers.mjs';
+// timeTransfer() takes engine-neutral users (tests/e2e/engines.mjs), so either side may be
+// Chromium or Firefox (engines.mjs here); peerlineTransfer() is Chromium to Chromium (bench.mjs).
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { finished } from 'node:stream/promises';
+import { chromiumUser } from '../../../tests/e2e/engines.mjs';
+import { openUser, sleep } from '../../../tests/e2e/helpers.mjs';
 import { browserPid, findRenderer, startSampler } from './memory.mjs';
 
 const WAIT_MS = 30_000;
+const MiB = 1024 * 1024;
 
-// In the receiver page: the clock, and a promise of {ms} or {error} for the newest transfer.
-function armClock() {
-  window.__transferResult = new Promise((resolve) => {
-    let t0 = null;
-    document.addEventListener('click', () => { t0 ??= performance.now(); }, { capture: true });
-    const transfers = document.getElementById('transfers');
-    const check = () => {
-      const items = transfers.querySelectorAll('.transfer');
-      const state = items[items.length - 1]?.dataset.state;
-      if (t0 === null || !state) return;
-      if (state === 'done') resolve({ ms: performance.now() - t0 });
-      else if (['declined', 'cancelled', 'failed'].includes(state)) {
-        resolve({ error: `transfer ${state}: ${items[items.length - 1].textContent}` });
-      }
-    };
-    new MutationObserver(check).observe(transfers, { subtree: true, attributes: true, attributeFilter: ['data-state'], childList: true });
-  });
+// `mib` MiB of random bytes in a new file in `folder`.
+export async function makeFile(folder, mib) {
+  const file = path.join(folder, `random-${mib}MiB.bin`);
+  const out = createWriteStream(file);
+  for (let left = mib; left > 0; left -= 4) {
+    if (!out.write(randomBytes(Math.min(left, 4) * MiB))) await new Promise((resolve) => out.once('drain', resolve));
+  }
+  out.end();
+  await finished(out);
+  return file;
 }
 
-const receivedFraction = (page) => page.evaluate(() => {
+// In the receiver page: the clock, and window.__transferResult = {ms} or {error} once the newest
+// transfer ends. (Node polls for it: one evaluate awaiting a long transfer would outlast
+// puppeteer's protocol timeout.)
+function armClock() {
+  window.__transferResult = null;
+  let t0 = null;
+  document.addEventListener('click', () => { t0 ??= performance.now(); }, { capture: true });
+  const transfers = document.getElementById('transfers');
+  const check = () => {
+    const items = transfers.querySelectorAll('.transfer');
+    const state = items[items.length - 1]?.dataset.state;
+    if (t0 === null || !state || window.__transferResult) return;
+    if (state === 'done') window.__transferResult = { ms: performance.now() - t0 };
+    else if (['declined', 'cancelled', 'failed'].includes(state)) {
+      window.__transferResult = { error: `transfer ${state}: ${items[items.length - 1].textContent}` };
+    }
+  };
+  new MutationObserver(check).observe(transfers, { subtree: true, attributes: true, attributeFilter: ['data-state'], childList: true });
+}
+
+function receivedFraction() {
   const bar = document.querySelector('#transfers .transfer:last-child progress');
   return bar && bar.max > 0 ? bar.value / bar.max : 0;
-});
+}
 
+async function transferResult(receiver, timeoutMs) {
+  for (const end = performance.now() + timeoutMs; performance.now() < end; await sleep(250)) {
+    const result = await receiver.evaluate(() => window.__transferResult);
+    if (result) return result;
+  }
+  return { error: `not done within ${timeoutMs / 1000} s` };
+}
+
+// Sends `file` from `sender` to `receiver` (engine-neutral users who see each other) and times it;
+// `pids` ({role: pid or () => [pid]}, memory.mjs) are sampled meanwhile. {ms, memory} or {error, memory}.
+export async function timeTransfer({ sender, receiver, file, sizeMiB, timeoutMs, pids, label = 'Peerline' }) {
+  await sender.waitForRole('button', `Call ${receiver.name}`, 'visible', WAIT_MS);
+  await sender.click(`Chat and files with ${receiver.name}`);
+  await sender.setInputFiles('#fileInput', [file]);
+  await receiver.waitFor(() => document.querySelector('#transfers .transfer[data-state="offered"]'), null, WAIT_MS);
+  await receiver.evaluate(armClock);
+
+  const stop = startSampler({ pids, progress: () => receiver.evaluate(receivedFraction), totalMiB: sizeMiB, label });
+  let result;
+  try {
+    await receiver.click('Accept');
+    result = await transferResult(receiver, timeoutMs);
+  } finally {
+    result = { ...result, memory: await stop() };
+  }
+  if (!result.error) {
+    // The sender hears the receiver's verdict a moment later; its "done" confirms the hash check.
+    await sender.waitFor(() => document.querySelector('#transfers .transfer:last-child')?.dataset.state === 'done',
+                         null, WAIT_MS)
+      .catch(() => { result.error = 'the sender never showed done'; });
+  }
+  const errors = [...sender.errors, ...receiver.errors];
+  if (errors.length) result.pageErrors = errors;
+  return result;
+}
+
+// Chromium to Chromium, with each page's renderer and the browser process sampled.
 export async function peerlineTransfer({ browser, cdp, url, file, sizeMiB, round, timeoutMs }) {
   const taken = new Set();
-  const sender = await openUser(browser, url, `Ada${round}`);
-  const receiver = await openUser(browser, url, `Bob${round}`);
-  const senderPid = await findRenderer(cdp, taken, sender.page);
-  const receiverPid = await findRenderer(cdp, taken, receiver.page);
+  const sender = chromiumUser(await openUser(browser, url, `Ada${round}`));
+  const receiver = chromiumUser(await openUser(browser, url, `Bob${round}`));
   try {
-    await button(sender.page, `Call ${receiver.name}`).waitFor({ timeout: WAIT_MS });
-    await sender.page.getByRole('button', { name: new RegExp(`^Chat and files with ${receiver.name}`) }).click();
-    await sender.page.locator('#fileInput').setInputFiles([file]);
-    await receiver.page.locator('#transfers .transfer[data-state="offered"]').waitFor({ timeout: WAIT_MS });
-    await receiver.page.evaluate(armClock);
-
-    const stop = startSampler({
-      pids: { sender: senderPid, receiver: receiverPid, browser: await browserPid(cdp) },
-      progress: () => receivedFraction(receiver.page), totalMiB: sizeMiB, label: 'Peerline',
-    });
-    let result;
-    try {
-      await button(receiver.page, 'Accept').click();
-      result = await Promise.race([
-        receiver.page.evaluate(() => window.__transferResult),
-        new Promise((resolve) => setTimeout(() => resolve({ error: `not done within ${timeoutMs / 1000} s` }), timeoutMs)),
-      ]);
-    } finally {
-      result = { ...result, memory: await stop() };
-    }
-    if (!result.error) {
-      // The sender hears the receiver's verdict a moment later; its "done" confirms the hash check.
-      await sender.page.waitForFunction(() => document.querySelector('#transfers .transfer:last-child')?.dataset.state === 'done',
-                                        null, { timeout: WAIT_MS, polling: 100 })
-        .catch(() => { result.error = 'the sender never showed done'; });
-    }
-    const errors = [...sender.errors, ...receiver.errors];
-    if (errors.length) result.pageErrors = errors;
-    return result;
+    const pids = {
+      sender: await findRenderer(cdp, taken, sender.page),
+      receiver: await findRenderer(cdp, taken, receiver.page),
+      browser: await browserPid(cdp),
+    };
+    return await timeTransfer({ sender, receiver, file, sizeMiB, timeoutMs, pids });
   } finally {
-    await sender.context.close().catch(() => {});
-    await receiver.context.close().catch(() => {});
+    await sender.close();
+    await receiver.close();
   }
 }
