@@ -6,14 +6,13 @@
 // the sender sizes its chunks from what it can send, not only from what the peer can take.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import {
   STEP_MS, TEST_MS, assertNoErrors, inChromium, inFirefox, sendErrorSummary, useCrossSession,
 } from './engines.mjs';
+import { writeRandomFile } from './helpers.mjs';
 
 const session = useCrossSession({ before, after, afterEach });
 const folder = mkdtempSync(path.join(tmpdir(), 'peerline-cross-files-'));
@@ -22,21 +21,8 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 const BIG = 100 * 1024 * 1024;
 const TRANSFER_MS = 150_000;
 
-// A file of `bytes` random bytes on disk, and its SHA-256.
-async function makeFile(name, bytes) {
-  const file = path.join(folder, name);
-  const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  for (let left = bytes; left > 0;) {
-    const block = randomBytes(Math.min(left, 4 << 20));
-    hash.update(block);
-    if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve));
-    left -= block.length;
-  }
-  out.end();
-  await finished(out);
-  return { file, name, bytes, sha256: hash.digest('hex') };
-}
+// A file of `bytes` random bytes in this file's folder, and its SHA-256.
+const makeFile = (name, bytes) => writeRandomFile(folder, name, bytes);
 
 const lastTransfer = (user) => user.evaluate(() => {
   const items = document.querySelectorAll('#transfers .transfer');

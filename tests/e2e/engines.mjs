@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
 import {
-  STEP_MS, TEST_MS, button, consoleErrorExpected, launchBrowser, openUser, recordPeerConnections,
+  STEP_MS, TEST_MS, button, consoleErrorExpected, launchBrowser, openUser, probes, recordPeerConnections,
   sleep, startServer, stopServer,
 } from './helpers.mjs';
 
@@ -249,24 +249,12 @@ export async function connectCall(caller, callee, { video = true, acceptVideo = 
   await Promise.all([waitForPhase(caller, 'connected'), waitForPhase(callee, 'connected')]);
 }
 
-export function remoteVideoSample(user) {
-  return user.evaluate(() => {
-    const video = document.getElementById('remoteVideo');
-    const stream = video.srcObject;
-    return { width: video.videoWidth, height: video.videoHeight, time: video.currentTime,
-             paused: video.paused, hidden: video.hidden, muted: video.muted,
-             videoTracks: stream ? stream.getVideoTracks().length : 0,
-             audioTracks: stream ? stream.getAudioTracks().length : 0 };
-  });
-}
+export const remoteVideoSample = (user) => user.evaluate(probes.remoteVideoSample);
 
 // The remote media element plays, and its clock advances by at least `seconds` within the wait.
 export async function waitForRemoteMediaFlowing(user, { video = true, seconds = 0.5 } = {}) {
-  const start = await user.evaluate(() => document.getElementById('remoteVideo').currentTime);
-  await user.waitFor(({ start, video, seconds }) => {
-    const el = document.getElementById('remoteVideo');
-    return !el.hidden && !el.paused && el.currentTime > start + seconds && (!video || el.videoWidth > 0);
-  }, { start, video, seconds });
+  const start = await user.evaluate(probes.remoteVideoTime);
+  await user.waitFor(probes.remoteMediaFlowing, { start, video, seconds });
 }
 
 // Inbound audio over the page's connected peer connections: webrtc-stats totalAudioEnergy

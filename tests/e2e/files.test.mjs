@@ -3,35 +3,20 @@
 // the fallback ways of reading a file; decline; cancel mid-way; invite rooms across "networks".
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import {
   STEP_MS, TEST_MS, assertNoErrors, button, closeUsers, launchBrowser, openUser, startServer,
-  stopServer, useSession,
+  stopServer, useSession, writeRandomFile,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
 const folder = mkdtempSync(path.join(tmpdir(), 'peerline-files-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
-// A file of `bytes` random bytes on disk, and its SHA-256.
-async function makeFile(name, bytes) {
-  const file = path.join(folder, name);
-  const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  for (let left = bytes; left > 0;) {
-    const block = randomBytes(Math.min(left, 4 << 20));
-    hash.update(block);
-    if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve));
-    left -= block.length;
-  }
-  out.end();
-  await finished(out);
-  return { file, name, bytes, sha256: hash.digest('hex') };
-}
+// A file of `bytes` random bytes in this file's folder, and its SHA-256.
+const makeFile = (name, bytes) => writeRandomFile(folder, name, bytes);
 
 const chatButton = (page, name) => page.getByRole('button', { name: new RegExp(`^Chat and files with ${name}`) });
 

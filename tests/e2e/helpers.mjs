@@ -4,8 +4,11 @@
 //      PEERLINE_WEB (default build/wasm/web), PEERLINE_CHROMIUM (default /usr/bin/chromium).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import path from 'node:path';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -164,24 +167,54 @@ export async function connectCall(caller, callee, { video = true, acceptVideo = 
   await Promise.all([waitForPhase(caller.page, 'connected'), waitForPhase(callee.page, 'connected')]);
 }
 
-export async function remoteVideoSample(page) {
-  return page.evaluate(() => {
+// What the remote media element shows, read in the page; shared with engines.mjs (any engine).
+export const probes = {
+  remoteVideoSample: () => {
     const video = document.getElementById('remoteVideo');
     const stream = video.srcObject;
     return { width: video.videoWidth, height: video.videoHeight, time: video.currentTime,
              paused: video.paused, hidden: video.hidden, muted: video.muted,
              videoTracks: stream ? stream.getVideoTracks().length : 0,
              audioTracks: stream ? stream.getAudioTracks().length : 0 };
-  });
-}
+  },
+  remoteVideoTime: () => document.getElementById('remoteVideo').currentTime,
+  // The newest voice card's download: its name, the Ogg magic and the Opus head, its size.
+  voiceDownload: async () => {
+    const link = document.querySelector('.voice-card a[download]');
+    const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
+    return { name: link.download, magic: String.fromCharCode(...bytes.slice(0, 4)),
+             head: String.fromCharCode(...bytes.slice(28, 36)), size: bytes.length };
+  },
+  // Playing, and its clock past start + seconds (with frames of a size, for video).
+  remoteMediaFlowing: ({ start, video, seconds }) => {
+    const el = document.getElementById('remoteVideo');
+    return !el.hidden && !el.paused && el.currentTime > start + seconds && (!video || el.videoWidth > 0);
+  },
+};
+
+export const remoteVideoSample = (page) => page.evaluate(probes.remoteVideoSample);
 
 // The remote media element plays, and its clock advances by at least `seconds` within the wait.
 export async function waitForRemoteMediaFlowing(page, { video = true, seconds = 0.5 } = {}) {
-  const start = await page.evaluate(() => document.getElementById('remoteVideo').currentTime);
-  await waitFor(page, ({ start, video, seconds }) => {
-    const el = document.getElementById('remoteVideo');
-    return !el.hidden && !el.paused && el.currentTime > start + seconds && (!video || el.videoWidth > 0);
-  }, { start, video, seconds });
+  const start = await page.evaluate(probes.remoteVideoTime);
+  await waitFor(page, probes.remoteMediaFlowing, { start, video, seconds });
+}
+
+// A file of `bytes` random bytes written into `folder`, and its SHA-256 (what a receiver's
+// copy must hash to).
+export async function writeRandomFile(folder, name, bytes) {
+  const file = path.join(folder, name);
+  const hash = createHash('sha256');
+  const out = createWriteStream(file);
+  for (let left = bytes; left > 0;) {
+    const block = randomBytes(Math.min(left, 4 << 20));
+    hash.update(block);
+    if (!out.write(block)) await new Promise((resolve) => out.once('drain', resolve));
+    left -= block.length;
+  }
+  out.end();
+  await finished(out);
+  return { file, name, bytes, sha256: hash.digest('hex') };
 }
 
 // Sum over the page's connected peer connections of inbound audio energy (webrtc-stats

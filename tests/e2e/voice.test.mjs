@@ -6,7 +6,7 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  STEP_MS, TEST_MS, assertNoErrors, button, useSession, waitForEnd, waitForRinging,
+  STEP_MS, TEST_MS, assertNoErrors, button, probes, useSession, waitForEnd, waitForRinging,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
@@ -83,12 +83,7 @@ test('a declined caller records, previews and sends a voice message; the callee 
   assert.match(await finn.page.locator('#voiceAnnounce').textContent(), /^New voice message from Eve/);
 
   // The download is the Ogg Opus file itself.
-  const file = await finn.page.evaluate(async () => {
-    const link = document.querySelector('.voice-card a[download]');
-    const bytes = new Uint8Array(await (await fetch(link.href)).arrayBuffer());
-    return { name: link.download, magic: String.fromCharCode(...bytes.slice(0, 4)),
-             head: String.fromCharCode(...bytes.slice(28, 36)), size: bytes.length };
-  });
+  const file = await finn.page.evaluate(probes.voiceDownload);
   assert.equal(file.magic, 'OggS');
   assert.equal(file.head, 'OpusHead');
   assert.match(file.name, /\.opus$/);

@@ -4,28 +4,14 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <random>
-
 #include "fake_world.hpp"
+#include "link_helpers.hpp"
 #include "link/data_link.hpp"
 
 using namespace peerline;
 using namespace peerline::testing;
 
 namespace {
-
-std::string random_bytes(std::size_t n, unsigned seed) {
-    std::mt19937 rng(seed);
-    std::string s(n, '\0');
-    for (auto& c : s) c = static_cast<char>(rng());
-    return s;
-}
-
-const transfer::TransferView& only_transfer(const FakeWorld& w, int client) {
-    const auto& transfers = w.view(client).conversation.transfers;
-    REQUIRE(transfers.size() == 1);
-    return transfers.front();
-}
 
 std::size_t largest_binary_sent(const FakeWorld& w, int client) {
     std::size_t largest = 0;

@@ -4,12 +4,8 @@
 // only after the XXH3-128 of every file matched.
 // timeTransfer() takes engine-neutral users (tests/e2e/engines.mjs), so either side may be
 // Chromium or Firefox (engines.mjs here); peerlineTransfer() is Chromium to Chromium (bench.mjs).
-import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import path from 'node:path';
-import { finished } from 'node:stream/promises';
 import { chromiumUser } from '../../../tests/e2e/engines.mjs';
-import { openUser, sleep } from '../../../tests/e2e/helpers.mjs';
+import { openUser, sleep, writeRandomFile } from '../../../tests/e2e/helpers.mjs';
 import { browserPid, findRenderer, startSampler } from './memory.mjs';
 
 const WAIT_MS = 30_000;
@@ -17,14 +13,7 @@ const MiB = 1024 * 1024;
 
 // `mib` MiB of random bytes in a new file in `folder`.
 export async function makeFile(folder, mib) {
-  const file = path.join(folder, `random-${mib}MiB.bin`);
-  const out = createWriteStream(file);
-  for (let left = mib; left > 0; left -= 4) {
-    if (!out.write(randomBytes(Math.min(left, 4) * MiB))) await new Promise((resolve) => out.once('drain', resolve));
-  }
-  out.end();
-  await finished(out);
-  return file;
+  return (await writeRandomFile(folder, `random-${mib}MiB.bin`, mib * MiB)).file;
 }
 
 // In the receiver page: the clock, and window.__transferResult = {ms} or {error} once the newest
