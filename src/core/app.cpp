@@ -143,6 +143,7 @@ void App::State::on_server(const protocol::PeerLeft& m, Out& out) {
                 peers.end());
     if (in_call() && call->ids().peer == m.id) call->on_peer_left(out);
     if (auto* l = link_with(m.id)) l->on_peer_left(out);
+    refusals_sent.erase(m.id);  // bounded by the roster
 }
 
 void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
@@ -203,6 +204,7 @@ void App::State::refuse_signal(const protocol::SignalFrom& m, const std::string&
     const auto* peer = find_peer(m.from);
     if (!peer) return;  // only people on our roster hear from us
     notice = "A message from " + peer->name + " could not be used: " + reason;
+    if (++refusals_sent[m.from] > kMaxRefusalsPerPeer) return;
     send_signal(m.from, signal::Refused{signal::readable_call(m.data), reason}, out);
 }
 

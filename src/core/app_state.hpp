@@ -59,6 +59,10 @@ struct App::State {
     };
     DeviceAccess microphone, camera;
     std::string notice;
+    // Refusals sent back per peer (refuse_signal): bounded, so a peer that floods us with
+    // malformed signals cannot make us spend our own rate limit on answers.
+    std::map<std::string, int> refusals_sent;
+    static constexpr int kMaxRefusalsPerPeer = 8;
 
     const protocol::PeerInfo* find_peer(const std::string& id) const;
     bool in_call() const { return call && call->active(); }

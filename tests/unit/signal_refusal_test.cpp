@@ -47,3 +47,18 @@ TEST_CASE("a malformed signal during a call leaves the call as it was", "[signal
     CHECK(phase(w, bob) == CallPhase::connected);
     CHECK_THAT(w.view(bob).notice, Catch::Contains("needs an `sdp`"));
 }
+
+TEST_CASE("a flood of malformed signals gets a bounded number of refusals", "[signal]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    const auto refusals = [&] {
+        std::size_t n = 0;
+        for (const auto& a : w.actions<SendToServer>(bob)) n += a.text.find(R"("kind":"refused")") != std::string::npos;
+        return n;
+    };
+    for (int i = 0; i < 20; ++i) w.server_says(bob, signal_from(w, ada, {{"kind", "teleport"}, {"call", "x"}}));
+    // Each still shows; only the answers stop, so Bob's own rate limit is not spent on them.
+    CHECK(refusals() == 8);
+    CHECK_THAT(w.view(bob).notice, Catch::Contains("unknown signal kind"));
+}

@@ -69,8 +69,8 @@ const std::string* usable_id(const nlohmann::json& message) {
     return s.empty() || s.size() > kMaxChatIdBytes ? nullptr : &s;
 }
 
-// docs/transfer.md "Control channel": a chat message we do not take is answered, never dropped
-// in silence, so the sender's page can say "Not delivered" and why.
+// docs/protocol.md "Data links": a chat message we do not take is answered, never dropped in
+// silence, so the sender's page can say "Not delivered" and why.
 std::string refusal(const std::string* id, const std::string& reason) {
     nlohmann::json j{{"type", "chat-refused"}, {"reason", reason}};
     if (id) j["id"] = *id;
@@ -93,9 +93,9 @@ Chat::Reply Chat::on_message(const nlohmann::json& message, bool visible) {
             }
         } else {
             const auto why = message.find("reason");
+            const bool given = why != message.end() && why->is_string();
             fail(*message_id, "refused by their page: " +
-                                  (why != message.end() && why->is_string() ? transfer::clean_reason(why->get_ref<const std::string&>())
-                                                                            : std::string("no reason given")));
+                                  (given ? transfer::clean_reason(why->get_ref<const std::string&>()) : "no reason given"));
         }
         return reply;
     }
