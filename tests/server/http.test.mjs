@@ -220,7 +220,7 @@ describe('command line', () => {
     }
     // What operators do with signals and where /metrics is, said where they look first.
     assert.match(run.stdout, /SIGHUP +reload the TLS certificate/);
-    assert.match(run.stdout, /SIGTERM.*\n.*close every WebSocket\n.*with 1001/);
+    assert.match(run.stdout, /SIGTERM.*close every WebSocket\n +with 1001/);
     assert.match(run.stdout, /TLS 1\.2 and 1\.3 only/);
     assert.match(run.stdout, /loopback clients only unless --metrics-address/);
   });
