@@ -150,6 +150,11 @@ int run(const Options& options) {
 
     const rlim_t open_files = raise_open_file_limit();
     net::io_context ioc{1};
+    // Before the URL is printed: whoever reads it may signal at once, and a signal that comes
+    // before its set exists takes the default action (SIGHUP would kill the process). Signals
+    // that arrive before async_wait are queued by the set.
+    net::signal_set hangups(ioc, SIGHUP);
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
     auto listener = std::make_shared<Listener>(ioc, context, tls);
     const tcp::endpoint endpoint{net::ip::make_address(options.address), options.port};
     if (auto ec = listener->listen(endpoint)) {
@@ -184,10 +189,8 @@ int run(const Options& options) {
                           {"websocket", "/ws"}, {"tls", tls ? "yes" : "no"}, {"metrics", metrics_url},
                           {"open_files", std::to_string(open_files)}});
 
-    net::signal_set hangups(ioc, SIGHUP);
     reload_on_sighup(hangups, options, *listener);
 
-    net::signal_set signals(ioc, SIGINT, SIGTERM);
     signals.async_wait([&](beast::error_code ec, int signal) {
         if (ec) return;
         log_event("shutdown", {{"signal", signal}});
