@@ -3,13 +3,13 @@
 #include <type_traits>
 
 #include "event_log.hpp"
+#include "http_limits.hpp"
 #include "peer_id.hpp"
 #include "ws_session.hpp"
 
 namespace peerline::server {
 namespace {
 
-constexpr std::size_t kMaxHeaderBytes = 16 * 1024;
 constexpr std::size_t kMaxBodyBytes = 16 * 1024;  // GET/HEAD carry none; enough to reject politely
 
 }  // namespace
@@ -57,7 +57,7 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
         stub.version(11);
         stub.keep_alive(false);
         auto status = ec == http::error::header_limit
-                          ? http::status::request_header_fields_too_large
+                          ? oversized_head_status(parser_->get().target())
                           : http::status::payload_too_large;
         auto response = text_reply(stub, status, "request too large\n");
         response.keep_alive(false);
@@ -67,16 +67,35 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
 
     ++context_->hub->metrics().http_requests;
     const Request& request = parser_->get();
-    const auto path = target_path(request.target());
-    if (websocket::is_upgrade(request)) {
-        if (path == "/ws") return upgrade();
-        return send(text_reply(request, http::status::not_found, "not found\n"));
-    }
-    if (path == "/metrics" && (request.method() == http::verb::get || request.method() == http::verb::head)) {
-        auto response = text_reply(request, http::status::ok,
-                                   context_->hub->metrics().render(context_->hub->gauges()));
-        response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    if (request.target().size() > kMaxTargetBytes) {
+        auto response = text_reply(request, http::status::uri_too_long, "request too large\n");
+        response.keep_alive(false);
         return send(std::move(response));
+    }
+    const RouteRequest what{target_path(request.target()), websocket::is_upgrade(request),
+                            request.method() == http::verb::get || request.method() == http::verb::head};
+    const Route route = route_request(context_->role, context_->metrics_elsewhere, what, [&] {
+        beast::error_code peer_error;
+        const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(peer_error);
+        return !peer_error && is_loopback_client(peer.address(), request["X-Forwarded-For"],
+                                                 context_->trusted_proxies);
+    });
+    switch (route) {
+        case Route::websocket:
+            return upgrade();
+        case Route::not_found:
+            return send(text_reply(request, http::status::not_found, "not found\n"));
+        case Route::metrics_forbidden:
+            return send(text_reply(request, http::status::forbidden,
+                                   "metrics are served to loopback clients only (see --metrics-address)\n"));
+        case Route::metrics: {
+            auto response = text_reply(request, http::status::ok,
+                                       context_->hub->metrics().render(context_->hub->gauges()));
+            response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+            return send(std::move(response));
+        }
+        case Route::site:
+            break;
     }
     Reply reply = context_->site->respond(request);
     std::visit([this](auto&& response) { send(std::move(response)); }, std::move(reply));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "client_address.hpp"
+#include "http_routes.hpp"
 #include "hub.hpp"
 #include "net.hpp"
 #include "origin_policy.hpp"
@@ -24,6 +25,8 @@ struct HttpContext {
     OriginPolicy origins{{}};
     std::vector<Cidr> trusted_proxies;
     std::chrono::milliseconds idle_timeout{60'000};
+    ListenerRole role = ListenerRole::app;
+    bool metrics_elsewhere = false;  // --metrics-address: /metrics has a listener of its own
 };
 
 template <typename Stream>

@@ -4,10 +4,15 @@
 #include "http_session.hpp"
 
 namespace peerline::server {
+namespace {
+
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);
+
+}  // namespace
 
 Listener::Listener(net::io_context& ioc, std::shared_ptr<const HttpContext> context,
                    std::shared_ptr<net::ssl::context> tls)
-    : ioc_(ioc), acceptor_(ioc), context_(std::move(context)), tls_(std::move(tls)) {}
+    : ioc_(ioc), acceptor_(ioc), accept_retry_(ioc.get_executor()), context_(std::move(context)), tls_(std::move(tls)) {}
 
 beast::error_code Listener::listen(const tcp::endpoint& endpoint) {
     beast::error_code ec;
@@ -35,7 +40,13 @@ void Listener::stop() {
     net::post(acceptor_.get_executor(), [self = shared_from_this()] {
         beast::error_code ignored;
         self->acceptor_.close(ignored);
+        self->accept_retry_.cancel();
     });
+}
+
+void Listener::set_tls(std::shared_ptr<net::ssl::context> tls) {
+    // Called on the io_context's one thread (the signal handler), like on_accept: no race.
+    tls_ = std::move(tls);
 }
 
 void Listener::do_accept() {
@@ -48,9 +59,16 @@ void Listener::do_accept() {
 void Listener::on_accept(beast::error_code ec, Socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
-        // e.g. EMFILE when out of descriptors: log and keep accepting rather than die.
+        // e.g. EMFILE when out of descriptors: keep accepting rather than die, but not at once:
+        // the connection that failed is still queued, so an immediate retry fails the same way
+        // in a loop that burns the CPU and floods the log. Descriptors free up as timeouts
+        // close connections.
         log_event("accept-failed", {{"error", ec.message()}});
-        return do_accept();
+        accept_retry_.expires_after(kAcceptRetry);
+        accept_retry_.async_wait([self = shared_from_this()](beast::error_code wait_error) {
+            if (!wait_error && self->acceptor_.is_open()) self->do_accept();
+        });
+        return;
     }
     // Signaling frames are small and latency-bound: without this, Nagle's algorithm holds a
     // relayed frame back until the peer's ACK (measured: about half the relay rate).

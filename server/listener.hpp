@@ -1,5 +1,5 @@
 // Accepts TCP connections and hands each to an http_session (plain or TLS: one mode per
-// process). Everything runs on the one io_context thread (net.hpp: its implicit strand).
+// listener). Everything runs on the one io_context thread (net.hpp: its implicit strand).
 #pragma once
 
 #include <memory>
@@ -22,12 +22,17 @@ public:
     void run();   // start accepting
     void stop();  // stop accepting (shutdown)
 
+    // A reloaded certificate (SIGHUP): connections accepted from now on use it. Open ones keep
+    // theirs: each SSL object holds a reference to the OpenSSL context it was made from.
+    void set_tls(std::shared_ptr<net::ssl::context> tls);
+
 private:
     void do_accept();
     void on_accept(beast::error_code ec, Socket socket);
 
     net::io_context& ioc_;
     tcp::acceptor acceptor_;
+    Timer accept_retry_;  // after a failed accept (EMFILE): pause instead of spinning
     std::shared_ptr<const HttpContext> context_;
     std::shared_ptr<net::ssl::context> tls_;
 };

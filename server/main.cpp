@@ -1,5 +1,6 @@
 // peerline-server: serves the web app and relays signaling (DESIGN.md "The server").
-// One io_context thread; SIGINT/SIGTERM close every WebSocket with 1001 and exit 0.
+// One io_context thread; SIGINT/SIGTERM close every WebSocket with 1001 and exit 0; SIGHUP
+// reloads the TLS certificate.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -72,6 +73,30 @@ std::shared_ptr<net::ssl::context> tls_context(const Options& options) {
     return make_tls_context(files);
 }
 
+// SIGHUP: read the certificate files again (or regenerate a deleted self-signed pair). On any
+// error the listener keeps the certificate it has: a botched renewal must not take HTTPS down.
+void reload_tls(const Options& options, Listener& listener) {
+    try {
+        auto fresh = tls_context(options);
+        if (!fresh) {
+            log_event("tls-reload", {{"result", "skipped"}, {"why", "not serving TLS"}});
+            return;
+        }
+        listener.set_tls(std::move(fresh));
+        log_event("tls-reload", {{"result", "ok"}});
+    } catch (const std::exception& e) {
+        log_event("tls-reload", {{"result", "failed"}, {"error", e.what()}, {"kept", "previous certificate"}});
+    }
+}
+
+void reload_on_sighup(net::signal_set& hangups, const Options& options, Listener& listener) {
+    hangups.async_wait([&hangups, &options, &listener](beast::error_code ec, int) {
+        if (ec) return;  // cancelled on shutdown
+        reload_tls(options, listener);
+        reload_on_sighup(hangups, options, listener);
+    });
+}
+
 void print_banner(const Options& options, const tcp::endpoint& endpoint, bool tls) {
     const auto address = endpoint.address();
     const auto port = endpoint.port();
@@ -125,6 +150,11 @@ int run(const Options& options) {
 
     const rlim_t open_files = raise_open_file_limit();
     net::io_context ioc{1};
+    // Before the URL is printed: whoever reads it may signal at once, and a signal that comes
+    // before its set exists takes the default action (SIGHUP would kill the process). Signals
+    // that arrive before async_wait are queued by the set.
+    net::signal_set hangups(ioc, SIGHUP);
+    net::signal_set signals(ioc, SIGINT, SIGTERM);
     auto listener = std::make_shared<Listener>(ioc, context, tls);
     const tcp::endpoint endpoint{net::ip::make_address(options.address), options.port};
     if (auto ec = listener->listen(endpoint)) {
@@ -132,17 +162,41 @@ int run(const Options& options) {
                   << options.port << ": " << ec.message() << "\n";
         return 1;
     }
+    // --metrics-address: a plain-HTTP listener of its own that offers /metrics and /healthz.
+    std::shared_ptr<Listener> metrics_listener;
+    if (!options.metrics_host.empty()) {
+        auto metrics_context = std::make_shared<HttpContext>(*context);
+        metrics_context->role = ListenerRole::metrics;
+        context->metrics_elsewhere = true;
+        metrics_listener = std::make_shared<Listener>(ioc, metrics_context, nullptr);
+        const tcp::endpoint metrics_endpoint{net::ip::make_address(options.metrics_host), options.metrics_port};
+        if (auto ec = metrics_listener->listen(metrics_endpoint)) {
+            std::cerr << "peerline-server: cannot listen on --metrics-address " << options.metrics_host << ":"
+                      << options.metrics_port << ": " << ec.message() << "\n";
+            return 1;
+        }
+    }
     listener->run();
     print_banner(options, listener->local_endpoint(), tls != nullptr);
+    std::string metrics_url = "loopback clients of the main listener";
+    if (metrics_listener) {
+        metrics_listener->run();
+        const auto bound = metrics_listener->local_endpoint();
+        metrics_url = url_for(false, bound.address(), bound.port()) + "metrics";
+        std::cout << "  metrics: " << metrics_url << "\n" << std::flush;
+    }
     log_event("serving", {{"web_root", std::filesystem::absolute(options.web_root).string()},
-                          {"websocket", "/ws"}, {"tls", tls ? "yes" : "no"},
+                          {"websocket", "/ws"}, {"tls", tls ? "yes" : "no"}, {"metrics", metrics_url},
                           {"open_files", std::to_string(open_files)}});
 
-    net::signal_set signals(ioc, SIGINT, SIGTERM);
+    reload_on_sighup(hangups, options, *listener);
+
     signals.async_wait([&](beast::error_code ec, int signal) {
         if (ec) return;
         log_event("shutdown", {{"signal", signal}});
         listener->stop();
+        if (metrics_listener) metrics_listener->stop();
+        hangups.cancel();
         hub->stop();
         drain_then_stop(ioc, std::make_shared<net::steady_timer>(ioc), hub,
                         std::chrono::steady_clock::now() + kDrainTimeout);

@@ -20,10 +20,18 @@ std::string usage_text() {
            "  --port N                TCP port, 0 picks a free one (default 8080)\n"
            "  --web-root DIR          folder of static files to serve (default build/wasm/web)\n"
            "  --tls-cert PEM          serve HTTPS/WSS with this certificate chain ...\n"
-           "  --tls-key PEM           ... and this private key\n"
+           "  --tls-key PEM           ... and this private key. TLS 1.2 and 1.3 only; send\n"
+           "                          SIGHUP to reload renewed files without dropping\n"
+           "                          connections (a failed reload keeps the old certificate)\n"
            "  --tls-self-signed       generate (or reuse) a self-signed certificate next to the\n"
-           "                          secret file (or in the working directory)\n"
+           "                          secret file (or in the working directory); to renew,\n"
+           "                          delete both files and send SIGHUP\n"
            "  --no-qr                 don't print a QR code of the LAN URL on start\n"
+           "  --metrics-address HOST:PORT\n"
+           "                          serve /metrics (and /healthz) on this plain-HTTP address\n"
+           "                          only, e.g. 127.0.0.1:9100 or [::1]:9100 (port 0 picks a\n"
+           "                          free one). Default: on the main listener, to loopback\n"
+           "                          clients only (others get 403)"
            "\n"
            "Identity and rooms\n"
            "  --secret-file PATH      resume-token secret; created (mode 0600) if missing\n"
@@ -58,7 +66,16 @@ std::string usage_text() {
            "  --log-format text|json  one line per event on stderr (default text)\n"
            "  --help                  print this help and exit\n"
            "\n"
-           "Endpoints: / (static files), /ws (signaling), /healthz, /metrics (Prometheus).\n";
+           "Signals\n"
+           "  SIGTERM, SIGINT         graceful shutdown: stop accepting, close every WebSocket\n"
+           "                          with 1001 (clients reconnect and resume their ids on\n"
+           "                          another instance or after a restart), wait up to 2 s for\n"
+           "                          the closes, exit 0\n"
+           "  SIGHUP                  reload the TLS certificate and key (new handshakes get\n"
+           "                          them; open connections stay)\n"
+           "\n"
+           "Endpoints: / (static files), /ws (signaling), /healthz, /metrics (Prometheus;\n"
+           "loopback clients only unless --metrics-address).\n";
 }
 
 namespace {
@@ -147,6 +164,21 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
              return "";
          }},
         {"--web-root", text(o.web_root)},
+        {"--metrics-address", [&](const std::string& v) -> std::string {
+             // HOST:PORT, with an IPv6 host in brackets.
+             const auto colon = v.rfind(':');
+             if (colon == std::string::npos) return "not HOST:PORT: '" + v + "'";
+             std::string host = v.substr(0, colon);
+             if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+             boost::system::error_code ec;
+             const auto address = boost::asio::ip::make_address(host, ec);
+             if (ec || (address.is_v6() && v.front() != '[')) return "not HOST:PORT with an IP host: '" + v + "'";
+             unsigned long long port = 0;
+             if (!parse_unsigned(v.substr(colon + 1), 65535, port)) return "not a port number (0-65535): '" + v + "'";
+             o.metrics_host = host;
+             o.metrics_port = static_cast<std::uint16_t>(port);
+             return "";
+         }},
         {"--tls-cert", text(o.tls_cert)},
         {"--tls-key", text(o.tls_key)},
         {"--secret-file", text(o.secret_file)},

@@ -17,6 +17,10 @@ struct Options {
     std::string address = "0.0.0.0";   // all interfaces: the app is meant for LAN use
     std::uint16_t port = 8080;          // 0 = let the kernel pick a free port
     std::string web_root = "build/wasm/web";
+    // --metrics-address HOST:PORT: /metrics (and /healthz) on a plain-HTTP listener of their
+    // own. Empty: /metrics stays on the main listener, for loopback clients only.
+    std::string metrics_host;
+    std::uint16_t metrics_port = 0;
     bool help = false;
 
     // TLS: one mode per process. Self-signed files live next to the secret file.

@@ -80,13 +80,16 @@ std::string safe_path(std::string_view target) {
         if (c == '\0' || c == '\\') return {};
         path.push_back(c);
     }
-    // Reject any `..` segment (and `.`: no aliases of one file under two names).
+    // Reject any `..` segment (and `.` or empty: no aliases of one file under two names).
     std::size_t start = 1;
     while (start <= path.size()) {
         auto end = path.find('/', start);
         if (end == std::string::npos) end = path.size();
         std::string_view segment(path.data() + start, end - start);
         if (segment == ".." || segment == ".") return {};
+        // An empty segment ("//etc/passwd", "/%2fetc"): root_ / "/etc/passwd" would be absolute,
+        // and std::filesystem's operator/ then drops the root. Only a trailing '/' may be empty.
+        if (segment.empty() && end != path.size()) return {};
         start = end + 1;
     }
     return path;

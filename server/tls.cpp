@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -88,6 +89,11 @@ std::shared_ptr<net::ssl::context> make_tls_context(const CertificateFiles& file
     ctx->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
                      net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
                      net::ssl::context::no_tlsv1_1 | net::ssl::context::single_dh_use);
+    // Also as a floor, so a system openssl.cnf that lowers MinProtocol cannot bring back TLS
+    // 1.0/1.1 (RFC 8996 deprecates them).
+    if (SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION) != 1) {
+        throw std::runtime_error("TLS: cannot require TLS 1.2 or later");
+    }
     boost::system::error_code ec;
     ctx->use_certificate_chain_file(files.cert, ec);
     if (ec) throw std::runtime_error("TLS certificate '" + files.cert + "': " + ec.message());

@@ -1,7 +1,7 @@
 // Shared helpers for the server tests: start the real peerline-server binary on a free port
 // with a temporary web root, and WebSocket clients whose every wait has a deadline.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,11 +60,12 @@ export function runServerOnce(args, ms = WAIT_MS) {
 }
 
 // Starts the server on a free port; resolves once it printed its URL. `web` reuses a web root
-// (and the directory beside it, e.g. for a secret file) across restarts.
-export async function startServer(extraArgs = [], { web: reuse } = {}) {
+// (and the directory beside it, e.g. for a secret file) across restarts. `wrapper` runs the
+// binary through a command that execs it (same pid), e.g. ['prlimit', '--nofile=64', '--'].
+export async function startServer(extraArgs = [], { web: reuse, wrapper = [] } = {}) {
   const web = reuse ?? makeWebRoot();
-  const child = spawn(serverBinary, ['--port', '0', '--web-root', web.root, ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...wrapper, serverBinary, '--port', '0', '--web-root', web.root, ...extraArgs];
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
@@ -213,3 +214,18 @@ export function closedWithin(client, ms = WAIT_MS) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Resident memory of a process in KiB, from /proc (Linux): for "memory stays bounded" checks.
+export function rssKiB(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)[1]);
+}
+
+// Resolves once the server's stderr (its event log) matches `pattern`.
+export async function waitForLog(server, pattern, ms = WAIT_MS) {
+  const deadline = Date.now() + ms;
+  while (!pattern.test(server.stderr())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for log ${pattern}`);
+    await sleep(20);
+  }
+}

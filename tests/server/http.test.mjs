@@ -214,8 +214,14 @@ describe('command line', () => {
     for (const flag of ['--tls-cert', '--tls-self-signed', '--secret-file', '--trust-proxy', '--allow-origin',
       '--stun', '--turn-uri', '--turn-secret', '--turn-ttl', '--max-text-bytes', '--max-binary-bytes', '--rate',
       '--burst', '--max-per-address', '--send-queue-bytes', '--handshake-timeout', '--idle-timeout',
-      '--ping-interval', '--ping-timeout', '--abuse-errors', '--abuse-window', '--log-format']) {
+      '--ping-interval', '--ping-timeout', '--abuse-errors', '--abuse-window', '--log-format',
+      '--metrics-address']) {
       assert.ok(run.stdout.includes(flag), flag);
     }
+    // What operators do with signals and where /metrics is, said where they look first.
+    assert.match(run.stdout, /SIGHUP +reload the TLS certificate/);
+    assert.match(run.stdout, /SIGTERM.*close every WebSocket\n +with 1001/);
+    assert.match(run.stdout, /TLS 1\.2 and 1\.3 only/);
+    assert.match(run.stdout, /loopback clients only unless --metrics-address/);
   });
 });
