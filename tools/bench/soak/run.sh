@@ -66,7 +66,7 @@ cat <<EOT
 
 ## Soak: $PEERS peers, $((DURATION / 60)) min
 
-`tools/bench/soak/run.sh` PEERS=$PEERS DURATION=$DURATION INTERVAL=$INTERVAL WARMUP=$WARMUP — $(date -u +%Y-%m-%d), $(nproc) cores,
+\`tools/bench/soak/run.sh\` PEERS=$PEERS DURATION=$DURATION INTERVAL=$INTERVAL WARMUP=$WARMUP — $(date -u +%Y-%m-%d), $(nproc) cores,
 server \`$SERVER\`, load average at the end $(cut -d' ' -f1-3 /proc/loadavg). Server exit on SIGTERM: $server_exit.
 Server log lines by kind: $(awk '{print $2}' "$WORK/server.log" | sort | uniq -c | sort -rn | head -8 | awk '{printf "%s %s, ", $2, $1}')
 
