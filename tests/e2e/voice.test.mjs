@@ -11,13 +11,16 @@ import {
 
 const session = useSession({ before, after, afterEach });
 
-// Every URL a page requests, to tell whether the voice module came with the first load.
-function watchRequests(page) {
-  const urls = [];
-  page.on('request', (request) => urls.push(new URL(request.url()).pathname));
-  return urls;
+// Every path a page requested since its navigation began, from the page's own resource timing:
+// a listener attached once the page is online would miss anything fetched while it loads, which
+// is exactly where a regression that ships the codec with the first visit would put it. The
+// init script (run before any of the page's scripts) lifts the 250-entry buffer limit.
+const keepAllResourceTimings = () => performance.setResourceTimingBufferSize(100_000);
+function requestedPaths(page) {
+  return page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname));
 }
-const voiceModuleLoaded = (urls) => urls.some((u) => u.endsWith('/voice/peerline-voice.wasm'));
+const voiceModuleLoaded = async (page) =>
+  (await requestedPaths(page)).some((u) => u.endsWith('/voice/peerline-voice.wasm'));
 
 async function declinedCall(caller, callee) {
   await button(caller.page, `Call ${callee.name}`).click();
@@ -49,16 +52,17 @@ async function record(page, seconds) {
 
 test('a declined caller records, previews and sends a voice message; the callee plays and downloads it',
      { timeout: TEST_MS }, async () => {
-  const [eve, finn] = await session.open('Eve', 'Finn');
-  const eveRequests = watchRequests(eve.page);
-  const finnRequests = watchRequests(finn.page);
+  const [eve, finn] = await session.open({ name: 'Eve', initScript: keepAllResourceTimings },
+                                         { name: 'Finn', initScript: keepAllResourceTimings });
+  // The page really loaded through what the check reads (else the check below proves nothing).
+  assert.ok((await requestedPaths(eve.page)).some((u) => u.endsWith('.wasm')), 'no Wasm in resource timing');
   await declinedCall(eve, finn);
   assert.match(await eve.page.locator('#voiceHint').textContent(), /Finn did not take the call/);
   assert.equal(await finn.page.locator('#voicePanel').isVisible(), false);  // the callee has nothing to leave
-  assert.equal(voiceModuleLoaded(eveRequests), false, 'the codec module came before it was needed');
+  assert.equal(await voiceModuleLoaded(eve.page), false, 'the codec module came before it was needed');
 
   await record(eve.page, 3);
-  assert.ok(voiceModuleLoaded(eveRequests));
+  assert.ok(await voiceModuleLoaded(eve.page), 'recording loaded the codec, and the check sees it');
   assert.match(await eve.page.locator('#voiceTime').textContent(), /^0:0[34]$/);
   assert.ok(maxLevel > 0.1, `the level meter stayed at ${maxLevel} while the fake microphone beeped`);
   await button(eve.page, 'Play preview').click();
@@ -70,7 +74,7 @@ test('a declined caller records, previews and sends a voice message; the callee 
   const card = finn.page.locator('#voiceMessages .voice-card');
   await card.waitFor();
   assert.match(await card.locator('.voice-from').textContent(), /^From Eve, 0:0[34]$/);
-  assert.equal(voiceModuleLoaded(finnRequests), false, 'listing a message needs no codec');
+  assert.equal(await voiceModuleLoaded(finn.page), false, 'listing a message needs no codec');
   await finn.page.getByRole('button', { name: /^Play the voice message from Eve, 0:0[34]$/ }).click();
   await finn.page.waitForFunction(() => document.querySelector('.voice-card')?.dataset.decodedSeconds);
   const decoded = Number(await card.getAttribute('data-decoded-seconds'));

@@ -10,8 +10,8 @@ namespace {
 constexpr std::size_t kReadBufferBytes = 16 * 1024;
 
 // Peerline's and the Node relay's messages are JSON text; a welcome listing a big room is the
-// largest. Binary is not part of the protocol.
-constexpr ws::MessageLimits kLimits{16 * 1024 * 1024, 64 * 1024};
+// largest. Binary messages (voice messages, docs/protocol.md) are at most 256 KiB.
+constexpr ws::MessageLimits kLimits{16 * 1024 * 1024, 1024 * 1024};
 
 std::string base64(const unsigned char* data, std::size_t size) {
     static constexpr char kAlphabet[] =
@@ -184,7 +184,11 @@ bool RawWsClient::handle(const ws::Event& event) {
     using Kind = ws::Event::Kind;
     switch (event.kind) {
         case Kind::message:
-            if (!event.binary) listener_.on_text(event.payload);
+            if (event.binary) {
+                listener_.on_binary(event.payload);
+            } else {
+                listener_.on_text(event.payload);
+            }
             return true;
         case Kind::ping:
             if (open_ && !close_sent_) queue_frame(ws::Opcode::pong, event.payload);
@@ -230,6 +234,11 @@ void RawWsClient::send_text(std::string_view payload) {
     if (!open_ || close_sent_) return;
     queue_frame(ws::Opcode::text, payload);
     ++pending_texts_;
+}
+
+void RawWsClient::send_binary(std::string_view payload) {
+    if (!open_ || close_sent_) return;
+    queue_frame(ws::Opcode::binary, payload);
 }
 
 void RawWsClient::close(std::uint16_t code) {

@@ -45,6 +45,8 @@ public:
         virtual void on_open() = 0;
         // A whole text message. The view is valid during the call only.
         virtual void on_text(std::string_view text) = 0;
+        // A whole binary message (the soak sends voice-message frames); ignored by default.
+        virtual void on_binary(std::string_view) {}
         // A write went out whole that held `text_messages` text frames.
         virtual void on_sent(std::size_t text_messages) = 0;
         // The server broke the protocol (the connection is then failed and on_closed follows).
@@ -67,8 +69,13 @@ public:
     // Queue a frame: it goes out when the batch is flushed, or when the write in flight
     // completes, with everything else queued by then.
     void send_text(std::string_view payload);
+    // Queue a binary message, like send_text.
+    void send_binary(std::string_view payload);
     // Starts the closing handshake; the socket closes when the server's close frame arrives.
     void close(std::uint16_t code);
+    // Drops the TCP connection at once, without a close frame (a peer that vanished, or a
+    // server that never answered our close). on_closed follows if the connection was open.
+    void abort() { fail(); }
 
 private:
     friend class WriteBatch;

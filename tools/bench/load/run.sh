@@ -125,12 +125,22 @@ log "work folder $WORK; CPU pressure (avg60) $(pressure), load $load_start"
 # ---- relay: max throughput and latency at RATE, alternating servers ---------------------------
 start_peerline relay
 start_node relay
-relay() {  # name pid port [extra...]
+relay_failures=()
+relay() {  # name pid port [extra...]; uses $round
   local name=$1 pid=$2 port=$3; shift 3
-  local line
-  line=$("${prio[@]}" "$LOAD" relay --port "$port" --clients "$CLIENTS" --duration "$DURATION" --server-pid "$pid" "$@" 2>>"$WORK/load.log" | grep '^RESULT' || true)
-  echo "$name $line load1=$(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/relay.txt"
-  log "$name: $(field msgs_per_s "$line") msg/s p99 $(field p99_us "$line") us, server $(field server_cpu_ms_per_10k "$line") ms CPU/10k, errors $(field errors "$line")"
+  local line status=0 out
+  out=$("${prio[@]}" "$LOAD" relay --port "$port" --clients "$CLIENTS" --duration "$DURATION" --server-pid "$pid" "$@" 2>>"$WORK/load.log") || status=$?
+  line=$(grep '^RESULT' <<<"$out" || true)
+  echo "$name round=$round status=$status $line load1=$(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/relay.txt"
+  # A round with errors, dropped connections, misaddressed or undelivered messages (or no result
+  # at all) is not a figure: the benchmark fails, whatever the other rounds did.
+  if ((status != 0)) || [[ -z $line ]]; then
+    relay_failures+=("$name round $round: exit $status, $(problems "$line")")
+  fi
+  log "$name round $round: $(field msgs_per_s "$line") msg/s p99 $(field p99_us "$line") us, server $(field server_cpu_ms_per_10k "$line") ms CPU/10k, $(problems "$line")"
+}
+problems() {  # RESULT line -> "errors E, lost L, misaddressed M, undelivered U"
+  echo "errors $(field errors "$1"), dropped $(field lost "$1"), misaddressed $(field wrong_sender "$1"), undelivered $(field undelivered "$1")"
 }
 for ((round = 1; round <= ROUNDS; round++)); do
   relay peerline-max "$PEERLINE_PID" "$PEERLINE_PORT"
@@ -142,13 +152,18 @@ join_cpu=$(grep '^peerline-max' "$WORK/relay.txt" | head -1 | sed -n 's/.*join_s
 join_cpu_node=$(grep '^node-max' "$WORK/relay.txt" | head -1 | sed -n 's/.*join_server_cpu_s=\([^ ]*\).*/\1/p')
 stop "$PEERLINE_PID"; stop "$NODE_PID"
 
-best() {  # name key: best value over rounds (max for msgs_per_s, else the round with lowest p99)
-  if [[ $2 == msgs_per_s || $2 == server_cpu_ms_per_10k_max ]]; then
-    grep "^$1 " "$WORK/relay.txt" | sed -n "s/.*\bmsgs_per_s=\([^ ]*\).*/\1/p" | sort -n | tail -1
+best_line() {  # name key: the round that gives the table's figure (max msg/s, else lowest p99)
+  if [[ $2 == msgs_per_s ]]; then
+    grep "^$1 " "$WORK/relay.txt" | awk '{for(i=1;i<=NF;i++) if ($i ~ /^msgs_per_s=/) {split($i,a,"="); print a[2], $0}}' | sort -n | tail -1 | cut -d' ' -f2-
   else
-    local line; line=$(grep "^$1 " "$WORK/relay.txt" | awk '{for(i=1;i<=NF;i++) if ($i ~ /^p99_us=/) {split($i,a,"="); print a[2], $0}}' | sort -n | head -1 | cut -d' ' -f2-)
-    field "$2" "$line"
+    grep "^$1 " "$WORK/relay.txt" | awk '{for(i=1;i<=NF;i++) if ($i ~ /^p99_us=/) {split($i,a,"="); print a[2], $0}}' | sort -n | head -1 | cut -d' ' -f2-
   fi
+}
+best() { field "$2" "$(best_line "$1" "$2")"; }
+round_of() { field round "$(best_line "$1" "$2")"; }
+# Errors over every round of a name: errors / dropped connections / misaddressed / undelivered.
+errors_of() {
+  grep "^$1 " "$WORK/relay.txt" | awk '{for(i=1;i<=NF;i++) {split($i,a,"="); if (a[1]=="errors") e+=a[2]; if (a[1]=="lost") l+=a[2]; if (a[1]=="wrong_sender") w+=a[2]; if (a[1]=="undelivered") u+=a[2]; if (a[1]=="status" && a[2]!=0) s++}} END {printf "%d / %d / %d / %d%s", e, l, w, u, s ? " (" s " failed)" : ""}'
 }
 cpu_at() {  # name: server CPU ms per 10k msgs, median over rounds
   grep "^$1 " "$WORK/relay.txt" | sed -n 's/.*server_cpu_ms_per_10k=\([^ ]*\).*/\1/p' | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
@@ -228,11 +243,14 @@ process (C++/Asio, 1 thread) per relay run; CPU pressure from other work on this
 127.x source address, ~$(( $(sed -n 's/.*payload_bytes = \([0-9]*\).*/\1/p' tools/bench/load/modes.hpp) + 90 ))-byte signal messages both ways; best of $ROUNDS alternating rounds of ${DURATION} s.
 Idle: $idle_kind.
 
-| Measure | Peerline | Node \`ws\` baseline | Peerline / Node | Target |
-|---|---|---|---|---|
-| Max relayed msg/s (unpaced, 8 in flight per client) | $p_max | $n_max | $(ratio "$p_max" "$n_max") | ≥ 1.5× |
-| Relay latency at $RATE msg/s: p50 / p90 / p99 / max (µs) | $(best peerline-rate p50_us) / $(best peerline-rate p90_us) / $(best peerline-rate p99_us) / $(best peerline-rate max_us) | $(best node-rate p50_us) / $(best node-rate p90_us) / $(best node-rate p99_us) / $(best node-rate max_us) | | p99 < 1000 µs |
-| Achieved rate in that run (msg/s) | $(best peerline-rate msgs_per_s) | $(best node-rate msgs_per_s) | | $RATE |
+Each relay row names the round (of $ROUNDS) its figure comes from; the errors column sums every
+round of that kind: errors / dropped connections / misaddressed / undelivered messages.
+
+| Measure | Peerline | Node \`ws\` baseline | Peerline / Node | Target | Round (Peerline, Node) | Errors, all rounds (Peerline; Node) |
+|---|---|---|---|---|---|---|
+| Max relayed msg/s (unpaced, 8 in flight per client) | $p_max | $n_max | $(ratio "$p_max" "$n_max") | ≥ 1.5× | $(round_of peerline-max msgs_per_s), $(round_of node-max msgs_per_s) | $(errors_of peerline-max); $(errors_of node-max) |
+| Relay latency at $RATE msg/s: p50 / p90 / p99 / max (µs) | $(best peerline-rate p50_us) / $(best peerline-rate p90_us) / $(best peerline-rate p99_us) / $(best peerline-rate max_us) | $(best node-rate p50_us) / $(best node-rate p90_us) / $(best node-rate p99_us) / $(best node-rate max_us) | | p99 < 1000 µs | $(round_of peerline-rate p99_us), $(round_of node-rate p99_us) | $(errors_of peerline-rate); $(errors_of node-rate) |
+| Achieved rate in that run (msg/s) | $(field msgs_per_s "$(best_line peerline-rate p99_us)") | $(field msgs_per_s "$(best_line node-rate p99_us)") | | $RATE | same round | |
 | Server CPU per 10k relayed msgs at $RATE msg/s (ms, median) | $(cpu_at peerline-rate) | $(cpu_at node-rate) | $(ratio "$(cpu_at peerline-rate)" "$(cpu_at node-rate)") | |
 | Server CPU per 10k relayed msgs, unpaced (ms, median) | $(cpu_at peerline-max) | $(cpu_at node-max) | $(ratio "$(cpu_at peerline-max)" "$(cpu_at node-max)") | |
 | Server CPU for $CLIENTS joins incl. presence (s) | $join_cpu | $join_cpu_node | | |
@@ -244,3 +262,8 @@ Idle: $idle_kind.
 
 RSS is the server's VmRSS; kernel socket buffers are not in it. Raw results: $WORK
 EOF
+if ((${#relay_failures[@]})); then
+  printf '\nFAILED: relay rounds with errors, dropped connections, misaddressed or undelivered messages:\n' >&2
+  printf '  %s\n' "${relay_failures[@]}" >&2
+  exit 3
+fi
