@@ -68,13 +68,8 @@ async function record(user, seconds) {
   await user.click('Leave a voice message');
   await user.waitForRole('button', 'Stop recording');
   await explained(user, user.waitFor(() => !document.getElementById('voiceLevel').hidden));
+  await user.evaluate(probes.timeRecording);
   await user.evaluate(() => {
-    // How long the recording ran, as the page saw it: from here (a little after capture started)
-    // to the Stop click. A busy machine may take a while to click; the decoded length must follow.
-    window.__recordStart = performance.now();
-    document.addEventListener('click', (e) => {
-      if (e.target.closest('button')?.textContent === 'Stop recording') window.__recordMs = performance.now() - window.__recordStart;
-    }, { capture: true });
     window.__maxLevel = 0;
     const meter = document.getElementById('voiceLevel');
     window.__levelSampler = setInterval(() => { window.__maxLevel = Math.max(window.__maxLevel, meter.value); }, 20);
@@ -85,7 +80,7 @@ async function record(user, seconds) {
   const maxLevel = await user.evaluate(() => { clearInterval(window.__levelSampler); return window.__maxLevel; });
   await user.click('Stop recording');
   await user.waitForRole('button', 'Send voice message');
-  return { maxLevel, seconds: await user.evaluate(() => window.__recordMs / 1000) };
+  return { maxLevel, seconds: await user.evaluate(probes.recordedSeconds) };
 }
 
 const card = (user) => user.evaluate(() => {

@@ -178,6 +178,16 @@ export const probes = {
              audioTracks: stream ? stream.getAudioTracks().length : 0 };
   },
   remoteVideoTime: () => document.getElementById('remoteVideo').currentTime,
+  // Call once recording shows its level meter (a little after capture started): notes how long
+  // the recording runs until the Stop click, for recordedSeconds. A busy machine may click late;
+  // the decoded message must be as long as what was really recorded.
+  timeRecording: () => {
+    const start = performance.now();
+    document.addEventListener('click', (e) => {
+      if (e.target.closest('button')?.textContent === 'Stop recording') window.__recordMs = performance.now() - start;
+    }, { capture: true });
+  },
+  recordedSeconds: () => window.__recordMs / 1000,
   // The newest voice card's download: its name, the Ogg magic and the Opus head, its size.
   voiceDownload: async () => {
     const link = document.querySelector('.voice-card a[download]');
