@@ -102,9 +102,10 @@ export async function startServer(extraArgs = [], { web: reuse, wrapper = [] } =
       }
       if (!reuse) web.cleanup();
       const result = await exited;
-      // With a sanitizer build (PEERLINE_SERVER=...asan binary) any report fails the test.
-      if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(stderr)) {
-        throw new Error(`sanitizer report from the server:\n${stderr.slice(-4000)}`);
+      // With a sanitizer build (PEERLINE_SERVER=...asan binary) any report fails the test, and so
+      // does a non-zero exit: the server exits 0 on SIGTERM unless LSan or ASan stopped it.
+      if (/AddressSanitizer|LeakSanitizer|runtime error:/.test(stderr) || result.code) {
+        throw new Error(`server exited ${JSON.stringify(result)}:\n${stderr.slice(-4000)}`);
       }
       return result;
     },

@@ -168,7 +168,8 @@ TEST_CASE("with its devices allowed, the caller offers before its camera is open
         REQUIRE(phase(w, ada) == CallPhase::connected);  // Ada's camera is still opening
         w.send(ada, SetMicMuted{true});
         // Ada's page must not tell Bob her camera is off just because it has not opened yet.
-        const auto& said = w.actions<SendToServer>(ada).back().text;
+        // A copy: actions() returns a new vector, gone at the end of this statement.
+        const std::string said = w.actions<SendToServer>(ada).back().text;
         CHECK(said.find(R"("cameraOff":false)") != std::string::npos);
         w.release_media(ada);
         const auto& log = w.log(ada);
