@@ -29,7 +29,7 @@ suite server node --test --test-concurrency=1 tests/server/
 # The same suites on the sanitizer build: any report stops the program (halt_on_error) and fails
 # its test; the server exits 0 on SIGTERM, so LSan checks it at every stop (helpers.mjs).
 suite unit-asan ctest --preset asan
-suite server-asan env PEERLINE_SERVER=build/asan/server/peerline-server \
+suite server-asan env PEERLINE_SERVER=build/asan/server/peerline-server PEERLINE_SANITIZED=1 \
   ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   node --test --test-concurrency=1 tests/server/
 suite e2e    node --test --test-concurrency=1 tests/e2e/
