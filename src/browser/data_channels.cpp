@@ -21,6 +21,10 @@ struct Entry {
 
 std::map<std::pair<int, int>, Entry> table;
 std::set<std::pair<int, int>> written;  // binary sends since the last report_buffered()
+// Channels where a binary send() threw in this batch of actions: the batch's later frames on it
+// are held back and reported as failed too, so the peer never sees a gap in a transfer's frames
+// (it would fail it as out of order, before the sender's reason reaches it).
+std::set<std::pair<int, int>> refused;
 int next_serial = 0;
 
 const Entry* live(int pc, int id, int serial) {
@@ -106,13 +110,22 @@ void send_text(int pc, int id, const std::string& message) {
 void send_binary(int pc, int id, const std::string& data) {
     val channel = open_channel(pc, id);
     if (channel.isUndefined()) return;
+    if (refused.count({pc, id})) {
+        dispatch(ChannelSendFailed{pc, id, "not sent: an earlier message on this channel was refused",
+                                   data.substr(0, kSendFailedHeadBytes)});
+        return;
+    }
     // send() copies the view synchronously, so a view into Wasm memory needs no JS copy.
     Outcome sent = try_call(channel, "send", array_of(bytes::view(data)));
-    if (!sent.ok) dispatch(ChannelSendFailed{pc, id, sent.error, data.substr(0, kSendFailedHeadBytes)});
+    if (!sent.ok) {
+        refused.insert({pc, id});
+        dispatch(ChannelSendFailed{pc, id, sent.error, data.substr(0, kSendFailedHeadBytes)});
+    }
     written.insert({pc, id});
 }
 
 void report_buffered() {
+    refused.clear();  // the core hears of the failures next, and decides what to send after them
     for (auto key : std::exchange(written, {})) {
         val channel = open_channel(key.first, key.second);
         if (channel.isUndefined()) continue;
