@@ -5,6 +5,7 @@
 #include "event_log.hpp"
 #include "http_limits.hpp"
 #include "peer_id.hpp"
+#include "security_headers.hpp"
 #include "ws_session.hpp"
 
 namespace peerline::server {
@@ -133,6 +134,7 @@ template <typename Stream>
 template <typename Body>
 void HttpSession<Stream>::send(http::response<Body>&& response) {
     auto owned = std::make_shared<http::response<Body>>(std::move(response));
+    set_security_headers(*owned, kIsTls<Stream>);  // here, so no reply of any route goes without
     response_ = owned;
     http::async_write(stream_, *owned,
                       beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(),

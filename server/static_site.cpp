@@ -49,10 +49,10 @@ bool is_file(const std::filesystem::path& path) {
     return std::filesystem::is_regular_file(path, ec);
 }
 
+// (The security headers, nosniff among them, are set on every reply in http_session.cpp.)
 template <typename Body>
 void common_headers(http::response<Body>& response, const Request& request) {
     response.set(http::field::server, kServerName);
-    response.set("X-Content-Type-Options", "nosniff");
     response.keep_alive(request.keep_alive());
 }
 

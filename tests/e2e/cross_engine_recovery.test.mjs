@@ -11,7 +11,6 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import http from 'node:http';
 import os from 'node:os';
 import {
   TEST_MS, assertNoErrors, connectCall, inChromium, inFirefox, inboundAudioOver, remoteVideoSample,
@@ -26,8 +25,9 @@ const RECONNECT_MS = 20_000;  // call_timing::kReconnectMs: a call not back by t
 const hostAddress = Object.values(os.networkInterfaces()).flat()
   .find((a) => a.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.1';
 
-// The UDP "NAT": GET /map?address=A&port=P opens a port that forwards to A:P (one outbound socket
-// per client, so replies find their way back) and answers with that port.
+// The UDP "NAT": map(A, P) opens a port that forwards to A:P (one outbound socket per client, so
+// replies find their way back) and gives that port. Pages reach it through a function exposed to
+// them (exposeFunction, both engines), not a fetch: the page's CSP allows no other origin.
 function startPath() {
   const sockets = new Set();
   const ports = new Set();
@@ -66,31 +66,25 @@ function startPath() {
       resolve(front.address().port);
     });
   });
-  const server = http.createServer(async (request, response) => {
-    const query = new URL(request.url, 'http://x').searchParams;
-    const port = await map(query.get('address'), Number(query.get('port')));
-    response.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*' });
-    response.end(JSON.stringify({ address: hostAddress, port }));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-    url: `http://127.0.0.1:${server.address().port}`,
+  return Promise.resolve({
+    map: async (address, port) => ({ address: hostAddress, port: await map(address, Number(port)) }),
     ports,
     counts: () => ({ forwarded, dropped }),
     // The network drop: nothing open now forwards any more.
     cut: () => { for (const socket of sockets) socket.alive = false; },
-    close: () => new Promise((done) => {
+    close: () => {
       for (const socket of sockets) socket.close();
-      server.close(done);
-    }),
-  })));
+    },
+  });
 }
 
 let path;
 before(async () => { path = await startPath(); }, { timeout: TEST_MS });
 after(async () => { await path?.close(); }, { timeout: TEST_MS });
 
-// Init script (page side): remote candidates go through the path. `mapUrl` is substituted in.
-const throughPath = (mapUrl) => `function () {
+// Init script (page side): remote candidates go through the path (window.__mapCandidate, exposed
+// by throughPathFor once the page is open, before any call).
+const throughPath = `function () {
   const add = RTCPeerConnection.prototype.addIceCandidate;
   RTCPeerConnection.prototype.addIceCandidate = async function (init, ...rest) {
     const text = init?.candidate ?? '';
@@ -98,12 +92,17 @@ const throughPath = (mapUrl) => `function () {
     const f = text.replace(/^a=/, '').split(' ');
     // candidate:<foundation> <component> <transport> <priority> <address> <port> typ ...
     if (f[2].toLowerCase() !== 'udp' || !/^\\d+\\.\\d+\\.\\d+\\.\\d+$/.test(f[4])) return undefined;
-    const mapped = await (await fetch(${JSON.stringify(mapUrl)} + '/map?address=' + f[4] + '&port=' + f[5])).json();
+    const mapped = await window.__mapCandidate(f[4], f[5]);
     f[4] = mapped.address;
     f[5] = String(mapped.port);
     return add.call(this, { ...init, candidate: f.join(' ') }, ...rest);
   };
 }`;
+
+// Playwright's and puppeteer's pages both have exposeFunction(name, fn).
+async function exposePath(...users) {
+  for (const user of users) await user.page.exposeFunction('__mapCandidate', (address, port) => path.map(address, port));
+}
 
 // The call's selected candidate pair (remote address:port) and ICE username fragments.
 const iceOf = (user) => user.evaluate(async () => {
@@ -166,15 +165,17 @@ async function restartAcrossEngines(caller, callee) {
 }
 
 test('Chromium calls Firefox; the media path breaks: ICE restart, video and sound again', { timeout: TEST_MS }, async () => {
-  const initScript = throughPath(path.url);
+  const initScript = throughPath;
   const [cora, finn] = await session.open(inChromium('Cora', { initScript }), inFirefox('Finn', { initScript }));
+  await exposePath(cora, finn);
   await restartAcrossEngines(cora, finn);
   assertNoErrors(cora, finn);
 });
 
 test('Firefox calls Chromium; the media path breaks: ICE restart, video and sound again', { timeout: TEST_MS }, async () => {
-  const initScript = throughPath(path.url);
+  const initScript = throughPath;
   const [fay, carl] = await session.open(inFirefox('Fay', { initScript }), inChromium('Carl', { initScript }));
+  await exposePath(fay, carl);
   await restartAcrossEngines(fay, carl);
   assertNoErrors(fay, carl);
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import puppeteer from 'puppeteer-core';
 import {
   STEP_MS, TEST_MS, button, consoleErrorExpected, launchBrowser, openUser, probes, recordPeerConnections,
-  sleep, startServer, stopServer,
+  reportCspViolations, sleep, startServer, stopServer,
 } from './helpers.mjs';
 
 export { STEP_MS, TEST_MS, sleep };
@@ -113,6 +113,7 @@ export async function openFirefoxUser(browser, baseUrl, name, { initScript } = {
   page.setDefaultTimeout(STEP_MS);
   page.setDefaultNavigationTimeout(STEP_MS);
   await page.evaluateOnNewDocument(recordPeerConnections);
+  await page.evaluateOnNewDocument(reportCspViolations);
   if (initScript) await page.evaluateOnNewDocument(initScript);
   const errors = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message ?? error}`));

@@ -93,6 +93,22 @@ export function recordPeerConnections() {
   };
 }
 
+// Test-only instrumentation, injected before the page's scripts: every Content-Security-Policy
+// violation (an inline script or style, eval, a load from elsewhere; issue 18) is kept in
+// window.__cspViolations and said on console.error, so the no-errors check of every test fails
+// on it. Capture on window: it sees the event whatever element it was fired at, and before the
+// page could stop it. (Exported for engines.mjs, which injects it into Firefox pages too.)
+export function reportCspViolations() {
+  const seen = [];
+  window.__cspViolations = seen;
+  window.addEventListener('securitypolicyviolation', (event) => {
+    const where = event.sourceFile ? ` at ${event.sourceFile}:${event.lineNumber}` : '';
+    const what = event.blockedURI || 'inline';
+    seen.push({ directive: event.effectiveDirective, blocked: what, where, sample: event.sample });
+    console.error(`CSP violation: ${event.effectiveDirective} blocked ${what}${where} ${event.sample}`.trim());
+  }, true);
+}
+
 // Console errors a test may expect (e.g. while the server is down); everything else fails it.
 const expectedConsoleErrors = [];
 export function allowConsoleErrors(pattern) { expectedConsoleErrors.push(pattern); }
@@ -105,6 +121,7 @@ export async function openUser(browser, baseUrl, name, { initScript } = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_MS);
   await page.addInitScript(recordPeerConnections);
+  await page.addInitScript(reportCspViolations);
   if (initScript) await page.addInitScript(initScript);
   const errors = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));

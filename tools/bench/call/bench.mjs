@@ -81,6 +81,7 @@ const stats = (values) => {
 const web = await mkdtemp(path.join(os.tmpdir(), 'peerline-bench-'));
 await cp(builtWeb(), web, { recursive: true });
 await cp(path.join(here, 'baseline.html'), path.join(web, 'bench-baseline.html'));
+await cp(path.join(here, 'baseline.js'), path.join(web, 'bench-baseline.js'));
 const before = process.env.PEERLINE_WEB_BEFORE;
 if (before) await cp(before, path.join(web, 'before'), { recursive: true });
 const { child: server, url } = await startServer({ web });

@@ -96,6 +96,7 @@ function instrument() {
 const web = await mkdtemp(path.join(os.tmpdir(), 'peerline-trace-'));
 await cp(builtWeb(), web, { recursive: true });
 await cp(path.join(here, 'baseline.html'), path.join(web, 'bench-baseline.html'));
+await cp(path.join(here, 'baseline.js'), path.join(web, 'bench-baseline.js'));
 const { child: server, url } = await startServer({ web });
 const browser = await launchBrowser();
 const open = async (address) => {

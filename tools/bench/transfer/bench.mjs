@@ -54,6 +54,7 @@ let browser;
 try {
   await cp(builtWeb(), web, { recursive: true });
   await cp(path.join(here, 'baseline.html'), path.join(web, 'bench-transfer-baseline.html'));
+  await cp(path.join(here, 'baseline.js'), path.join(web, 'bench-transfer-baseline.js'));
   const files = {};
   for (const mib of SIZES) {
     log(`writing ${mib} MiB of random bytes`);
