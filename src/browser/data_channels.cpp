@@ -21,9 +21,10 @@ struct Entry {
 
 std::map<std::pair<int, int>, Entry> table;
 std::set<std::pair<int, int>> written;  // binary sends since the last report_buffered()
-// Channels where a binary send() threw in this batch of actions: the batch's later frames on it
-// are held back and reported as failed too, so the peer never sees a gap in a transfer's frames
-// (it would fail it as out of order, before the sender's reason reaches it).
+// Channels where a binary send() threw and the core has not heard of it yet: frames sent on them
+// meanwhile (the rest of that batch, and batches of events queued ahead of the failure) are held
+// back and reported as failed too, so the peer never sees a gap in a transfer's frames (it would
+// fail it as out of order, before the sender's reason reaches it).
 std::set<std::pair<int, int>> refused;
 int next_serial = 0;
 
@@ -124,8 +125,9 @@ void send_binary(int pc, int id, const std::string& data) {
     written.insert({pc, id});
 }
 
+void failure_heard(int pc, int id) { refused.erase({pc, id}); }
+
 void report_buffered() {
-    refused.clear();  // the core hears of the failures next, and decides what to send after them
     for (auto key : std::exchange(written, {})) {
         val channel = open_channel(key.first, key.second);
         if (channel.isUndefined()) continue;

@@ -12,6 +12,8 @@ void send_text(int pc, int id, const std::string& text);
 void send_binary(int pc, int id, const std::string& bytes);
 // Reports ChannelBuffered for every channel written to since the last call (after a batch).
 void report_buffered();
+// The core has handled a ChannelSendFailed of this channel: sends on it go out again.
+void failure_heard(int pc, int id);
 // The pc closed: forget its channels without events.
 void forget(int pc);
 

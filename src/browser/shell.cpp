@@ -6,6 +6,7 @@
 #include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <emscripten/bind.h>
 
@@ -126,7 +127,10 @@ void run_pending() {
     while (!pending.empty()) {
         Event next = std::move(pending.front());
         pending.pop_front();
-        for (const Action& action : app->handle(next)) execute(action);
+        std::vector<Action> actions = app->handle(next);
+        // From here on the core knows of the failed send: what it sends next on that channel goes.
+        if (const auto* failed = std::get_if<ChannelSendFailed>(&next)) data_channels::failure_heard(failed->pc, failed->channel);
+        for (const Action& action : actions) execute(action);
         // After a batch of sends the core learns how full the send queues are (backpressure).
         data_channels::report_buffered();
     }
