@@ -12,7 +12,7 @@ import path from 'node:path';
 import {
   STEP_MS, TEST_MS, assertNoErrors, inChromium, inFirefox, sendErrorSummary, useCrossSession,
 } from './engines.mjs';
-import { writeRandomFile } from './helpers.mjs';
+import { probes, writeRandomFile } from './helpers.mjs';
 
 const session = useCrossSession({ before, after, afterEach });
 const folder = mkdtempSync(path.join(tmpdir(), 'peerline-cross-files-'));
@@ -42,18 +42,7 @@ async function waitForTransferState(user, state, timeout = STEP_MS) {
   assert.equal(last.state, state, `${user.name} (${user.engine}): ${last.text}`);
 }
 
-// SHA-256 of every file the page offers for saving, by name, computed in the page.
-function savedHashes(user) {
-  return user.evaluate(async () => {
-    const out = {};
-    for (const link of document.querySelectorAll('#transfers a[download]')) {
-      const bytes = await (await fetch(link.href)).arrayBuffer();
-      const digest = await crypto.subtle.digest('SHA-256', bytes);
-      out[link.download] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    }
-    return out;
-  });
-}
+const savedHashes = (user) => user.evaluate(probes.savedHashes);
 
 const openChat = async (user, other) => {
   await user.click(`Chat and files with ${other.name}`);

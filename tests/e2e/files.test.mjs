@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   STEP_MS, TEST_MS, assertNoErrors, button, closeUsers, launchBrowser, openUser, startServer,
-  stopServer, useSession, writeRandomFile,
+  probes, stopServer, useSession, writeRandomFile,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
@@ -31,18 +31,7 @@ async function waitForTransferState(page, state, timeout = STEP_MS) {
   }, state, { timeout, polling: 100 });
 }
 
-// SHA-256 of every file the page offers for saving, by name, computed in the page.
-function savedHashes(page) {
-  return page.evaluate(async () => {
-    const out = {};
-    for (const link of document.querySelectorAll('#transfers a[download]')) {
-      const bytes = await (await fetch(link.href)).arrayBuffer();
-      const digest = await crypto.subtle.digest('SHA-256', bytes);
-      out[link.download] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-    }
-    return out;
-  });
-}
+const savedHashes = (page) => page.evaluate(probes.savedHashes);
 
 test('chat both ways: delivered marks and an unread badge', { timeout: TEST_MS }, async () => {
   const [ada, bob] = await session.open('Ada', 'Bob');

@@ -205,6 +205,16 @@ export const probes = {
     }, { capture: true });
   },
   recordedSeconds: () => window.__recordMs / 1000,
+  // SHA-256 of every file the page offers for saving, by name, computed in the page.
+  savedHashes: async () => {
+    const out = {};
+    for (const link of document.querySelectorAll('#transfers a[download]')) {
+      const bytes = await (await fetch(link.href)).arrayBuffer();
+      const digest = await crypto.subtle.digest('SHA-256', bytes);
+      out[link.download] = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+    }
+    return out;
+  },
   // The newest voice card's download: its name, the Ogg magic and the Opus head, its size.
   voiceDownload: async () => {
     const link = document.querySelector('.voice-card a[download]');

@@ -50,17 +50,22 @@ export function makeWebRoot() {
   return { base, root, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 
-// Runs the binary to completion (for --help, bad flags).
-export function runServerOnce(args, ms = WAIT_MS) {
-  return withTimeout(new Promise((resolve, reject) => {
-    const child = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+// Runs a program to completion: {code, signal, stdout, stderr}.
+export function runToExit(binary, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  }), ms, `peerline-server ${args.join(' ')} to exit`);
+  });
+}
+
+// Runs the server binary to completion (for --help, bad flags).
+export function runServerOnce(args, ms = WAIT_MS) {
+  return withTimeout(runToExit(serverBinary, args), ms, `peerline-server ${args.join(' ')} to exit`);
 }
 
 // Starts the server on a free port; resolves once it printed its URL. `web` reuses a web root

@@ -6,23 +6,12 @@
 // The long runs (10,000 peers, 30 minutes; a sanitizer build) are tools/bench/soak/run.sh.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { repoRoot, sanitized, startServer, withTimeout } from './helpers.mjs';
+import { repoRoot, runToExit, sanitized, startServer, withTimeout } from './helpers.mjs';
 
 const soakBinary = path.resolve(repoRoot, process.env.PEERLINE_SOAK ?? 'build/native/tools/bench/soak/peerline-soak');
 
-function runSoak(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(soakBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
+const runSoak = (args) => runToExit(soakBinary, args);
 
 const fields = (line) => Object.fromEntries(line.split(' ').slice(1).map((kv) => kv.split('=')));
 
