@@ -62,7 +62,7 @@ TEST_CASE("muting the peer and its volume stay local", "[call][controls]") {
     CHECK(w.view(ada).call.peer_volume == Approx(1.0));
 }
 
-TEST_CASE("choosing a device inside a call swaps the track; outside, it waits for the next call", "[call][controls]") {
+TEST_CASE("choosing a device inside a call swaps the track, outside, it waits for the next call", "[call][controls]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");

@@ -47,7 +47,7 @@ TEST_CASE("a new display name reaches the others, and a blank one is refused", "
     CHECK(w.view(cy).peers[0].name == "Ada Lovelace");
 }
 
-TEST_CASE("a call rings; media opens on the callee only when accepted", "[call]") {
+TEST_CASE("a call rings, media opens on the callee only when accepted", "[call]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");

@@ -56,7 +56,7 @@ TEST_CASE("a connection that never comes back ends as lost", "[call][recovery]")
     CHECK(reason(w, ada) == EndReason::connection_lost);  // told through the server
 }
 
-TEST_CASE("a server restart keeps the call; both rejoin and signaling goes on", "[call][recovery]") {
+TEST_CASE("a server restart keeps the call, both rejoin and signaling goes on", "[call][recovery]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
@@ -352,7 +352,7 @@ TEST_CASE("an offer that cannot work is refused before it rings or reaches the b
     CHECK(w.count<SetRemoteDescription>(bob) == 0);
 }
 
-TEST_CASE("signals of another call or from someone else are ignored; malformed ones refused", "[call]") {
+TEST_CASE("signals of another call or from someone else are ignored, malformed ones refused", "[call]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
@@ -370,9 +370,12 @@ TEST_CASE("signals of another call or from someone else are ignored; malformed o
     // Malformed: answered with a refusal (signal_refusal_test.cpp), nothing else changes.
     w.server_says(ada, signal_from(w, bob, {{"kind", 42}}));
     CHECK(phase(w, ada) == CallPhase::connected);
-    REQUIRE(w.log(ada).size() == actions_before + 1);
-    const auto* refusal = std::get_if<SendToServer>(&w.log(ada).back());
+    // The refusal, and the page redrawn for its notice; nothing else.
+    REQUIRE(w.log(ada).size() == actions_before + 2);
+    const auto* refusal = std::get_if<SendToServer>(&w.log(ada)[actions_before]);
     REQUIRE(refusal);
+    CHECK(std::holds_alternative<Render>(w.log(ada).back()));
+    CHECK_THAT(w.view(ada).notice, Catch::Contains("could not be used"));
     CHECK(refusal->text.find(R"("kind":"refused")") != std::string::npos);
 
     w.server_says(ada, signal_from(w, bob, {{"kind", "hangup"}, {"call", call_id}}));

@@ -110,7 +110,7 @@ TEST_CASE("a chat message the browser cannot send shows not delivered, with the 
     CHECK(w.view(bob).peers[0].unread == 0);
 }
 
-TEST_CASE("chat from other clients: UUID ids are acknowledged; unusable messages get a typed refusal",
+TEST_CASE("chat from other clients: UUID ids are acknowledged, unusable messages get a typed refusal",
           "[link]") {
     FakeWorld w;
     int ada = w.join("Ada");
@@ -136,7 +136,7 @@ TEST_CASE("chat from other clients: UUID ids are acknowledged; unusable messages
     CHECK(w.view(bob).peers[0].unread == 1);  // neither refused message was shown
 }
 
-TEST_CASE("a refusal from the peer's page fails our message with its reason; answers are not answered",
+TEST_CASE("a refusal from the peer's page fails our message with its reason, answers are not answered",
           "[link]") {
     link::Chat chat;
     REQUIRE(chat.write("first", true));

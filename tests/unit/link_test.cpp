@@ -19,7 +19,7 @@ FakeWorld::Options unreachable() {
 
 }  // namespace
 
-TEST_CASE("the smaller id offers a link; chat is acknowledged and counted unread", "[link]") {
+TEST_CASE("the smaller id offers a link, chat is acknowledged and counted unread", "[link]") {
     FakeWorld w;
     int ada = w.join("Ada");  // id-1: the smaller id
     int bob = w.join("Bob");
@@ -50,7 +50,7 @@ TEST_CASE("the smaller id offers a link; chat is acknowledged and counted unread
     CHECK(w.view(ada).conversation.chat.back().text == "hi Ada");
 }
 
-TEST_CASE("the larger id asks for a link; what it wrote meanwhile is delivered", "[link]") {
+TEST_CASE("the larger id asks for a link, what it wrote meanwhile is delivered", "[link]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");  // id-2: must ask Ada to offer
@@ -128,7 +128,7 @@ TEST_CASE("an unreachable peer: the link closes with a reason and chat shows not
     CHECK(w.view(ada).conversation.chat.size() == 2);
 }
 
-TEST_CASE("a peer that leaves before the link opens closes it; chat to nobody is refused", "[link]") {
+TEST_CASE("a peer that leaves before the link opens closes it, chat to nobody is refused", "[link]") {
     FakeWorld w;
     int ada = w.join("Ada", unreachable());
     int bob = w.join("Bob");
@@ -143,7 +143,7 @@ TEST_CASE("a peer that leaves before the link opens closes it; chat to nobody is
     CHECK(w.view(ada).notice == "Cannot send: that person is not online");
 }
 
-TEST_CASE("an invite joins its room with a fresh hello that keeps our id; a bad room is ignored", "[link]") {
+TEST_CASE("an invite joins its room with a fresh hello that keeps our id, a bad room is ignored", "[link]") {
     FakeWorld w;
     int ada = w.join("Ada");
     const auto hellos = [&] {

@@ -69,7 +69,7 @@ TEST_CASE("candidates as the WebRTC API gives them: sdpMid or sdpMLineIndex may 
     CHECK(signal::parse(json{{"kind", "candidate"}, {"call", "c"}, {"candidate", ""}}).ok());
 }
 
-TEST_CASE("a refusal is read even without a usable call id; its reason is bounded", "[signal]") {
+TEST_CASE("a refusal is read even without a usable call id, its reason is bounded", "[signal]") {
     auto r = signal::parse(json{{"kind", "refused"}, {"reason", "no"}});
     REQUIRE(r.ok());
     CHECK(std::get<signal::Refused>(r.value()).call.empty());

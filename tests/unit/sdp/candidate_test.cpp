@@ -29,7 +29,7 @@ TEST_CASE("TCP active candidate, IPv6 address") {
     CHECK(c.value().tcp_type == TcpType::active);
 }
 
-TEST_CASE("srflx and relay carry raddr/rport; Firefox writes UDP in capitals") {
+TEST_CASE("srflx and relay carry raddr/rport, Firefox writes UDP in capitals") {
     auto srflx = parse_candidate("candidate:1 1 UDP 1686052863 203.0.113.7 50100 typ srflx raddr 198.51.100.20 rport 50100");
     REQUIRE(srflx.ok());
     CHECK(srflx.value().is_udp());

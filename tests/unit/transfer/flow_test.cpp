@@ -24,7 +24,7 @@ const FakeSink& sink_named(FakeSide& side, const std::string& name) {
 }
 }  // namespace
 
-TEST_CASE("several files incl. a 0-byte and a multi-MiB one arrive byte-identical; both sides done") {
+TEST_CASE("several files incl. a 0-byte and a multi-MiB one arrive byte-identical, both sides done") {
     LinkPair link;
     link.open();
     const std::string big = random_bytes(3 * 1024 * 1024 + 12345, 1);
@@ -85,7 +85,7 @@ TEST_CASE("reads that complete out of order still arrive in order") {
     CHECK(sink_named(link.b, "g").bytes == "tail");
 }
 
-TEST_CASE("chunks fill the message limit they are given; 64 KiB until told") {
+TEST_CASE("chunks fill the message limit they are given, 64 KiB until told") {
     LinkPair link;
     link.open();
     CHECK(link.a.transfers.chunk_bytes() == 65536 - kChunkHeaderBytes);  // RFC 8841 §6.1
@@ -124,7 +124,7 @@ TEST_CASE("both sides send at once: each numbers its own offers, ids stay apart"
     CHECK(sink_named(link.a, "y").bytes == y);
 }
 
-TEST_CASE("a declined offer ends on both sides; no byte is read or sent") {
+TEST_CASE("a declined offer ends on both sides, no byte is read or sent") {
     LinkPair link;
     link.open();
     const int pick = link.offer(link.a, {{"f", "data"}});
@@ -314,7 +314,7 @@ TEST_CASE("a dropped last chunk: the end frame comes early, the file is too shor
     CHECK(link.view_of(link.a, "t1").state == State::failed);
 }
 
-TEST_CASE("a corrupted chunk fails the checksum on both sides; the sink is discarded") {
+TEST_CASE("a corrupted chunk fails the checksum on both sides, the sink is discarded") {
     LinkPair link;
     link.open();
     int frames = 0;

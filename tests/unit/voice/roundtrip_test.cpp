@@ -49,7 +49,7 @@ TEST_CASE("inspect reads the duration without decoding") {
     CHECK(info.value().pages >= 3);  // OpusHead, OpusTags, audio
 }
 
-TEST_CASE("a recording of a few samples keeps its length; an empty one is refused") {
+TEST_CASE("a recording of a few samples keeps its length, an empty one is refused") {
     auto decoded = decode_ogg_opus(encode_in_frames(test::tones(0.001, {{440, 0.5f}})));
     REQUIRE(decoded.ok());
     CHECK(decoded.value().pcm.size() == 48);
