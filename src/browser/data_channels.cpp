@@ -58,7 +58,7 @@ void on_message(int pc, int id, int serial, val event) {
     if (!live(pc, id, serial)) return;
     val data = event["data"];
     if (data.isString()) {
-        dispatch(ChannelText{pc, id, data.as<std::string>()});
+        dispatch(ChannelText{pc, id, data.as<std::string>(), val::global("Date").call<double>("now")});
     } else {
         dispatch(ChannelBinary{pc, id, bytes::from_array_buffer(data)});
     }

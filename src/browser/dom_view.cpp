@@ -70,7 +70,7 @@ void render(const View& view) {
     conversation::render(view.conversation);
     invite::render(view);
     voice_recorder::render(view.voice);
-    voice_inbox::render(view.voice.received);
+    voice_inbox::render(view.voice);
     call_panel::render(view.call);
     device_picker::render(view.devices);
     stats_panel::render(view.call);

@@ -24,7 +24,7 @@
 #include "socket.hpp"
 #include "timers.hpp"
 #include "transceivers.hpp"
-#include "voice_inbox.hpp"
+#include "voice_store.hpp"
 
 namespace peerline::browser {
 namespace {
@@ -41,10 +41,14 @@ void execute(const Action& action) {
                 socket::open();
             } else if constexpr (std::is_same_v<T, SendToServer>) {
                 socket::send(a.text);
-            } else if constexpr (std::is_same_v<T, SendBinaryToServer>) {
-                socket::send_binary(a.bytes);
-            } else if constexpr (std::is_same_v<T, KeepVoiceMessage>) {
-                voice_inbox::keep(a.id, a.bytes);
+            } else if constexpr (std::is_same_v<T, LoadStoredVoices>) {
+                voice_store::load();
+            } else if constexpr (std::is_same_v<T, StoreVoiceMessage>) {
+                voice_store::put(a.record);
+            } else if constexpr (std::is_same_v<T, DeleteStoredVoice>) {
+                voice_store::remove(a.key);
+            } else if constexpr (std::is_same_v<T, MarkStoredVoicePlayed>) {
+                voice_store::mark_played(a.key);
             } else if constexpr (std::is_same_v<T, RequestMedia>) {
                 media::request(a.audio, a.video, a.audio_device, a.video_device);
             } else if constexpr (std::is_same_v<T, StopMedia>) {

@@ -74,11 +74,6 @@ void send(const std::string& frame) {
     current->call<void>("send", text(frame));
 }
 
-void send_binary(const std::string& frame) {
-    if (!current || (*current)["readyState"].as<int>() != kOpen) return;
-    current->call<void>("send", bytes::view(frame));  // send() copies the bytes at once
-}
-
 EMSCRIPTEN_BINDINGS(peerline_socket) {
     emscripten::function("onSocketOpen", &on_open);
     emscripten::function("onSocketMessage", &on_message);

@@ -12,7 +12,5 @@ void open();
 // Sends one text frame if the socket is open; otherwise the frame is dropped (the core learns
 // of the outage from ServerClosed and resends what matters after ServerOpened).
 void send(const std::string& text);
-// Sends one binary frame, under the same rule.
-void send_binary(const std::string& frame);
 
 }  // namespace peerline::browser::socket

@@ -9,13 +9,17 @@
 
 #include "bytes.hpp"
 #include "dom.hpp"
+#include "shell.hpp"
 #include "voice_js.hpp"
+#include "voice_store.hpp"
 
 namespace peerline::browser::voice_inbox {
 namespace {
 
 struct Card {
-    val item = val::null(), label = val::null(), play = val::null(), download = val::null();
+    val item = val::null(), label = val::null(), play = val::null(), download = val::null(), remove = val::null();
+    val fresh = val::null();     // the "New" mark until played
+    dom::Flag fresh_hidden;
     std::string name;            // the sender's, for labels
     std::string length;          // "0:03"
     val bytes = val::null();     // Uint8Array, kept while the card is listed
@@ -25,14 +29,23 @@ struct Card {
     bool decoding = false;       // a Play is waiting for the decoder
 };
 
+// One of ours, not delivered yet.
+struct OutCard {
+    val item = val::null(), label = val::null(), status = val::null();
+    dom::Text status_text;
+};
+
 struct Inbox {
     val section = dom::by_id("voiceInbox");
     val list = dom::by_id("voiceMessages");
     dom::Flag hidden;
     std::map<std::string, Card> cards;
-    std::map<std::string, val> kept;  // bytes that arrived before the render that lists them
+    std::map<std::string, OutCard> out_cards;
     val announce = dom::by_id("voiceAnnounce");
     dom::Text announce_text;
+    val notice = dom::by_id("voiceNotice");
+    dom::Text notice_text;
+    dom::Flag notice_hidden;
 };
 
 std::optional<Inbox> inbox;
@@ -65,6 +78,7 @@ void on_play(std::string id, val) {
     }
     if (c->decoding) return;  // a second click while the first decode runs
     c->decoding = true;
+    dispatch(VoicePlayedIntent{id});
     voice_js::api().call<val>("decode", c->bytes)
         .call<void>("then", callback("onVoiceCardDecoded", text(id)), callback("onVoiceCardFailed", text(id)));
 }
@@ -104,71 +118,142 @@ void on_card_ended(std::string id, val) {
     show_playing(*c, false);
 }
 
+// "7 Dec, 14:05" in the reader's own locale and time zone.
+std::string when(double at_ms) {
+    if (at_ms <= 0) return "";
+    val options = val::object();
+    options.set("dateStyle", val("medium"));
+    options.set("timeStyle", val("short"));
+    return val::global("Date").new_(at_ms).call<std::string>("toLocaleString", val::undefined(), options);
+}
+
+val download_link(const std::string& key, const std::string& label, const val& data) {
+    val link = dom::element("a", "button-like");
+    link.set("textContent", val("Download"));
+    link.call<void>("setAttribute", val("aria-label"), text("Download " + label));
+    // Named by its key ("in/<sender>/<id>"): "voice-message-in-<sender>-<id>.opus".
+    std::string file = "voice-message-" + key + ".opus";
+    std::replace(file.begin(), file.end(), '/', '-');
+    link.set("download", text(file));
+    val options = val::object();
+    options.set("type", val("audio/ogg; codecs=opus"));
+    link.set("href", val::global("URL").call<val>("createObjectURL", val::global("Blob").new_(array_of(data), options)));
+    return link;
+}
+
+val delete_button(const std::string& key, const std::string& label) {
+    val button = dom::element("button", "toggle");
+    button.set("type", val("button"));
+    button.set("textContent", val("Delete"));
+    button.call<void>("setAttribute", val("aria-label"), text("Delete " + label));
+    dom::listen(button, "click", "onVoiceCardDelete", text(key));
+    return button;
+}
+
 void add_card(const voice_mail::Note& note) {
     Card c;
     c.name = note.from_name;
     c.length = voice_js::minutes_seconds(std::round(note.duration_s));
+    c.bytes = voice_store::bytes(note.key);
     c.item = dom::element("li", "voice-card");
     c.label = dom::element("span", "voice-from");
     c.label.set("textContent", text("From " + c.name + ", " + c.length));
+    val time = dom::element("time", "voice-when");
+    time.set("textContent", text(when(note.at_ms)));
+    c.fresh = dom::element("span", "voice-new");
+    c.fresh.set("textContent", val("New"));
     c.play = dom::element("button");
     c.play.set("type", val("button"));
     show_playing(c, false);
-    dom::listen(c.play, "click", "onVoiceCardPlay", text(note.id));
-    c.download = dom::element("a", "button-like");
-    c.download.set("textContent", val("Download"));
-    c.download.call<void>("setAttribute", val("aria-label"),
-                          text("Download the voice message from " + c.name + ", " + c.length));
-    // Named by its id ("<sender>/v<n>"), unique for the page: "voice-message-<sender>-v<n>.opus".
-    std::string file = "voice-message-" + note.id + ".opus";
-    std::replace(file.begin(), file.end(), '/', '-');
-    c.download.set("download", text(file));
-    if (auto kept = inbox->kept.find(note.id); kept != inbox->kept.end()) {
-        c.bytes = kept->second;
-        inbox->kept.erase(kept);
-        val blob = val::global("Blob").new_(array_of(c.bytes), [] {
-            val options = val::object();
-            options.set("type", val("audio/ogg; codecs=opus"));
-            return options;
-        }());
-        c.download.set("href", val::global("URL").call<val>("createObjectURL", blob));
+    dom::listen(c.play, "click", "onVoiceCardPlay", text(note.key));
+    const std::string label = "the voice message from " + c.name + ", " + c.length;
+    c.remove = delete_button(note.key, label);
+    if (c.bytes.isNull()) {
+        c.play.set("disabled", true);  // cannot happen: the store holds what the core lists
+        c.download = dom::element("span");
     } else {
-        c.play.set("disabled", true);  // cannot happen: the core keeps before it lists
+        c.download = download_link(note.key, label, c.bytes);
     }
-    c.item.call<void>("append", c.label, c.play, c.download);
+    c.item.call<void>("append", c.label, time, c.fresh, c.play, c.download, c.remove);
     c.item.call<void>("setAttribute", val("data-from"), text(note.from));
+    c.item.call<void>("setAttribute", val("data-key"), text(note.key));
     inbox->list.call<void>("prepend", c.item);  // newest first
-    inbox->announce_text.set(inbox->announce, "New voice message from " + c.name + ", " + c.length);
-    inbox->cards.emplace(note.id, std::move(c));
+    if (!note.played) inbox->announce_text.set(inbox->announce, "New voice message from " + c.name + ", " + c.length);
+    inbox->cards.emplace(note.key, std::move(c));
 }
+
+std::string unsent_status(const voice_mail::Unsent& u) {
+    switch (u.state) {
+        case voice_mail::Unsent::State::sending: return "Sending…";
+        case voice_mail::Unsent::State::waiting: return "Not delivered yet — " + u.detail;
+        case voice_mail::Unsent::State::refused: return "Not delivered: " + u.detail;
+    }
+    return "";
+}
+
+void add_out_card(const voice_mail::Unsent& u) {
+    OutCard c;
+    const std::string length = voice_js::minutes_seconds(std::round(u.duration_s));
+    c.item = dom::element("li", "voice-card voice-unsent");
+    c.label = dom::element("span", "voice-from");
+    c.label.set("textContent", text("To " + u.to_name + ", " + length));
+    c.status = dom::element("span", "voice-status");
+    const std::string label = "your voice message to " + u.to_name + ", " + length;
+    val data = voice_store::bytes(u.key);
+    c.item.call<void>("append", c.label, c.status);
+    if (!data.isNull()) c.item.call<void>("append", download_link(u.key, label, data));
+    c.item.call<void>("append", delete_button(u.key, label));
+    c.item.call<void>("setAttribute", val("data-key"), text(u.key));
+    inbox->list.call<void>("append", c.item);  // below the received ones
+    inbox->out_cards.emplace(u.key, std::move(c));
+}
+
+void drop_card(Card& c) {
+    if (!c.playback.isNull()) c.playback.call<void>("stop");
+    if (c.download["href"].isString()) val::global("URL").call<void>("revokeObjectURL", c.download["href"]);
+    c.item.call<void>("remove");
+}
+
+void on_delete(std::string key, val) { dispatch(DeleteVoiceIntent{key}); }
 
 }  // namespace
 
 void attach() { inbox.emplace(); }
 
-void render(const std::vector<voice_mail::Note>& received) {
+void render(const VoicePanel& voice) {
     if (!inbox) return;
-    for (const auto& note : received) {
-        if (!inbox->cards.count(note.id)) add_card(note);
+    for (const auto& note : voice.received) {
+        if (!inbox->cards.count(note.key)) add_card(note);
+        Card& c = inbox->cards.at(note.key);
+        c.fresh_hidden.set(c.fresh, "hidden", note.played);
     }
-    // The core keeps the newest few; a card it dropped goes too, with its bytes.
+    // The core keeps what it lists; a card it dropped (deleted, over the caps) goes too.
     for (auto it = inbox->cards.begin(); it != inbox->cards.end();) {
-        const bool listed = std::any_of(received.begin(), received.end(),
-                                        [&](const auto& n) { return n.id == it->first; });
+        const bool listed = std::any_of(voice.received.begin(), voice.received.end(), [&](const auto& n) { return n.key == it->first; });
         if (listed) {
             ++it;
             continue;
         }
-        if (!it->second.playback.isNull()) it->second.playback.call<void>("stop");
-        val::global("URL").call<void>("revokeObjectURL", it->second.download["href"]);
-        it->second.item.call<void>("remove");
+        drop_card(it->second);
         it = inbox->cards.erase(it);
     }
-    inbox->hidden.set(inbox->section, "hidden", inbox->cards.empty());
-}
-
-void keep(const std::string& id, const std::string& ogg) {
-    if (inbox) inbox->kept.insert_or_assign(id, bytes::copy(ogg));
+    for (const auto& u : voice.unsent) {
+        if (!inbox->out_cards.count(u.key)) add_out_card(u);
+        OutCard& c = inbox->out_cards.at(u.key);
+        c.status_text.set(c.status, unsent_status(u));
+    }
+    for (auto it = inbox->out_cards.begin(); it != inbox->out_cards.end();) {
+        const bool listed = std::any_of(voice.unsent.begin(), voice.unsent.end(), [&](const auto& u) { return u.key == it->first; });
+        if (listed) {
+            ++it;
+            continue;
+        }
+        it->second.item.call<void>("remove");
+        it = inbox->out_cards.erase(it);
+    }
+    inbox->notice_text.set(inbox->notice, voice.notice);
+    inbox->notice_hidden.set(inbox->notice, "hidden", voice.notice.empty());
+    inbox->hidden.set(inbox->section, "hidden", inbox->cards.empty() && inbox->out_cards.empty() && voice.notice.empty());
 }
 
 EMSCRIPTEN_BINDINGS(peerline_voice_inbox) {
@@ -176,6 +261,7 @@ EMSCRIPTEN_BINDINGS(peerline_voice_inbox) {
     emscripten::function("onVoiceCardDecoded", &on_card_decoded);
     emscripten::function("onVoiceCardFailed", &on_card_failed);
     emscripten::function("onVoiceCardEnded", &on_card_ended);
+    emscripten::function("onVoiceCardDelete", &on_delete);
 }
 
 }  // namespace peerline::browser::voice_inbox

@@ -1,18 +1,14 @@
-// Received voice messages (issue 8): a card each with Play/Pause (decoded by the codec module on
-// the first Play) and Download (the .opus file byte for byte). Newest first; the core decides
-// which are listed.
+// Voice messages kept on this page (issues 8, 20): a card per received message, newest first,
+// with Play/Pause (decoded by the codec module on the first Play), Download (the .opus file byte
+// for byte), Delete and a "new" mark until played; and a card per message of ours not delivered
+// yet, with why and Delete. The core decides what is listed; the bytes come from voice_store.
 #pragma once
 
-#include <string>
-#include <vector>
-
-#include "voice_mail.hpp"
+#include "view.hpp"
 
 namespace peerline::browser::voice_inbox {
 
 void attach();
-void render(const std::vector<voice_mail::Note>& received);
-// KeepVoiceMessage: the checked bytes of a received message, kept to play and to download.
-void keep(const std::string& id, const std::string& ogg);
+void render(const VoicePanel& voice);
 
 }  // namespace peerline::browser::voice_inbox

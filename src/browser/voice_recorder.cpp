@@ -177,9 +177,10 @@ void on_send(val) {
     r.problem.clear();
     // The core decides at once (dispatch is synchronous): keep the recording unless it went
     // out, so a message refused while we were offline can be sent again, not recorded again.
-    dispatch(VoiceMessageRecorded{r.peer, bytes::from_array_buffer(r.bytes)});
+    dispatch(VoiceMessageRecorded{r.peer, bytes::from_array_buffer(r.bytes), val::global("Date").call<double>("now")});
+    // Taken (sending, or kept to send when they are back): the recording is the outbox's now.
     const auto& outbox = current_view().voice.outbox;
-    if (outbox.to == r.peer && outbox.state == voice_mail::Outbox::State::sent) {
+    if (outbox.to == r.peer && outbox.state != voice_mail::Outbox::State::failed) {
         r.bytes = val::null();
         r.stage = Stage::idle;
     } else {
@@ -203,7 +204,9 @@ void on_discard(val) {
 
 std::string outbox_text(const voice_mail::Outbox& o) {
     switch (o.state) {
-        case voice_mail::Outbox::State::sent: return "Voice message sent to " + o.to_name + ".";
+        case voice_mail::Outbox::State::sending: return "Sending the voice message to " + o.to_name + "…";
+        case voice_mail::Outbox::State::delivered: return "Delivered to " + o.to_name + ".";
+        case voice_mail::Outbox::State::waiting: return "Not delivered yet — " + o.detail + ".";
         case voice_mail::Outbox::State::failed: return "Not sent: " + o.detail;
         case voice_mail::Outbox::State::none: return "";
     }
@@ -213,7 +216,10 @@ std::string outbox_text(const voice_mail::Outbox& o) {
 void draw_recorder() {
     Recorder& r = *recorder;
     const bool busy = r.stage != Stage::idle;
-    const bool outbox_here = !last.outbox.to.empty() && last.outbox.to == (busy ? r.peer : last.offer_to);
+    // What became of the last message: beside the offer it answers, or on its own once that
+    // offer is gone (they left: it waits for them, and the page says so).
+    const std::string& shown_for = busy || last.offer_to.empty() ? r.peer : last.offer_to;
+    const bool outbox_here = !last.outbox.to.empty() && last.outbox.to == shown_for;
     r.section_hidden.set(r.section, "hidden", last.offer_to.empty() && !busy && !outbox_here);
     r.hint_text.set(r.hint, busy                    ? "A message of up to one minute."
                             : last.offer_to.empty() ? std::string()

@@ -7,6 +7,8 @@
 #include <variant>
 #include <vector>
 
+#include "voice_mail_data.hpp"
+
 namespace peerline {
 
 // ---- the signaling connection ---------------------------------------------------------------
@@ -14,16 +16,20 @@ struct ConnectServer {};  // open the WebSocket; answers ServerOpened / ServerCl
 struct SendToServer {
     std::string text;  // one WebSocket text frame
 };
-struct SendBinaryToServer {
-    std::string bytes;  // one WebSocket binary frame (header + payload)
-};
 
-// ---- voice messages ------------------------------------------------------------------------------
-// A voice message arrived and passed the core's checks: the shell keeps its bytes under `id` to
-// play (decoded by the voice module) and to save as a .opus file.
-struct KeepVoiceMessage {
-    std::string id;
-    std::string bytes;
+// ---- voice messages: the browser's store (IndexedDB, docs/voice.md) -----------------------------
+// The shell answers StoredVoicesLoaded with every record earlier visits kept.
+struct LoadStoredVoices {};
+// Put `record` (a checked message) in the store, and keep its bytes to play and to save as a
+// .opus file; the shell answers VoiceStored.
+struct StoreVoiceMessage {
+    voice_mail::Record record;
+};
+struct DeleteStoredVoice {  // from the store and from the page
+    std::string key;
+};
+struct MarkStoredVoicePlayed {
+    std::string key;
 };
 
 // ---- local media ---------------------------------------------------------------------------------
@@ -176,7 +182,8 @@ struct CancelTimer {
 // The View changed: redraw the page from App::view().
 struct Render {};
 
-using Action = std::variant<ConnectServer, SendToServer, SendBinaryToServer, KeepVoiceMessage,
+using Action = std::variant<ConnectServer, SendToServer, LoadStoredVoices, StoreVoiceMessage,
+                            DeleteStoredVoice, MarkStoredVoicePlayed,
                             RequestMedia, StopMedia, SetTrackEnabled,
                             ListDevices, SwitchDevice, CreatePeerConnection, AddLocalTracks,
                             AddTransceiver, StopSending, AttachLocalTracks,

@@ -51,6 +51,7 @@ void App::State::on(const AppStarted&, Out& out) {
     reconnect_timer = next_timer++;
     out.push_back(ConnectServer{});
     out.push_back(ListDevices{});
+    voice_mail.start(out);
 }
 
 void App::State::on(const ServerOpened&, Out& out) {
@@ -77,29 +78,6 @@ void App::State::on(const ServerText& e, Out& out) {
     std::visit([&](const auto& m) { on_server(m, out); }, message.value());
 }
 
-void App::State::on(const ServerBinary& e, Out& out) {
-    // Binary frames carry voice messages only; the server stamps who sent them.
-    auto message = voice_mail.receive(e.bytes, [&](const std::string& from) -> std::optional<std::string> {
-        const auto* peer = find_peer(from);
-        return peer ? std::optional<std::string>(peer->name) : std::nullopt;
-    });
-    if (!message) {
-        notice = "A voice message could not be read: " + message.error().message;
-        return;
-    }
-    out.push_back(KeepVoiceMessage{message.value().id, std::move(message).value().ogg});
-}
-
-void App::State::on(const VoiceMessageRecorded& e, Out& out) {
-    const auto* peer = online ? find_peer(e.peer) : nullptr;
-    const std::string name = peer ? peer->name : call && call->ids().peer == e.peer ? call->ids().peer_name : "They";
-    using Reach = voice_mail::Mailbox::Reach;
-    const Reach reach = !online ? Reach::we_are_offline : peer ? Reach::reachable : Reach::peer_gone;
-    if (auto frame = voice_mail.send(e.peer, name, reach, e.bytes, max_binary_bytes)) {
-        out.push_back(SendBinaryToServer{std::move(*frame)});
-    }
-}
-
 void App::State::on_server(const protocol::Welcome& m, Out& out) {
     online = true;
     link = LinkState::online;
@@ -108,9 +86,6 @@ void App::State::on_server(const protocol::Welcome& m, Out& out) {
     resume_token = m.resume;
     peers = m.peers;
     ice_servers = m.ice_servers;
-    if (auto it = m.limits.find("maxBinaryBytes"); it != m.limits.end() && it->is_number_unsigned()) {
-        max_binary_bytes = std::min<std::size_t>(it->get<std::size_t>(), protocol::kMaxBinaryFrameBytes);
-    }
     notice.clear();
     // The roster after a (re)connect says whether the call's peer is still here; one that is
     // not counts as a peer-left (a call not yet connected gets kPeerGoneMs for it to return).
@@ -124,6 +99,7 @@ void App::State::on_server(const protocol::Welcome& m, Out& out) {
     for (auto& [peer, l] : links) {
         if (find_peer(peer)) l->on_peer_back();
     }
+    for (const auto& p : m.peers) retry_voice(p.id, out);
 }
 
 void App::State::on_server(const protocol::PeerJoined& m, Out& out) {
@@ -136,6 +112,7 @@ void App::State::on_server(const protocol::PeerJoined& m, Out& out) {
     peers.push_back(m.peer);
     if (in_call() && call->ids().peer == m.peer.id) call->on_peer_back(out);
     if (auto* l = link_with(m.peer.id)) l->on_peer_back();
+    retry_voice(m.peer.id, out);
 }
 
 void App::State::on_server(const protocol::PeerLeft& m, Out& out) {
@@ -209,7 +186,6 @@ void App::State::refuse_signal(const protocol::SignalFrom& m, const std::string&
 }
 
 void App::State::on_server(const protocol::ErrorMessage& m, Out&) {
-    if (m.ref == "binary") return voice_mail.on_refused(m.message.empty() ? m.code : m.message);
     notice = m.message.empty() ? m.code : m.message;
     if (m.code == protocol::code::kBadResume) resume_token.clear();
     // unknown-peer names no target (ref is the message type): it may be about a chat link or a
@@ -373,6 +349,7 @@ std::vector<Action> App::handle(const Event& event) {
     const State::Stamp before = state_->stamp();
     state_->quiet = false;
     std::visit([&](const auto& e) { state_->on(e, out); }, event);
+    state_->settle_voice(out);
     // Rebuilding and comparing the View costs more than most events: a file moves as ~1000
     // events a second and a call's setup trickles dozens of candidates. Events that only move
     // bytes or candidates change the page only through what the stamp covers, so they skip it.

@@ -20,8 +20,8 @@ link::DataLink* App::State::link_with(const std::string& peer) {
 }
 
 link::DataLink& App::State::new_link(const protocol::PeerInfo& peer, Out& out) {
-    link::LinkIds ids{peer.id, peer.name, next_pc++, next_timer, next_timer + 1, next_timer + 2, next_timer + 3};
-    next_timer += 4;
+    link::LinkIds ids{peer.id, peer.name, next_pc++, next_timer, next_timer + 1, next_timer + 2, next_timer + 3, next_timer + 4};
+    next_timer += 5;
     auto fresh = std::make_unique<link::DataLink>(std::move(ids), call_settings().configuration_json);
     if (auto* old = link_with(peer.id)) {
         old->close("replaced by a new connection", false, out);
@@ -128,6 +128,7 @@ void App::State::on(const ChannelText& e, Out& out) {
     if (!l) return;
     l->on_text(e.channel, e.text, visible(l->ids().peer), out);
     show_file_offers(*l);
+    for (auto& arrival : l->take_voice_arrivals()) receive_voice(*l, arrival, e.at_ms, out);
 }
 
 void App::State::on(const ChannelBinary& e, Out& out) {

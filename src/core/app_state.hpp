@@ -1,7 +1,7 @@
 // App's private state (app.hpp keeps it opaque), shared by the files that implement it by topic:
 // app.cpp (the signaling link, the roster, calls, media, timers, App::handle), app_links.cpp
-// (data links: chat and files), app_view.cpp (the View and the stamp that lets quiet events skip
-// it). Not for use outside those three.
+// (data links: chat and files), app_voice.cpp (voice messages), app_view.cpp (the View and the
+// stamp that lets quiet events skip it). Not for use outside those four.
 #pragma once
 
 #include <cstddef>
@@ -42,7 +42,6 @@ struct App::State {
     voice_mail::Mailbox voice_mail;
     // Set by handlers of events that only move bytes or candidates (see App::handle).
     bool quiet = false;
-    std::size_t max_binary_bytes = protocol::kMaxBinaryFrameBytes;  // from welcome.limits
     int link_seq = 0;
     DeviceChoice devices;
     int next_pc = 1;
@@ -96,8 +95,20 @@ struct App::State {
     void on(const ServerClosed&, Out& out);
     void on(const ServerText& e, Out& out);
 
+    // ---- voice messages (app_voice.cpp) ----------------------------------------------------------
     void on(const ServerBinary& e, Out& out);
     void on(const VoiceMessageRecorded& e, Out& out);
+    void on(const StoredVoicesLoaded& e, Out& out);
+    void on(const VoiceStored& e, Out& out);
+    void on(const VoicePlayedIntent& e, Out& out);
+    void on(const DeleteVoiceIntent& e, Out& out);
+    // Sends our message `id` to `peer_id` over the link (opened on demand), or marks it waiting.
+    void deliver_voice(const std::string& peer_id, const std::string& id, Out& out);
+    void retry_voice(const std::string& peer_id, Out& out);  // they are back: what waits goes
+    void receive_voice(link::DataLink& l, const link::VoiceArrival& arrival, double at_ms, Out& out);
+    void send_voice_answer(const voice_mail::Mailbox::Answer& answer, Out& out);
+    // After every event: what became of messages we sent.
+    void settle_voice(Out& out);
 
     // ---- server messages ---------------------------------------------------------------------
     void on_server(const protocol::Welcome& m, Out&);

@@ -57,6 +57,8 @@ void App::State::fill_voice(VoicePanel& v) const {
     }
     v.outbox = voice_mail.outbox();
     v.received = voice_mail.notes();
+    v.unsent = voice_mail.unsent();
+    v.notice = voice_mail.notice();
 }
 
 void App::State::fill_conversation(Conversation& c) const {

@@ -8,6 +8,8 @@
 #include <variant>
 #include <vector>
 
+#include "voice_mail_data.hpp"
+
 namespace peerline {
 
 // ---- the page -----------------------------------------------------------------------------------
@@ -180,6 +182,26 @@ struct FileReadFailed {
 struct VoiceMessageRecorded {
     std::string peer;
     std::string bytes;
+    double at_ms = 0;  // when, by the browser's clock (ms since 1970)
+};
+// What earlier visits kept (answer to LoadStoredVoices). `available` false: the browser has
+// no usable IndexedDB (a private window, storage blocked); `reason` says what it answered.
+struct StoredVoicesLoaded {
+    bool available = true;
+    std::string reason;
+    std::vector<voice_mail::Record> records;
+};
+// The answer to StoreVoiceMessage: in the store, or not (quota, a write error).
+struct VoiceStored {
+    std::string key;
+    bool ok = true;
+    std::string reason;
+};
+struct VoicePlayedIntent {  // the listener pressed Play on a received message
+    std::string key;
+};
+struct DeleteVoiceIntent {  // a received message, or one of ours not delivered yet
+    std::string key;
 };
 
 // ---- RTCDataChannel callbacks, keyed by pc id and the channel's negotiated id ---------------
@@ -198,6 +220,7 @@ struct ChannelText {
     int pc = 0;
     int channel = 0;
     std::string text;
+    double at_ms = 0;  // when it arrived, by the browser's clock: dates received voice messages
 };
 struct ChannelBinary {
     int pc = 0;
@@ -236,7 +259,8 @@ using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, S
                            StatsReport, RenameIntent, OpenLinkIntent, SendChatIntent, ChatReadIntent, InviteIntent,
                            FilesChosen, AcceptFilesIntent, DeclineFilesIntent,
                            CancelTransferIntent, FileChunkRead, FileReadFailed,
-                           VoiceMessageRecorded, ChannelOpened,
+                           VoiceMessageRecorded, StoredVoicesLoaded, VoiceStored,
+                           VoicePlayedIntent, DeleteVoiceIntent, ChannelOpened,
                            ChannelClosed, ChannelText, ChannelBinary, ChannelBuffered, ChannelSendFailed,
                            TimerFired>;
 

@@ -10,7 +10,7 @@
 #include "link/chat.hpp"
 #include "stats.hpp"
 #include "transfer/view.hpp"
-#include "voice_mail.hpp"
+#include "voice_mail_data.hpp"
 
 namespace peerline {
 
@@ -82,13 +82,15 @@ struct DeviceChoice {
     std::string audio_input, video_input, audio_output;  // selected ids; "" = default
 };
 
-// Voice messages (issue 8): who we may leave one for, what became of the last one we sent, and
-// the ones we received.
+// Voice messages (issues 8, 20): who we may leave one for, what became of the last one we sent,
+// ours not delivered yet, and the ones we received.
 struct VoicePanel {
     std::string offer_to;       // peer id: our call to them ended declined, missed or busy; "": none
     std::string offer_to_name;
     voice_mail::Outbox outbox;
     std::vector<voice_mail::Note> received;  // oldest first
+    std::vector<voice_mail::Unsent> unsent;   // oldest first
+    std::string notice;                       // about kept messages (dropped, not storable)
 };
 
 struct View {

@@ -46,8 +46,8 @@ bool operator==(const Conversation& a, const Conversation& b) {
 }
 
 bool operator==(const VoicePanel& a, const VoicePanel& b) {
-    return std::tie(a.offer_to, a.offer_to_name, a.outbox, a.received) ==
-           std::tie(b.offer_to, b.offer_to_name, b.outbox, b.received);
+    return std::tie(a.offer_to, a.offer_to_name, a.outbox, a.received, a.unsent, a.notice) ==
+           std::tie(b.offer_to, b.offer_to_name, b.outbox, b.received, b.unsent, b.notice);
 }
 
 bool operator==(const View& a, const View& b) {

@@ -1,85 +1,245 @@
 #include "voice_mail.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <utility>
 
-#include "json_fields.hpp"
-#include "protocol.hpp"
 #include "voice/inspect.hpp"
+#include "voice/limits.hpp"
 
 namespace peerline::voice_mail {
 
-Result<Outgoing> compose(const std::string& to, const std::string& id, std::string_view ogg,
-                         std::size_t max_frame_bytes) {
-    auto info = voice::inspect(ogg);
-    if (!info) return info.error();
-    std::string frame = protocol::make_binary_frame(nlohmann::json{{"to", to}, {"kind", kKind}, {"id", id}}, ogg);
-    if (frame.size() > max_frame_bytes) {
-        return make_error("voice-too-large", "The message is too large to send (" + std::to_string(frame.size() / 1024) +
-                                                 " KiB; the server takes " + std::to_string(max_frame_bytes / 1024) + " KiB).");
-    }
-    return Outgoing{std::move(frame), info.value().duration_s};
-}
-
-Result<Incoming> receive(std::string_view frame) {
-    auto parsed = protocol::parse_binary_frame(frame);
-    if (!parsed) return parsed.error();
-    const auto& header = parsed.value().header;
-    auto field = [&](const char* key) { return json_fields::bounded_string(header, key, 128).value_or(""); };
-    if (field("kind") != kKind) return make_error("not-voice", "A binary message that is not a voice message.");
-    const std::string from = field("from"), id = field("id");
-    if (from.empty() || id.empty()) return make_error("bad-frame", "A voice message without sender or id.");
-    auto info = voice::inspect(parsed.value().payload);
-    if (!info) return info.error();
-    return Incoming{from + "/" + id, from, std::string(parsed.value().payload), info.value().duration_s};
-}
-
 bool operator==(const Note& a, const Note& b) {
-    return a.id == b.id && a.from == b.from && a.from_name == b.from_name && a.duration_s == b.duration_s;
+    return a.key == b.key && a.from == b.from && a.from_name == b.from_name && a.at_ms == b.at_ms &&
+           a.duration_s == b.duration_s && a.played == b.played;
+}
+bool operator==(const Unsent& a, const Unsent& b) {
+    return a.key == b.key && a.id == b.id && a.to == b.to && a.to_name == b.to_name && a.at_ms == b.at_ms &&
+           a.duration_s == b.duration_s && a.state == b.state && a.detail == b.detail;
 }
 bool operator==(const Outbox& a, const Outbox& b) {
     return a.to == b.to && a.to_name == b.to_name && a.state == b.state && a.detail == b.detail;
 }
 
-std::optional<std::string> Mailbox::send(const std::string& to, const std::string& to_name, Reach reach,
-                                         std::string_view ogg, std::size_t max_frame_bytes) {
+namespace {
+std::string received_key(const std::string& from, const std::string& id) { return "in/" + from + "/" + id; }
+std::string unsent_key(const std::string& id) { return "out/" + id; }
+}  // namespace
+
+// ---- the browser's store --------------------------------------------------------------------------
+
+void Mailbox::store(const Record& r, Out& out) {
+    if (storage_ != Storage::unavailable) out.push_back(StoreVoiceMessage{r});
+}
+
+void Mailbox::drop_stored(const std::string& key, Out& out) {
+    if (storage_ != Storage::unavailable) out.push_back(DeleteStoredVoice{key});
+}
+
+void Mailbox::start(Out& out) { out.push_back(LoadStoredVoices{}); }
+
+std::vector<Mailbox::Answer> Mailbox::on_loaded(const StoredVoicesLoaded& e, Out& out) {
+    std::vector<Answer> answers;
+    if (!e.available) {
+        storage_ = Storage::unavailable;
+        notice_ = "Voice messages are kept only while this page is open: the browser does not let it store them (" + e.reason + ").";
+        // What was received meanwhile cannot wait for a store that will not answer.
+        for (auto& [key, answer] : std::exchange(answer_when_stored_, {})) answers.push_back(std::move(answer));
+        return answers;
+    }
+    storage_ = Storage::available;
+    std::size_t unreadable = 0;
+    for (const auto& r : e.records) {
+        // Stored bytes are checked again: a store is not trusted more than the wire.
+        auto info = voice::inspect(r.bytes);
+        const bool listed_already = std::any_of(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == r.key; }) ||
+                                    std::any_of(unsent_.begin(), unsent_.end(), [&](const Unsent& u) { return u.key == r.key; });
+        if (!info || r.key.empty() || listed_already) {
+            if (!info) ++unreadable;
+            if (!listed_already) out.push_back(DeleteStoredVoice{r.key});
+            continue;
+        }
+        if (r.outgoing) {
+            unsent_.push_back(Unsent{r.key, r.id, r.peer, r.peer_name, r.at_ms, info.value().duration_s, Unsent::State::waiting,
+                                     "not delivered yet; it was recorded on an earlier visit"});
+            unsent_bytes_[r.id] = r.bytes;
+        } else {
+            notes_.push_back(Note{r.key, r.peer, r.peer_name, r.at_ms, info.value().duration_s, r.played});
+        }
+    }
+    std::stable_sort(notes_.begin(), notes_.end(), [](const Note& a, const Note& b) { return a.at_ms < b.at_ms; });
+    std::stable_sort(unsent_.begin(), unsent_.end(), [](const Unsent& a, const Unsent& b) { return a.at_ms < b.at_ms; });
+    for (std::size_t i = 0; i < notes_.size(); ++i) keep_within_caps(notes_[i].from, out);
+    while (unsent_.size() > kMaxUnsent) remove(unsent_.front().key, out);
+    if (unreadable > 0) notice_ = std::to_string(unreadable) + " stored voice message(s) could not be read and were deleted.";
+    return answers;
+}
+
+std::optional<Mailbox::Answer> Mailbox::on_stored(const VoiceStored& e) {
+    auto waiting = answer_when_stored_.find(e.key);
+    if (waiting == answer_when_stored_.end()) {
+        if (!e.ok && e.key.rfind("out/", 0) == 0) {
+            notice_ = "Your copy of the voice message could not be stored (" + e.reason + "); it is sent from this page's memory.";
+        }
+        return std::nullopt;
+    }
+    Answer answer = std::move(waiting->second);
+    answer_when_stored_.erase(waiting);
+    if (!e.ok) {
+        // Not listed, so not lost in silence: the sender keeps its copy and hears why.
+        const auto note = std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == e.key; });
+        if (note != notes_.end()) {
+            notice_ = "A voice message from " + note->from_name + " could not be kept: " + e.reason;
+            notes_.erase(note);
+        }
+        answer.refusal = make_error("voice-not-stored", "their browser could not store it (" + e.reason + ")");
+    }
+    return answer;
+}
+
+// ---- sending ------------------------------------------------------------------------------------------
+
+std::optional<std::string> Mailbox::compose(const std::string& to, const std::string& to_name, std::string_view ogg,
+                                            double at_ms, Out& out) {
     outbox_ = Outbox{to, to_name, Outbox::State::failed, {}};
-    if (reach == Reach::we_are_offline) {
-        outbox_.detail = "you are offline; send it again once you are back online.";
+    auto info = voice::inspect(ogg);
+    if (!info) {
+        outbox_.detail = info.error().message;
         return std::nullopt;
     }
-    if (reach == Reach::peer_gone) {
-        outbox_.detail = to_name + " is no longer online; the message was not sent.";
+    if (unsent_.size() >= kMaxUnsent) {
+        outbox_.detail = std::to_string(kMaxUnsent) + " messages are still waiting to be delivered; delete one first.";
         return std::nullopt;
     }
-    auto composed = compose(to, "v" + std::to_string(++sent_), ogg, max_frame_bytes);
-    if (!composed) {
-        outbox_.detail = composed.error().message;
-        return std::nullopt;
-    }
-    outbox_.state = Outbox::State::sent;
-    return std::move(composed).value().frame;
+    // Unique per sending page across visits: the clock of the recording and a count.
+    const std::string id = "v" + std::to_string(static_cast<long long>(std::llround(at_ms))) + "-" + std::to_string(++composed_);
+    Unsent u{unsent_key(id), id, to, to_name, at_ms, info.value().duration_s, Unsent::State::sending, {}};
+    store(Record{u.key, true, id, to, to_name, at_ms, u.duration_s, false, std::string(ogg)}, out);
+    unsent_bytes_[id] = std::string(ogg);
+    unsent_.push_back(u);
+    update_outbox(u);
+    return id;
 }
 
-void Mailbox::on_refused(const std::string& reason) {
-    if (outbox_.state != Outbox::State::sent) return;
-    outbox_.state = Outbox::State::failed;
-    outbox_.detail = "Not delivered: " + reason;
+const std::string* Mailbox::bytes_of(const std::string& id) const {
+    auto found = unsent_bytes_.find(id);
+    return found == unsent_bytes_.end() ? nullptr : &found->second;
 }
 
-Result<Incoming> Mailbox::receive(std::string_view frame,
-                                  const std::function<std::optional<std::string>(const std::string&)>& name_of) {
-    auto message = voice_mail::receive(frame);
-    if (!message) return message;
-    const auto& m = message.value();
-    const auto from_name = name_of(m.from);
-    if (!from_name) return make_error("voice-stranger", "A voice message from someone who shares no room with us.");
-    // A sender repeating an id replaces nothing: ids are per sender and counted up.
-    for (const auto& n : notes_) {
-        if (n.id == m.id) return make_error("voice-duplicate", "A voice message that already arrived.");
+Unsent* Mailbox::unsent_by_id(const std::string& id) {
+    auto found = std::find_if(unsent_.begin(), unsent_.end(), [&](const Unsent& u) { return u.id == id; });
+    return found == unsent_.end() ? nullptr : &*found;
+}
+
+void Mailbox::update_outbox(const Unsent& u) {
+    if (outbox_.to != u.to) return;  // the recorder shows the newest message only
+    static constexpr Outbox::State kShown[] = {Outbox::State::sending, Outbox::State::waiting, Outbox::State::failed};
+    outbox_.state = kShown[static_cast<int>(u.state)];
+    outbox_.detail = u.detail;
+}
+
+void Mailbox::on_sending(const std::string& id) {
+    if (Unsent* u = unsent_by_id(id)) {
+        u->state = Unsent::State::sending;
+        u->detail.clear();
+        update_outbox(*u);
     }
-    notes_.push_back(Note{m.id, m.from, *from_name, m.duration_s});
-    if (notes_.size() > kMaxNotes) notes_.erase(notes_.begin());
-    return message;
+}
+
+void Mailbox::on_unreachable(const std::string& id, const std::string& why) {
+    if (Unsent* u = unsent_by_id(id)) {
+        u->state = Unsent::State::waiting;
+        u->detail = why;
+        update_outbox(*u);
+    }
+}
+
+void Mailbox::on_outcome(const link::VoiceOutcome& outcome, Out& out) {
+    Unsent* u = unsent_by_id(outcome.id);
+    if (!u) return;
+    if (outcome.delivered) {
+        if (outbox_.to == u->to) outbox_ = Outbox{u->to, u->to_name, Outbox::State::delivered, {}};
+        drop_stored(u->key, out);
+        unsent_bytes_.erase(u->id);
+        unsent_.erase(unsent_.begin() + (u - unsent_.data()));
+        return;
+    }
+    // A page that said no will say no again; a lost link or a silent page gets another try
+    // when they are back.
+    u->state = outcome.answered ? Unsent::State::refused : Unsent::State::waiting;
+    u->detail = outcome.answered ? outcome.reason : "they are offline or unreachable (" + outcome.reason + "); it is sent when they are back";
+    update_outbox(*u);
+}
+
+std::vector<std::string> Mailbox::waiting_for(const std::string& peer) const {
+    std::vector<std::string> ids;
+    for (const auto& u : unsent_) {
+        if (u.to == peer && u.state == Unsent::State::waiting) ids.push_back(u.id);
+    }
+    return ids;
+}
+
+// ---- receiving ------------------------------------------------------------------------------------
+
+Result<bool> Mailbox::receive(const std::string& from, const std::optional<std::string>& from_name,
+                              const link::VoiceArrival& arrival, double at_ms, Out& out) {
+    if (!from_name) return make_error("voice-stranger", "a voice message from someone who shares no room with us");
+    const std::string key = received_key(from, arrival.id);
+    if (std::any_of(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == key; }) || answer_when_stored_.count(key)) {
+        return make_error(link::voice_refusal::kDuplicate, "this message already arrived");
+    }
+    auto info = voice::inspect(arrival.bytes);
+    if (!info) return info.error();
+    notes_.push_back(Note{key, from, *from_name, at_ms, info.value().duration_s, false});
+    if (storage_ == Storage::unavailable) {
+        keep_within_caps(from, out);
+        return true;
+    }
+    store(Record{key, false, arrival.id, from, *from_name, at_ms, info.value().duration_s, false, arrival.bytes}, out);
+    answer_when_stored_[key] = Answer{from, arrival.id, std::nullopt};
+    keep_within_caps(from, out);
+    return false;
+}
+
+void Mailbox::keep_within_caps(const std::string& from, Out& out) {
+    auto from_sender = [&](const Note& n) { return n.from == from; };
+    if (static_cast<std::size_t>(std::count_if(notes_.begin(), notes_.end(), from_sender)) > kKeptPerSender) {
+        const auto oldest = std::find_if(notes_.begin(), notes_.end(), from_sender);
+        notice_ = "An older voice message from " + oldest->from_name + " was deleted: the newest " + std::to_string(kKeptPerSender) +
+                  " from each person are kept.";
+        remove(oldest->key, out);
+    }
+    if (notes_.size() > kKeptReceived) {
+        notice_ = "The oldest voice message, from " + notes_.front().from_name + ", was deleted: at most " +
+                  std::to_string(kKeptReceived) + " are kept.";
+        remove(notes_.front().key, out);
+    }
+}
+
+// ---- the listener -------------------------------------------------------------------------------
+
+void Mailbox::mark_played(const std::string& key, Out& out) {
+    auto note = std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == key; });
+    if (note == notes_.end() || note->played) return;
+    note->played = true;
+    // The store keeps the bytes under the key; an update carries only the flag.
+    if (storage_ != Storage::unavailable) out.push_back(MarkStoredVoicePlayed{key});
+}
+
+void Mailbox::remove(const std::string& key, Out& out) {
+    auto note = std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == key; });
+    if (note != notes_.end()) {
+        // An answer still waiting for the store is sent all the same: the message did arrive.
+        notes_.erase(note);
+        drop_stored(key, out);
+        return;
+    }
+    auto mine = std::find_if(unsent_.begin(), unsent_.end(), [&](const Unsent& u) { return u.key == key; });
+    if (mine == unsent_.end()) return;
+    unsent_bytes_.erase(mine->id);
+    if (outbox_.to == mine->to && outbox_.state != Outbox::State::delivered) outbox_ = Outbox{};
+    unsent_.erase(mine);
+    drop_stored(key, out);
 }
 
 }  // namespace peerline::voice_mail

@@ -1,86 +1,93 @@
-// Voice messages between people who share a room (issue 8): the caller of a declined, missed or
-// busy call records one; it travels through the server as one binary frame, header
-// {"to", "kind": "voice-message", "id"} (docs/protocol.md "Binary messages"). Both ends check the
-// file with voice::inspect (Ogg pages, OpusHead, duration) before anything else touches it.
+// Voice messages (issues 8 and 20, docs/voice.md): the caller of a declined, missed or busy call
+// records one; it goes end to end over the data link with that person (link/voice_link.hpp),
+// never through the server. The Mailbox is both ends' bookkeeping: what may be sent and kept,
+// our copy until the other page acknowledges it, what we received, and what the browser stores
+// (IndexedDB, through StoreVoiceMessage / DeleteStoredVoice) so a reload loses nothing.
 #pragma once
 
 #include <cstddef>
-#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "actions.hpp"
+#include "events.hpp"
+#include "link/voice_link.hpp"
 #include "result.hpp"
+#include "voice_mail_data.hpp"
 
 namespace peerline::voice_mail {
 
-inline constexpr const char* kKind = "voice-message";
+// What is kept: the newest kKeptPerSender from each sender (one sender cannot push out
+// everyone else's), kKeptReceived in all, and at most kMaxUnsent of our own waiting for delivery.
+inline constexpr std::size_t kKeptPerSender = 10;
+inline constexpr std::size_t kKeptReceived = 50;
+inline constexpr std::size_t kMaxUnsent = 10;
 
-struct Outgoing {
-    std::string frame;     // the whole binary frame to send
-    double duration_s = 0;
-};
-// The frame for `to`, or a typed error: not a valid Ogg Opus message, too long, or too large
-// for the server's binary frame cap (which would otherwise close our connection).
-Result<Outgoing> compose(const std::string& to, const std::string& id, std::string_view ogg,
-                         std::size_t max_frame_bytes);
-
-struct Incoming {
-    std::string id;        // "<from>/<sender's id>": unique per sender
-    std::string from;
-    std::string ogg;
-    double duration_s = 0;
-};
-// A binary frame from the server: a voice message, or a typed error (not ours, malformed,
-// or audio the voice checks refuse).
-Result<Incoming> receive(std::string_view frame);
-
-// A received message as the page lists it; the bytes live in the shell (KeepVoiceMessage).
-struct Note {
-    std::string id;
-    std::string from;       // peer id
-    std::string from_name;  // their name when it arrived (they may be gone since)
-    double duration_s = 0;
-};
-bool operator==(const Note& a, const Note& b);
-
-// What became of the last message we sent: shown beside the recorder.
-struct Outbox {
-    std::string to;       // peer id; "" : nothing sent yet
-    std::string to_name;
-    enum class State { none, sent, failed } state = State::none;
-    std::string detail;   // why it failed, for a person
-};
-bool operator==(const Outbox& a, const Outbox& b);
-
-// Both directions of voice mail for one client. The server does not confirm delivery; it answers
-// an error (ref "binary") only when the peer is gone, so "sent" means "the server took it and
-// nobody said otherwise" and a later unknown-peer error turns it into "failed".
 class Mailbox {
 public:
-    static constexpr std::size_t kMaxNotes = 20;  // in memory only; the oldest go first
+    using Out = std::vector<Action>;
 
-    // Whether a message can leave now: the two failures read differently to the person.
-    enum class Reach { reachable, we_are_offline, peer_gone };
-    // Composes `ogg` for `to`: the frame to send, or nothing with the reason in outbox() (a
-    // message that fails the checks, is too large for `max_frame_bytes`, or cannot reach them).
-    std::optional<std::string> send(const std::string& to, const std::string& to_name, Reach reach,
-                                    std::string_view ogg, std::size_t max_frame_bytes);
-    // The server refused our last binary frame (the peer left before it arrived).
-    void on_refused(const std::string& reason);
-    // A binary frame from the server, listed on success. `name_of` gives the display name of a
-    // peer who shares a room with us, nullopt for anyone else (refused: "voice-stranger").
-    Result<Incoming> receive(std::string_view frame,
-                             const std::function<std::optional<std::string>(const std::string&)>& name_of);
+    // ---- the browser's store
+    // The answer for a received message, sent to its sender once the store has it.
+    struct Answer {
+        std::string peer;
+        std::string id;
+        std::optional<Error> refusal;  // nullopt: acknowledged
+    };
+    void start(Out& out);  // asks the shell for what earlier visits kept
+    // Lists what was kept; answers due now (the browser turned out to have no store).
+    std::vector<Answer> on_loaded(const StoredVoicesLoaded& e, Out& out);
+    std::optional<Answer> on_stored(const VoiceStored& e);
 
-    const std::vector<Note>& notes() const { return notes_; }
+    // ---- sending
+    // Our recording for `to`: checked (voice::inspect) and kept until delivered. Returns the
+    // new message's id, or nothing with the reason in outbox() (not a valid recording, too many
+    // waiting). A message for someone not reachable now is kept as `waiting`.
+    std::optional<std::string> compose(const std::string& to, const std::string& to_name, std::string_view ogg,
+                                       double at_ms, Out& out);
+    const std::string* bytes_of(const std::string& id) const;
+    void on_sending(const std::string& id);                       // it goes out (again) now
+    void on_unreachable(const std::string& id, const std::string& why);
+    void on_outcome(const link::VoiceOutcome& outcome, Out& out);
+    std::vector<std::string> waiting_for(const std::string& peer) const;  // ids to send again
+
+    // ---- receiving
+    // A message that arrived whole from `from` (`from_name`: nullopt if they share no room
+    // with us). An error: refuse it with that. True: acknowledge now (the browser cannot store;
+    // it is kept for this visit); false: the answer follows on_stored.
+    Result<bool> receive(const std::string& from, const std::optional<std::string>& from_name,
+                         const link::VoiceArrival& arrival, double at_ms, Out& out);
+
+    // ---- the listener
+    void mark_played(const std::string& key, Out& out);
+    void remove(const std::string& key, Out& out);  // a received message, or an unsent one of ours
+
+    const std::vector<Note>& notes() const { return notes_; }  // oldest first
+    const std::vector<Unsent>& unsent() const { return unsent_; }
     const Outbox& outbox() const { return outbox_; }
+    // The latest thing the person should be told about kept messages (some dropped, the store
+    // missing or full), shown with the list until the next one; "" : nothing.
+    const std::string& notice() const { return notice_; }
 
 private:
-    std::vector<Note> notes_;  // newest last
+    enum class Storage { unknown, available, unavailable };
+    void store(const Record& r, Out& out);
+    void drop_stored(const std::string& key, Out& out);
+    void keep_within_caps(const std::string& from, Out& out);
+    Unsent* unsent_by_id(const std::string& id);
+    void update_outbox(const Unsent& u);
+
+    Storage storage_ = Storage::unknown;
+    std::vector<Note> notes_;
+    std::vector<Unsent> unsent_;
+    std::map<std::string, std::string> unsent_bytes_;  // by id
+    std::map<std::string, Answer> answer_when_stored_;  // received, by key
     Outbox outbox_;
-    int sent_ = 0;
+    std::string notice_;
+    int composed_ = 0;
 };
 
 }  // namespace peerline::voice_mail

@@ -1,7 +1,8 @@
-// Voice messages across engines (issue 16): after a declined call the caller records 3 s from its
-// engine's fake microphone (Firefox: a tone; Chromium: a beep) through the AudioWorklet and the
-// Wasm Opus encoder, and sends it through the real server; the callee, in the other engine, plays
-// it through the Wasm decoder. Checked as voice.test.mjs checks it (the level meter moved while
+// Voice messages across engines (issues 16, 20): after a declined call the caller records 3 s from
+// its engine's fake microphone (Firefox: a tone; Chromium: a beep) through the AudioWorklet and the
+// Wasm Opus encoder, and sends it end to end over a data link; the server's own byte counter shows
+// it never carried the message. The callee, in the other engine, plays it through the Wasm decoder,
+// reloads the page, finds it still there (IndexedDB), plays it again and deletes it. Checked as voice.test.mjs checks it (the level meter moved while
 // recording, the decoded length and loudness, the downloadable file is Ogg Opus), and more: the
 // playback's AudioContext runs and its clock advances, and the card goes back to Play by itself
 // once the message has played out. Firefox→Chromium and Chromium→Firefox. Firefox runs with
@@ -9,7 +10,7 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  STEP_MS, TEST_MS, assertNoErrors, firefoxAudioOutputPrefs, inChromium, inFirefox, statusOf,
+  STEP_MS, TEST_MS, assertNoErrors, sleep, firefoxAudioOutputPrefs, inChromium, inFirefox, statusOf,
   useCrossSession, waitForEnd, waitForRinging,
 } from './engines.mjs';
 import { probes } from './helpers.mjs';
@@ -99,6 +100,14 @@ const lastAudioContext = (user) => user.evaluate(() => {
                      count: window.__audioContexts.length } : null;
 });
 
+// The server's count of WebSocket payload bytes it received (its /metrics, loopback only).
+async function serverBytesIn() {
+  const text = await (await fetch(`${session.baseUrl}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('peerline_bytes_in_total '));
+  assert.ok(line, 'no peerline_bytes_in_total in /metrics');
+  return Number(line.split(' ')[1]);
+}
+
 async function voiceMessage(sender, receiver) {
   await declinedCall(sender, receiver);
   assert.match(await sender.evaluate(() => document.getElementById('voiceHint').textContent),
@@ -115,9 +124,11 @@ async function voiceMessage(sender, receiver) {
   await sender.click('Play preview');
   await sender.waitForRole('button', 'Stop preview');
   await sender.waitForRole('button', 'Play preview', 'visible', 10_000);
+  const bytesInBefore = await serverBytesIn();
   await sender.click('Send voice message');
   await explained(sender, sender.waitFor(
-    (to) => document.getElementById('voiceStatus').textContent === `Voice message sent to ${to}.`, receiver.name));
+    (to) => document.getElementById('voiceStatus').textContent === `Delivered to ${to}.`, receiver.name));
+  const serverCarried = (await serverBytesIn()) - bytesInBefore;
 
   await explained(receiver, receiver.waitFor(() => document.querySelector('#voiceMessages .voice-card')));
   const listed = await card(receiver);
@@ -165,8 +176,27 @@ async function voiceMessage(sender, receiver) {
   assert.equal(file.head, 'OpusHead');
   assert.match(file.name, /\.opus$/);
   assert.ok(file.size > 2_000 && file.size < 30_000, `${file.size} bytes for ~3 s`);
+  // The link's setup went through the server, the message did not.
+  assert.ok(serverCarried < file.size, `the server received ${serverCarried} B while a ${file.size} B message was sent`);
   console.log(`${sender.engine}→${receiver.engine}: level meter ${maxLevel.toFixed(2)}, decoded ${decoded.toFixed(2)} s, ` +
-              `level ${level.toFixed(2)}, played ${ended.time.toFixed(2)} s, ${file.size} B`);
+              `level ${level.toFixed(2)}, played ${ended.time.toFixed(2)} s, ${file.size} B; the server received ${serverCarried} B meanwhile`);
+
+  // Kept by the browser: after a reload the card is there, played, and plays again.
+  await receiver.visit(`${session.baseUrl}/?name=${encodeURIComponent(receiver.name)}`);
+  await explained(receiver, receiver.waitFor(() => document.querySelector('#voiceMessages .voice-card')));
+  const reloaded = await card(receiver);
+  assert.match(reloaded.from, new RegExp(`^From ${sender.name}, 0:0[3-9]$`));
+  assert.equal(await receiver.evaluate(() => document.querySelector('.voice-card .voice-new').hidden), true, 'played before the reload');
+  await receiver.click(reloaded.label);
+  await explained(receiver, receiver.waitFor(() => document.querySelector('.voice-card')?.dataset.decodedSeconds));
+  assert.ok(Math.abs(Number((await card(receiver)).decoded) - decoded) < 0.05, 'the same message after the reload');
+  assert.equal((await receiver.evaluate(probes.voiceDownload)).size, file.size);
+  // Deleted: gone now, and after the next reload.
+  await receiver.click(`Delete the voice message from ${sender.name}, ${reloaded.from.split(', ')[1]}`);
+  await explained(receiver, receiver.waitFor(() => !document.querySelector('#voiceMessages .voice-card')));
+  await receiver.visit(`${session.baseUrl}/?name=${encodeURIComponent(receiver.name)}`);
+  await sleep(500);  // the stored messages are read right after the page starts
+  assert.equal(await receiver.evaluate(() => document.querySelectorAll('#voiceMessages .voice-card').length), 0);
 }
 
 test('a voice message recorded in Firefox plays in Chromium', { timeout: TEST_MS }, async () => {

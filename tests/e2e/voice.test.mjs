@@ -1,6 +1,6 @@
-// Voice messages (issue 8) between two real pages: after a declined call the caller records 3 s
-// from Chromium's fake microphone through the AudioWorklet and the Wasm Opus encoder, previews it
-// and sends it through the real server; the callee's card plays it through the Wasm decoder, and
+// Voice messages (issues 8, 20) between two real pages: after a declined call the caller records
+// 3 s from Chromium's fake microphone through the AudioWorklet and the Wasm Opus encoder, previews
+// it and sends it over the data link to the other page; the callee's card plays it through the Wasm decoder, and
 // the decoded length and loudness are checked, as is the downloadable .opus file. The codec module
 // must not be part of a first visit.
 import { after, afterEach, before, test } from 'node:test';
@@ -71,7 +71,7 @@ test('a declined caller records, previews and sends a voice message; the callee 
   await button(eve.page, 'Stop preview').waitFor();
   await button(eve.page, 'Play preview').waitFor({ timeout: 10_000 });  // it ends by itself
   await button(eve.page, 'Send voice message').click();
-  await eve.page.waitForFunction(() => document.getElementById('voiceStatus').textContent === 'Voice message sent to Finn.');
+  await eve.page.waitForFunction(() => document.getElementById('voiceStatus').textContent === 'Delivered to Finn.');
 
   const card = finn.page.locator('#voiceMessages .voice-card');
   await card.waitFor();
@@ -84,9 +84,10 @@ test('a declined caller records, previews and sends a voice message; the callee 
   assert.ok(decoded >= 2.9 && decoded >= recorded - 0.2 && decoded <= recorded + 0.8,
             `decoded ${decoded} s of a ${recorded.toFixed(2)} s recording`);
   assert.ok(level > 0.2, `the decoded message is silent (level ${level})`);
-  assert.equal(await card.getByRole('button').textContent(), 'Pause');
+  const playButton = card.getByRole('button', { name: /voice message from Eve/ }).first();
+  assert.equal(await playButton.textContent(), 'Pause');
   await finn.page.getByRole('button', { name: /^Pause the voice message from Eve/ }).click();
-  assert.equal(await card.getByRole('button').textContent(), 'Play');
+  assert.equal(await playButton.textContent(), 'Play');
   assert.match(await finn.page.locator('#voiceAnnounce').textContent(), /^New voice message from Eve/);
 
   // The download is the Ogg Opus file itself.
@@ -98,15 +99,20 @@ test('a declined caller records, previews and sends a voice message; the callee 
   assertNoErrors(eve, finn);
 });
 
-test('a voice message for someone who left is not sent, and the caller is told', { timeout: TEST_MS }, async () => {
+test('a voice message for someone who left waits for them, and the caller is told', { timeout: TEST_MS }, async () => {
   const [gus, hana] = await session.open('Gus', 'Hana');
   await declinedCall(gus, hana);
   await record(gus.page, 1);
   await hana.context.close();
   await button(gus.page, 'Call Hana').waitFor({ state: 'detached' });
   await button(gus.page, 'Send voice message').click();
-  await gus.page.waitForFunction(() => /^Not sent: Hana is no longer online/.test(
+  await gus.page.waitForFunction(() => /^Not delivered yet — they are offline; it is sent when they are back/.test(
     document.getElementById('voiceStatus').textContent));
+  // Kept, listed with why, and deletable.
+  const unsent = gus.page.locator('#voiceMessages .voice-unsent');
+  assert.match(await unsent.textContent(), /^To Hana, 0:0[1-9]Not delivered yet/);
+  await gus.page.getByRole('button', { name: /^Delete your voice message to Hana/ }).click();
+  await unsent.waitFor({ state: 'detached' });
   assertNoErrors(gus);
 });
 

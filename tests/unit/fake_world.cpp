@@ -156,6 +156,15 @@ std::pair<int, int> FakeWorld::far_end(int client, int pc_id) const {
     return {-1, 0};
 }
 
+const std::map<std::string, voice_mail::Record>& FakeWorld::voice_store(int client) const {
+    return clients_.at(client).voice_store;
+}
+std::vector<voice_mail::Record> FakeWorld::voice_records(int client) const {
+    std::vector<voice_mail::Record> records;
+    for (const auto& [key, r] : voice_store(client)) records.push_back(r);
+    return records;
+}
+
 const View& FakeWorld::view(int client) const { return clients_.at(client).app->view(); }
 const std::string& FakeWorld::id(int client) const { return clients_.at(client).id; }
 const std::vector<Action>& FakeWorld::log(int client) const { return clients_.at(client).log; }
@@ -223,26 +232,6 @@ void FakeWorld::relay(int from, const std::string& text) {
     deliver(to, proto::serialize(proto::ServerMessage{proto::SignalFrom{sender.id, signal.data}}));
 }
 
-void FakeWorld::relay_binary(int from, const std::string& bytes) {
-    auto& sender = clients_.at(from);
-    if (!sender.socket_open) return;
-    auto refuse = [&](const char* code, const std::string& why) {
-        deliver(from, proto::serialize(proto::ServerMessage{proto::ErrorMessage{code, why, "binary"}}));
-    };
-    if (bytes.size() > proto::kMaxBinaryFrameBytes) return refuse("too-large", "binary message too large");
-    auto frame = proto::parse_binary_frame(bytes);
-    if (!frame) return refuse(proto::code::kBadFrame, frame.error().message);
-    auto header = frame.value().header;
-    const auto to_field = header.find("to");
-    if (to_field == header.end() || !to_field->is_string()) return refuse(proto::code::kBadFrame, "no to");
-    const int to = client_by_id(to_field->get<std::string>());
-    if (to < 0) return refuse(proto::code::kUnknownPeer, "that peer is not online");
-    // As the server does: `to` removed, `from` stamped, payload untouched.
-    header.erase("to");
-    header["from"] = sender.id;
-    queue_.emplace_back(to, ServerBinary{proto::make_binary_frame(header, frame.value().payload)});
-}
-
 void FakeWorld::maybe_connect(int client, int pc_id) {
     auto& c = clients_[client];
     auto& pc = c.pcs[pc_id];
@@ -301,8 +290,22 @@ void FakeWorld::execute(int client, const Action& action) {
                 queue_.emplace_back(client, ServerOpened{});
             } else if constexpr (std::is_same_v<A, SendToServer>) {
                 relay(client, a.text);
-            } else if constexpr (std::is_same_v<A, SendBinaryToServer>) {
-                relay_binary(client, a.bytes);
+            } else if constexpr (std::is_same_v<A, LoadStoredVoices>) {
+                StoredVoicesLoaded loaded;
+                loaded.available = !c.options.voice_storage_missing;
+                if (!loaded.available) loaded.reason = "InvalidStateError: IndexedDB is not available";
+                for (const auto& r : c.options.stored_voices) c.voice_store[r.key] = r;
+                if (loaded.available) loaded.records = voice_records(client);
+                queue_.emplace_back(client, std::move(loaded));
+            } else if constexpr (std::is_same_v<A, StoreVoiceMessage>) {
+                if (c.options.voice_storage_missing) throw std::logic_error(c.name + " stored a voice message with no store");
+                const bool ok = c.options.voice_store_fails.empty();
+                if (ok) c.voice_store[a.record.key] = a.record;
+                queue_.emplace_back(client, VoiceStored{a.record.key, ok, c.options.voice_store_fails});
+            } else if constexpr (std::is_same_v<A, DeleteStoredVoice>) {
+                c.voice_store.erase(a.key);
+            } else if constexpr (std::is_same_v<A, MarkStoredVoicePlayed>) {
+                if (auto found = c.voice_store.find(a.key); found != c.voice_store.end()) found->second.played = true;
             } else if constexpr (std::is_same_v<A, RequestMedia>) {
                 if (c.options.media_fails) {
                     queue_.emplace_back(client, MediaFailed{"NotAllowedError: denied"});
@@ -360,7 +363,10 @@ void FakeWorld::execute(int client, const Action& action) {
             } else if constexpr (std::is_same_v<A, SendChannelText>) {
                 if (send_throws(client, a.pc, a.channel, false, a.text.size(), a.text)) return;
                 auto [to, pc] = far_end(client, a.pc);
-                if (to >= 0) queue_.emplace_back(to, ChannelText{pc, a.channel, a.text});
+                const bool voice = a.text.find(R"("type":"voice)") != std::string::npos;
+                if (to >= 0 && !(voice && clients_[to].options.ignores_voice)) {
+                    queue_.emplace_back(to, ChannelText{pc, a.channel, a.text, 1.7e12});
+                }
             } else if constexpr (std::is_same_v<A, SendChannelBinary>) {
                 if (send_throws(client, a.pc, a.channel, true, a.bytes.size(), a.bytes.substr(0, kSendFailedHeadBytes))) return;
                 auto [to, pc] = far_end(client, a.pc);

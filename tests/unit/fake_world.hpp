@@ -34,6 +34,13 @@ public:
         // message when set.
         std::string binary_send_throws;
         std::string text_send_throws;
+        // The browser's voice store (IndexedDB): what earlier visits kept, whether there is one
+        // at all, and whether a write fails (VoiceStored{ok: false}) with this reason.
+        std::vector<voice_mail::Record> stored_voices;
+        bool voice_storage_missing = false;
+        std::string voice_store_fails;
+        // An older page: voice messages on the control channel never reach its core.
+        bool ignores_voice = false;
     };
 
     // Connects a new client named `name` and runs the world until quiet. Returns its index.
@@ -70,6 +77,10 @@ public:
     // Bytes in flight on data channels are corrupted: the n-th binary message (from now, 1-based)
     // a client sends gets one byte flipped.
     void corrupt_binary_message(int n) { corrupt_countdown_ = n; }
+
+    // What the client's browser holds in its voice store now, by key.
+    const std::map<std::string, voice_mail::Record>& voice_store(int client) const;
+    std::vector<voice_mail::Record> voice_records(int client) const;  // the same, as a list
 
     const View& view(int client) const;
     const std::string& id(int client) const;
@@ -111,11 +122,11 @@ private:
         int signal_from = -1;          // sender of the signal being handled now
         std::map<int, std::vector<std::string>> picks;  // files the user chose
         std::map<std::string, Sink> sinks;
+        std::map<std::string, voice_mail::Record> voice_store;
     };
 
     void execute(int client, const Action& action);
     void relay(int from, const std::string& text);
-    void relay_binary(int from, const std::string& bytes);
     void deliver(int client, const std::string& text);
     int client_by_id(const std::string& id) const;
     void maybe_connect(int client, int pc);

@@ -1,9 +1,11 @@
-// Voice messages between Apps through the fake relay (issue 8): who may leave one, how it travels
-// as a binary frame, what the receiver lists and keeps, and every refusal. The message is a real
-// Ogg Opus file made by opusenc (tests/fixtures/voice).
+// Voice messages between Apps (issues 8, 20): who may leave one, how it travels end to end over
+// the data link and is acknowledged, what waits and is sent again, what the browser's store keeps
+// across a reload, the caps, and every refusal. The message is a real Ogg Opus file made by
+// opusenc (tests/fixtures/voice).
 #include <catch2/catch.hpp>
 
 #include "call_helpers.hpp"
+#include "link/voice_link.hpp"
 #include "voice_mail.hpp"
 
 using namespace peerline;
@@ -21,9 +23,24 @@ void unanswered_call(FakeWorld& w, int ada, int bob, EndReason why) {
     REQUIRE(reason(w, ada) == why);
 }
 
+// Every control-channel text a client sent, joined: what the server could never see.
+std::string control_texts(const FakeWorld& w, int client) {
+    std::string all;
+    for (const auto& t : w.actions<SendChannelText>(client)) all += t.text + "\n";
+    return all;
+}
+
+// Nothing about the message went to the server: no text frame mentions voice, no bytes.
+void check_server_saw_no_voice(const FakeWorld& w, int client) {
+    for (const auto& t : w.actions<SendToServer>(client)) CHECK(t.text.find("voice") == std::string::npos);
+}
+
+using State = voice_mail::Outbox::State;
+using Unsent = voice_mail::Unsent;
+
 }  // namespace
 
-TEST_CASE("the caller of a declined or missed call is offered a voice message; nobody else", "[voice-mail]") {
+TEST_CASE("the caller of a declined or missed call is offered a voice message, nobody else", "[voice-mail]") {
     for (auto why : {EndReason::declined, EndReason::missed}) {
         FakeWorld w;
         int ada = w.join("Ada");
@@ -61,17 +78,21 @@ TEST_CASE("a call that was answered and hung up offers no voice message", "[voic
     CHECK(w.view(ada).voice.offer_to.empty());
 }
 
-TEST_CASE("a voice message travels as one binary frame and is listed and kept by the receiver", "[voice-mail]") {
+TEST_CASE("a voice message goes over the data link, is stored by the listener, then acknowledged", "[voice-mail]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
     unanswered_call(w, ada, bob, EndReason::declined);
     const std::string ogg = message_file();
 
-    w.send(ada, VoiceMessageRecorded{w.id(bob), ogg});
-    REQUIRE(w.count<SendBinaryToServer>(ada) == 1);
-    CHECK(w.view(ada).voice.outbox.state == voice_mail::Outbox::State::sent);
+    w.send(ada, VoiceMessageRecorded{w.id(bob), ogg, 1.7e12});
+    // Opened for the message, end to end: the header and base64 parts on the control channel.
+    CHECK(control_texts(w, ada).find(R"("type":"voice")") != std::string::npos);
+    check_server_saw_no_voice(w, ada);
+    CHECK(w.view(ada).voice.outbox.state == State::delivered);
     CHECK(w.view(ada).voice.outbox.to_name == "Bob");
+    CHECK(w.view(ada).voice.unsent.empty());
+    CHECK(w.voice_store(ada).empty());  // our copy went once delivered
 
     const auto& received = w.view(bob).voice.received;
     REQUIRE(received.size() == 1);
@@ -79,117 +100,261 @@ TEST_CASE("a voice message travels as one binary frame and is listed and kept by
     CHECK(received[0].from_name == "Ada");
     CHECK(received[0].duration_s > 1.0);
     CHECK(received[0].duration_s < 3.0);
-    const auto kept = w.actions<KeepVoiceMessage>(bob);
-    REQUIRE(kept.size() == 1);
-    CHECK(kept[0].id == received[0].id);
-    CHECK(kept[0].bytes == ogg);  // byte for byte: the download is the file that was sent
+    CHECK_FALSE(received[0].played);
+    CHECK(received[0].at_ms == 1.7e12);  // when it arrived, by the listener's browser
+    // Stored byte for byte: the download is the file that was sent.
+    REQUIRE(w.voice_store(bob).count(received[0].key) == 1);
+    CHECK(w.voice_store(bob).at(received[0].key).bytes == ogg);
+    CHECK(w.voice_store(bob).at(received[0].key).peer_name == "Ada");
+    CHECK(control_texts(w, bob).find(R"("type":"voice-ack")") != std::string::npos);
 }
 
-TEST_CASE("a voice message for someone who left fails with a notice; nothing is sent", "[voice-mail]") {
+TEST_CASE("the listener's page is acknowledged only once the store has the message", "[voice-mail]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    FakeWorld::Options full;
+    full.voice_store_fails = "QuotaExceededError: the quota has been exceeded";
+    int bob = w.join("Bob", full);
+    unanswered_call(w, ada, bob, EndReason::declined);
+
+    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file(), 1.7e12});
+    CHECK(w.view(bob).voice.received.empty());
+    CHECK(w.view(bob).voice.notice.find("could not be kept: QuotaExceededError") != std::string::npos);
+    // The sender keeps its copy and says why; their page said no, so it does not retry alone.
+    REQUIRE(w.view(ada).voice.unsent.size() == 1);
+    CHECK(w.view(ada).voice.unsent[0].state == Unsent::State::refused);
+    CHECK(w.view(ada).voice.unsent[0].detail.find("could not store it") != std::string::npos);
+    CHECK(w.view(ada).voice.outbox.state == State::failed);
+    CHECK(w.voice_store(ada).size() == 1);
+}
+
+TEST_CASE("a browser without a store keeps messages for the visit and says so", "[voice-mail]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    FakeWorld::Options private_window;
+    private_window.voice_storage_missing = true;
+    int bob = w.join("Bob", private_window);
+    CHECK(w.view(bob).voice.notice.find("kept only while this page is open") != std::string::npos);
+    unanswered_call(w, ada, bob, EndReason::declined);
+    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file(), 1.7e12});
+    CHECK(w.view(bob).voice.received.size() == 1);
+    CHECK(w.view(ada).voice.outbox.state == State::delivered);
+    CHECK(w.count<StoreVoiceMessage>(bob) == 0);
+}
+
+TEST_CASE("a message for someone offline waits, and goes when they are back", "[voice-mail]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    unanswered_call(w, ada, bob, EndReason::declined);
+
+    // Our own connection down: kept, waiting.
+    w.stop_server();
+    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file(), 1.7e12});
+    REQUIRE(w.view(ada).voice.unsent.size() == 1);
+    CHECK(w.view(ada).voice.unsent[0].state == Unsent::State::waiting);
+    CHECK(w.view(ada).voice.outbox.state == State::waiting);
+    CHECK(w.view(ada).voice.outbox.detail.find("you are offline") != std::string::npos);
+    CHECK(w.voice_store(ada).size() == 1);  // our copy survives a reload meanwhile
+
+    // Both back: the welcome's roster has Bob, so it goes without a click.
+    w.start_server();
+    REQUIRE(w.fire_timer(bob, 500));
+    REQUIRE(w.fire_timer(ada, 500));
+    REQUIRE(w.view(ada).online);
+    CHECK(w.view(ada).voice.outbox.state == State::delivered);
+    CHECK(w.view(bob).voice.received.size() == 1);
+    CHECK(w.voice_store(ada).empty());
+}
+
+TEST_CASE("a message for someone who left waits until they come back with the same id", "[voice-mail]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
     unanswered_call(w, ada, bob, EndReason::declined);
     const std::string bob_id = w.id(bob);
+    w.send(ada, ServerText{R"({"type":"peer-left","id":")" + bob_id + R"("})"});
+
+    w.send(ada, VoiceMessageRecorded{bob_id, message_file(), 1.7e12});
+    REQUIRE(w.view(ada).voice.unsent.size() == 1);
+    CHECK(w.view(ada).voice.unsent[0].detail.find("they are offline") != std::string::npos);
+    CHECK(control_texts(w, ada).find("voice") == std::string::npos);
+
+    // Their page resumed (same id): peer-joined again.
+    w.send(ada, ServerText{R"({"type":"peer-joined","peer":{"id":")" + bob_id + R"(","name":"Bob","device":"desktop"}})"});
+    CHECK(w.view(ada).voice.outbox.state == State::delivered);
+    CHECK(w.view(bob).voice.received.size() == 1);
+}
+
+TEST_CASE("a page that never answers (an older version) leaves the message waiting, not delivered", "[voice-mail]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    FakeWorld::Options older;
+    older.ignores_voice = true;
+    int bob = w.join("Bob", older);
+    unanswered_call(w, ada, bob, EndReason::declined);
+    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file(), 1.7e12});
+    CHECK(w.view(ada).voice.outbox.state == State::sending);
+    REQUIRE(w.fire_timer(ada, link::kVoiceAnswerMs));
+    CHECK(w.view(ada).voice.outbox.state == State::waiting);
+    CHECK(w.view(ada).voice.outbox.detail.find("no answer from Bob's page") != std::string::npos);
+    CHECK(w.view(bob).voice.received.empty());
+}
+
+TEST_CASE("received messages and our undelivered copies are there after a reload", "[voice-mail]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    unanswered_call(w, ada, bob, EndReason::declined);
+    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file(), 1.7e12});
+    const auto note = w.view(bob).voice.received.at(0);
+    w.send(bob, VoicePlayedIntent{note.key});
+    CHECK(w.view(bob).voice.received.at(0).played);
+    CHECK(w.voice_store(bob).at(note.key).played);
+
+    // Bob reloads: a new page (new id) on the same browser store.
+    FakeWorld::Options same_browser;
+    same_browser.stored_voices = w.voice_records(bob);
     w.leave(bob);
+    int bob_again = w.join("Bob", same_browser);
+    const auto& listed = w.view(bob_again).voice.received;
+    REQUIRE(listed.size() == 1);
+    CHECK(listed[0].key == note.key);
+    CHECK(listed[0].from_name == "Ada");
+    CHECK(listed[0].played);
+    CHECK(listed[0].duration_s == Approx(note.duration_s));
 
-    w.send(ada, VoiceMessageRecorded{bob_id, message_file()});
-    CHECK(w.count<SendBinaryToServer>(ada) == 0);
-    CHECK(w.view(ada).voice.outbox.state == voice_mail::Outbox::State::failed);
-    CHECK(w.view(ada).voice.outbox.detail.find("no longer online") != std::string::npos);
+    // Delete: gone from the page and from the store.
+    w.send(bob_again, DeleteVoiceIntent{note.key});
+    CHECK(w.view(bob_again).voice.received.empty());
+    CHECK(w.voice_store(bob_again).empty());
+
+    // Ada calls Bob's new page, he declines and leaves before her message: after her own
+    // reload it is listed as waiting, and can be deleted.
+    unanswered_call(w, ada, bob_again, EndReason::declined);
+    const std::string gone = w.id(bob_again);
+    w.leave(bob_again);
+    w.send(ada, VoiceMessageRecorded{gone, message_file(), 1.8e12});
+    FakeWorld::Options ada_browser;
+    ada_browser.stored_voices = w.voice_records(ada);
+    REQUIRE(ada_browser.stored_voices.size() == 1);
+    int ada_again = w.join("Ada", ada_browser);
+    REQUIRE(w.view(ada_again).voice.unsent.size() == 1);
+    CHECK(w.view(ada_again).voice.unsent[0].to_name == "Bob");
+    CHECK(w.view(ada_again).voice.unsent[0].state == Unsent::State::waiting);
+    w.send(ada_again, DeleteVoiceIntent{w.view(ada_again).voice.unsent[0].key});
+    CHECK(w.view(ada_again).voice.unsent.empty());
+    CHECK(w.voice_store(ada_again).empty());
 }
 
-TEST_CASE("a voice message while our own connection is down says so, and can be sent once back", "[voice-mail]") {
+TEST_CASE("a stored record that is not a valid message is deleted at load, not listed", "[voice-mail]") {
+    FakeWorld w;
+    FakeWorld::Options damaged;
+    voice_mail::Record r;
+    r.key = "in/x/v1";
+    r.id = "v1";
+    r.peer = "x";
+    r.peer_name = "X";
+    r.bytes = message_file().substr(0, 500);
+    damaged.stored_voices = {r};
+    int bob = w.join("Bob", damaged);
+    CHECK(w.view(bob).voice.received.empty());
+    CHECK(w.voice_store(bob).empty());
+    CHECK(w.view(bob).voice.notice.find("could not be read") != std::string::npos);
+}
+
+TEST_CASE("a recording that is not Ogg Opus is refused before anything is sent", "[voice-mail]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
     unanswered_call(w, ada, bob, EndReason::declined);
-    w.stop_server();
-    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file()});
-    CHECK(w.count<SendBinaryToServer>(ada) == 0);
-    CHECK(w.view(ada).voice.outbox.detail.find("you are offline") != std::string::npos);
-    w.start_server();
-    REQUIRE(w.fire_timer(bob, 500));  // the reconnect backoff, both back
-    REQUIRE(w.fire_timer(ada, 500));
-    REQUIRE(w.view(ada).online);
-    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file()});
-    CHECK(w.count<SendBinaryToServer>(ada) == 1);
-    CHECK(w.view(bob).voice.received.size() == 1);
+    w.send(ada, VoiceMessageRecorded{w.id(bob), "not an ogg file", 1.7e12});
+    CHECK(w.view(ada).voice.outbox.state == State::failed);
+    CHECK(w.view(ada).voice.unsent.empty());
+    CHECK(w.count<StoreVoiceMessage>(ada) == 0);
+    CHECK(w.count<SendChannelText>(ada) == 0);
 }
 
-TEST_CASE("the server's refusal of a sent message turns 'sent' into 'not delivered'", "[voice-mail]") {
+TEST_CASE("a voice message through the server (an older page) is refused with a notice", "[voice-mail]") {
     FakeWorld w;
     int ada = w.join("Ada");
     int bob = w.join("Bob");
-    unanswered_call(w, ada, bob, EndReason::declined);
-    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file()});
-    REQUIRE(w.view(ada).voice.outbox.state == voice_mail::Outbox::State::sent);
-    // Bob left while the frame was on its way: the server answers unknown-peer about it.
-    w.server_says(ada, R"({"type":"error","code":"unknown-peer","message":"Bob left","ref":"binary"})");
-    CHECK(w.view(ada).voice.outbox.state == voice_mail::Outbox::State::failed);
-    CHECK(w.view(ada).voice.outbox.detail == "Not delivered: Bob left");
-    CHECK(w.view(ada).notice.empty());  // about the message, not a general error
+    w.send(bob, ServerBinary{protocol::make_binary_frame({{"from", w.id(ada)}, {"kind", "voice-message"}, {"id", "v1"}}, message_file())});
+    CHECK(w.view(bob).voice.received.empty());
+    CHECK(w.count<StoreVoiceMessage>(bob) == 0);
+    CHECK(w.view(bob).notice.find("older page was not accepted") != std::string::npos);
 }
 
-TEST_CASE("a recording that is not Ogg Opus, or too large for the server, is refused before sending", "[voice-mail]") {
-    FakeWorld w;
-    int ada = w.join("Ada");
-    int bob = w.join("Bob");
-    unanswered_call(w, ada, bob, EndReason::declined);
+// ---- the Mailbox alone: what arrives, what is refused, what is kept ----------------------------
 
-    w.send(ada, VoiceMessageRecorded{w.id(bob), "not an ogg file"});
-    CHECK(w.count<SendBinaryToServer>(ada) == 0);
-    CHECK(w.view(ada).voice.outbox.state == voice_mail::Outbox::State::failed);
-
-    // The server says it takes at most 1 KiB per binary message: the file does not fit.
-    w.server_says(ada, R"({"type":"welcome","id":")" + w.id(ada) +
-                           R"(","resume":"t","iceServers":[],"peers":[{"id":")" + w.id(bob) +
-                           R"(","name":"Bob","device":"desktop"}],"limits":{"maxBinaryBytes":1024}})");
-    w.send(ada, VoiceMessageRecorded{w.id(bob), message_file()});
-    CHECK(w.count<SendBinaryToServer>(ada) == 0);
-    CHECK(w.view(ada).voice.outbox.detail.find("too large") != std::string::npos);
+namespace {
+voice_mail::Mailbox loaded_mailbox() {
+    voice_mail::Mailbox box;
+    std::vector<Action> out;
+    box.start(out);
+    box.on_loaded(StoredVoicesLoaded{true, "", {}}, out);
+    return box;
 }
+}  // namespace
 
-TEST_CASE("received frames that are damaged, foreign or repeated are refused with a notice", "[voice-mail]") {
-    FakeWorld w;
-    int ada = w.join("Ada");
-    int bob = w.join("Bob");
+TEST_CASE("damaged, foreign and repeated arrivals are refused, typed, and never stored", "[voice-mail]") {
+    auto box = loaded_mailbox();
+    std::vector<Action> out;
     const std::string ogg = message_file();
-    auto frame_from = [&](const std::string& from, const std::string& id, std::string payload) {
-        return protocol::make_binary_frame({{"from", from}, {"kind", "voice-message"}, {"id", id}}, payload);
-    };
 
-    // Cut short: the Ogg checks refuse it; nothing is kept.
-    w.send(bob, ServerBinary{frame_from(w.id(ada), "v1", ogg.substr(0, ogg.size() / 2))});
-    CHECK(w.view(bob).voice.received.empty());
-    CHECK(w.view(bob).notice.find("could not be read") != std::string::npos);
-    // From someone who shares no room with us.
-    w.send(bob, ServerBinary{frame_from("stranger", "v2", ogg)});
-    CHECK(w.view(bob).voice.received.empty());
-    CHECK(w.view(bob).notice.find("shares no room") != std::string::npos);
-    // Garbage header.
-    w.send(bob, ServerBinary{std::string("\x00\x05{{{{{", 7)});
-    CHECK(w.view(bob).voice.received.empty());
-    CHECK(w.count<KeepVoiceMessage>(bob) == 0);
+    auto cut = box.receive("ada", std::string("Ada"), link::VoiceArrival{"v1", ogg.substr(0, ogg.size() / 2)}, 1, out);
+    REQUIRE_FALSE(cut);
+    CHECK(cut.error().code.rfind("voice-", 0) == 0);
+    auto stranger = box.receive("eve", std::nullopt, link::VoiceArrival{"v1", ogg}, 1, out);
+    REQUIRE_FALSE(stranger);
+    CHECK(stranger.error().code == "voice-stranger");
+    auto foreign = box.receive("ada", std::string("Ada"), link::VoiceArrival{"v2", std::string(2000, 'x')}, 1, out);
+    REQUIRE_FALSE(foreign);
+    CHECK(foreign.error().code == "voice-not-opus");
+    CHECK(out.empty());  // nothing stored
 
-    // A good one, then the same id again: listed once.
-    w.send(bob, ServerBinary{frame_from(w.id(ada), "v3", ogg)});
-    w.send(bob, ServerBinary{frame_from(w.id(ada), "v3", ogg)});
-    CHECK(w.view(bob).voice.received.size() == 1);
-    CHECK(w.count<KeepVoiceMessage>(bob) == 1);
+    auto good = box.receive("ada", std::string("Ada"), link::VoiceArrival{"v3", ogg}, 1, out);
+    REQUIRE(good);
+    CHECK_FALSE(good.value());  // answered once stored
+    auto again = box.receive("ada", std::string("Ada"), link::VoiceArrival{"v3", ogg}, 1, out);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().code == link::voice_refusal::kDuplicate);
+    CHECK(box.notes().size() == 1);
+    CHECK(out.size() == 1);
 }
 
-TEST_CASE("the receiver keeps the newest messages only", "[voice-mail]") {
-    FakeWorld w;
-    int ada = w.join("Ada");
-    int bob = w.join("Bob");
+TEST_CASE("the newest messages per sender are kept, so one sender cannot push out the rest", "[voice-mail]") {
+    auto box = loaded_mailbox();
+    std::vector<Action> out;
     const std::string ogg = message_file();
-    for (std::size_t i = 0; i < voice_mail::Mailbox::kMaxNotes + 3; ++i) {
-        w.send(bob, ServerBinary{protocol::make_binary_frame(
-                        {{"from", w.id(ada)}, {"kind", "voice-message"}, {"id", "v" + std::to_string(i)}}, ogg)});
+    REQUIRE(box.receive("cy", std::string("Cy"), link::VoiceArrival{"c1", ogg}, 1, out));
+    for (std::size_t i = 0; i < voice_mail::kKeptPerSender + 3; ++i) {
+        REQUIRE(box.receive("ada", std::string("Ada"), link::VoiceArrival{"v" + std::to_string(i), ogg}, 2.0 + i, out));
     }
-    const auto& received = w.view(bob).voice.received;
-    REQUIRE(received.size() == voice_mail::Mailbox::kMaxNotes);
-    CHECK(received.front().id == w.id(ada) + "/v3");
-    CHECK(received.back().id == w.id(ada) + "/v" + std::to_string(voice_mail::Mailbox::kMaxNotes + 2));
+    const auto& notes = box.notes();
+    REQUIRE(notes.size() == voice_mail::kKeptPerSender + 1);
+    CHECK(notes.front().from == "cy");  // Cy's one message is still there
+    CHECK(notes[1].key == "in/ada/v3");  // Ada's three oldest went
+    CHECK(box.notice().find("newest 10 from each person") != std::string::npos);
+    std::size_t deleted = 0;
+    for (const auto& a : out) deleted += std::holds_alternative<DeleteStoredVoice>(a);
+    CHECK(deleted == 3);
+
+    // And no more than kKeptReceived in all, the oldest first.
+    for (std::size_t s = 0; s < voice_mail::kKeptReceived; ++s) {
+        REQUIRE(box.receive("p" + std::to_string(s), std::string("P"), link::VoiceArrival{"x", ogg}, 100.0 + s, out));
+    }
+    CHECK(box.notes().size() == voice_mail::kKeptReceived);
+    CHECK(box.notes().front().from != "cy");
+}
+
+TEST_CASE("at most kMaxUnsent of ours wait, the next one says so", "[voice-mail]") {
+    auto box = loaded_mailbox();
+    std::vector<Action> out;
+    for (std::size_t i = 0; i < voice_mail::kMaxUnsent; ++i) REQUIRE(box.compose("bob", "Bob", message_file(), 1.0 + i, out));
+    CHECK_FALSE(box.compose("bob", "Bob", message_file(), 99, out));
+    CHECK(box.outbox().detail.find("still waiting") != std::string::npos);
+    // Ids are unique across visits: the recording's clock is part of them.
+    CHECK(box.unsent()[0].id != box.unsent()[1].id);
+    CHECK(box.unsent()[0].id.find("v1-") == 0);
 }

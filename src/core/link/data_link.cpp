@@ -6,6 +6,7 @@
 #include "protocol.hpp"
 #include "sdp/data_channel.hpp"
 #include "sdp/description.hpp"
+#include "voice/limits.hpp"
 
 namespace peerline::link {
 
@@ -187,6 +188,10 @@ void DataLink::on_channel_open(int channel, std::uint64_t transport_limit, Out& 
     out.push_back(CancelTimer{ids_.connect_timer});
     for (auto& text : chat_.take_unsent()) send_control(std::move(text), out);
     for (auto& text : std::exchange(queued_control_, {})) send_control(std::move(text), out);
+    if (!queued_voice_.empty()) {
+        for (auto& text : std::exchange(queued_voice_, {})) send_control(std::move(text), out);
+        out.push_back(StartTimer{ids_.voice_timer, kVoiceAnswerMs});
+    }
     with_transfers([&](Out& o) { transfers_.on_channels_open(o); }, out);
 }
 
@@ -231,6 +236,13 @@ void DataLink::on_control(const std::string& text, bool visible, Out& out) {
         if (reply.send) send_control(std::move(*reply.send), out);
         return;
     }
+    const bool awaiting = voice_.awaiting_answers();
+    auto voice_reply = voice_.on_message(message, voice::kMaxBytes);
+    if (voice_reply.handled) {
+        if (voice_reply.send) send_control(std::move(*voice_reply.send), out);
+        if (awaiting && !voice_.awaiting_answers()) out.push_back(CancelTimer{ids_.voice_timer});
+        return;
+    }
     with_transfers([&](Out& o) { transfers_.on_control(message, o); }, out);
 }
 
@@ -251,6 +263,7 @@ void DataLink::on_send_failed(int channel, const std::string& reason, const std:
     }
     if (channel != kControlChannel) return;
     if (chat_.on_send_failed(head, reason)) return;
+    if (voice_.on_send_failed(head, reason)) return;
     close("could not send to " + ids_.peer_name + ": " + reason, true, out);
 }
 
@@ -289,11 +302,35 @@ void DataLink::on_file_read_failed(int pick, int file, const std::string& reason
     with_transfers([&](Out& o) { transfers_.on_file_read_failed(pick, file, reason, o); }, out);
 }
 
+// ---- voice messages ----------------------------------------------------------------------------
+
+void DataLink::send_voice(const std::string& id, std::string_view ogg, Out& out) {
+    auto wire = VoiceLink::encode(id, ogg, voice::kMaxBytes);
+    if (closed() || wire.empty()) return;
+    voice_.sent(id);  // from now on it is answered, or fails with the link or the timer
+    if (!control_open_) {
+        for (auto& text : wire) queued_voice_.push_back(std::move(text));
+        return;
+    }
+    for (auto& text : wire) send_control(std::move(text), out);
+    out.push_back(StartTimer{ids_.voice_timer, kVoiceAnswerMs});
+}
+
+void DataLink::answer_voice(const std::string& id, const std::optional<Error>& refusal, Out& out) {
+    if (!closed()) send_control(VoiceLink::answer(id, refusal), out);
+}
+
 // ---- time and the end ----------------------------------------------------------------------------
 
 bool DataLink::on_timer(int timer, Out& out) {
     if (timer == ids_.progress_timer) {
         with_transfers([&](Out& o) { transfers_.on_timer(timer, o); }, out);
+        return true;
+    }
+    if (timer == ids_.voice_timer) {
+        // Sent, and their page never said yes or no: an older page that cannot take voice
+        // messages, or one that stopped reading. The Mailbox tries again when they are back.
+        if (!closed()) voice_.fail_unanswered("no answer from " + ids_.peer_name + "'s page");
         return true;
     }
     if (timer != ids_.connect_timer && timer != ids_.restart_timer && timer != ids_.reconnect_timer) return false;
@@ -312,12 +349,16 @@ void DataLink::close(const std::string& reason, bool tell, Out& out) {
     if (closed()) return;
     if (tell && !link_id_.empty()) send(signal::Hangup{link_id_, "closed"}, out);
     if (negotiator_) negotiator_->close(out);
-    for (int timer : {ids_.connect_timer, ids_.restart_timer, ids_.reconnect_timer}) out.push_back(CancelTimer{timer});
+    for (int timer : {ids_.connect_timer, ids_.restart_timer, ids_.reconnect_timer, ids_.voice_timer}) {
+        out.push_back(CancelTimer{timer});
+    }
     phase_ = Phase::closed;
     reason_ = reason;
     control_open_ = files_open_ = false;
     queued_control_.clear();
+    queued_voice_.clear();
     chat_.fail_pending(reason);
+    voice_.fail_unanswered(reason);
     Out produced;
     transfers_.on_link_lost(reason, produced);
     for (auto& action : produced) {  // nothing can be sent any more

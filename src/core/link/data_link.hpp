@@ -13,6 +13,7 @@
 
 #include "actions.hpp"
 #include "link/chat.hpp"
+#include "link/voice_link.hpp"
 #include "negotiator.hpp"
 #include "sdp/data_channel.hpp"
 #include "signal.hpp"
@@ -42,6 +43,7 @@ struct LinkIds {
     int restart_timer = 0;
     int reconnect_timer = 0;
     int progress_timer = 0;
+    int voice_timer = 0;  // a voice message sent and not answered yet
 };
 
 class DataLink {
@@ -94,6 +96,12 @@ public:
     void cancel_transfer(const std::string& transfer, Out& out);
     void on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out);
     void on_file_read_failed(int pick, int file, const std::string& reason, Out& out);
+    // ---- voice messages (link/voice_link.hpp): ours go now, or when the channel opens
+    void send_voice(const std::string& id, std::string_view ogg, Out& out);
+    // The Mailbox decided on an arrival: nullopt acknowledges it, an error refuses it.
+    void answer_voice(const std::string& id, const std::optional<Error>& refusal, Out& out);
+    std::vector<VoiceArrival> take_voice_arrivals() { return voice_.take_arrivals(); }
+    std::vector<VoiceOutcome> take_voice_outcomes() { return voice_.take_outcomes(); }
     // ---- time; false if the timer is not this link's
     bool on_timer(int timer, Out& out);
     // Ends the link here (and tells the peer when `tell`): unfinished transfers fail, chat
@@ -129,6 +137,8 @@ private:
     bool control_open_ = false;
     bool files_open_ = false;
     std::vector<std::string> queued_control_;  // until the control channel opens
+    std::vector<std::string> queued_voice_;    // voice messages' wire, until it opens
+    VoiceLink voice_;
     sdp::MessageSizeLimits message_limits_;    // both descriptions' and the transport's
     Chat chat_;
     transfer::Transfers transfers_;

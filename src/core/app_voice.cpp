@@ -1,0 +1,81 @@
+// App's voice messages (issue 20, docs/voice.md): routing between the Mailbox (what is kept,
+// sent and acknowledged) and the data links that carry messages end to end. The server never
+// carries voice bytes: a binary frame that claims to be one is refused.
+#include <utility>
+
+#include "app_state.hpp"
+
+namespace peerline {
+
+void App::State::on(const ServerBinary&, Out&) {
+    // Only an older page sends voice through the server; taking it would let the server read it.
+    notice = "A voice message sent through the server by an older page was not accepted: voice messages travel "
+             "only between the two pages now. Ask the sender to reload Peerline.";
+}
+
+void App::State::on(const VoiceMessageRecorded& e, Out& out) {
+    // Their name from the roster, else from the call or link we had with them.
+    const auto* peer = online ? find_peer(e.peer) : nullptr;
+    const auto* l = link_of(e.peer);
+    const std::string name = peer                                      ? peer->name
+                             : call && call->ids().peer == e.peer ? call->ids().peer_name
+                             : l                                   ? l->ids().peer_name
+                                                                   : "They";
+    auto id = voice_mail.compose(e.peer, name, e.bytes, e.at_ms, out);
+    if (id) deliver_voice(e.peer, *id, out);
+}
+
+void App::State::deliver_voice(const std::string& peer_id, const std::string& id, Out& out) {
+    const std::string* bytes = voice_mail.bytes_of(id);
+    if (!bytes) return;
+    if (!online) return voice_mail.on_unreachable(id, "you are offline; it is sent when you are both back online");
+    auto* l = find_peer(peer_id) ? ensure_link(peer_id, out) : nullptr;
+    if (!l) return voice_mail.on_unreachable(id, "they are offline; it is sent when they are back");
+    voice_mail.on_sending(id);
+    l->send_voice(id, *bytes, out);
+}
+
+void App::State::retry_voice(const std::string& peer_id, Out& out) {
+    for (const auto& id : voice_mail.waiting_for(peer_id)) deliver_voice(peer_id, id, out);
+}
+
+void App::State::receive_voice(link::DataLink& l, const link::VoiceArrival& arrival, double at_ms, Out& out) {
+    const std::string& from = l.ids().peer;
+    const auto* peer = find_peer(from);
+    // A link outlives a server restart, so a link peer briefly missing from the roster is
+    // still the person we linked with; only someone we never shared a room with is a stranger.
+    std::optional<std::string> name = peer ? std::optional<std::string>(peer->name) : std::optional<std::string>(l.ids().peer_name);
+    auto kept = voice_mail.receive(from, name, arrival, at_ms, out);
+    if (!kept) {
+        if (kept.error().code != link::voice_refusal::kDuplicate) {
+            notice = "A voice message from " + *name + " could not be used: " + kept.error().message;
+        }
+        return l.answer_voice(arrival.id, kept.error(), out);
+    }
+    if (kept.value()) l.answer_voice(arrival.id, std::nullopt, out);
+}
+
+void App::State::send_voice_answer(const voice_mail::Mailbox::Answer& answer, Out& out) {
+    // The link may be gone: the sender then tries again and hears "already arrived".
+    if (auto* l = link_with(answer.peer); l && !l->closed()) l->answer_voice(answer.id, answer.refusal, out);
+}
+
+void App::State::on(const StoredVoicesLoaded& e, Out& out) {
+    for (const auto& answer : voice_mail.on_loaded(e, out)) send_voice_answer(answer, out);
+}
+
+void App::State::on(const VoiceStored& e, Out& out) {
+    if (auto answer = voice_mail.on_stored(e)) send_voice_answer(*answer, out);
+}
+
+void App::State::on(const VoicePlayedIntent& e, Out& out) { voice_mail.mark_played(e.key, out); }
+
+void App::State::on(const DeleteVoiceIntent& e, Out& out) { voice_mail.remove(e.key, out); }
+
+void App::State::settle_voice(Out& out) {
+    for (auto& [peer, l] : links) {
+        for (const auto& outcome : l->take_voice_outcomes()) voice_mail.on_outcome(outcome, out);
+    }
+}
+
+}  // namespace peerline
