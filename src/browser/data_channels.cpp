@@ -60,7 +60,7 @@ void on_message(int pc, int id, int serial, val event) {
     if (data.isString()) {
         dispatch(ChannelText{pc, id, data.as<std::string>(), val::global("Date").call<double>("now")});
     } else {
-        dispatch(ChannelBinary{pc, id, bytes::from_array_buffer(data)});
+        dispatch(ChannelBinary{pc, id, bytes::from_array_buffer(data), val::global("Date").call<double>("now")});
     }
 }
 
@@ -113,14 +113,14 @@ void send_binary(int pc, int id, const std::string& data) {
     if (channel.isUndefined()) return;
     if (refused.count({pc, id})) {
         dispatch(ChannelSendFailed{pc, id, "not sent: an earlier message on this channel was refused",
-                                   data.substr(0, kSendFailedHeadBytes)});
+                                   data.substr(0, kSendFailedHeadBytes), true});
         return;
     }
     // send() copies the view synchronously, so a view into Wasm memory needs no JS copy.
     Outcome sent = try_call(channel, "send", array_of(bytes::view(data)));
     if (!sent.ok) {
         refused.insert({pc, id});
-        dispatch(ChannelSendFailed{pc, id, sent.error, data.substr(0, kSendFailedHeadBytes)});
+        dispatch(ChannelSendFailed{pc, id, sent.error, data.substr(0, kSendFailedHeadBytes), true});
     }
     written.insert({pc, id});
 }

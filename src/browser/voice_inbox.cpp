@@ -119,12 +119,16 @@ void on_card_ended(std::string id, val) {
 }
 
 // "7 Dec, 14:05" in the reader's own locale and time zone.
+// One formatter for the page: making one per card costs more than the card itself.
 std::string when(double at_ms) {
     if (at_ms <= 0) return "";
-    val options = val::object();
-    options.set("dateStyle", val("medium"));
-    options.set("timeStyle", val("short"));
-    return val::global("Date").new_(at_ms).call<std::string>("toLocaleString", val::undefined(), options);
+    static val format = [] {
+        val options = val::object();
+        options.set("dateStyle", val("medium"));
+        options.set("timeStyle", val("short"));
+        return val::global("Intl")["DateTimeFormat"].new_(val::undefined(), options);
+    }();
+    return format.call<std::string>("format", at_ms);
 }
 
 val download_link(const std::string& key, const std::string& label, const val& data) {
@@ -237,13 +241,18 @@ void render(const VoicePanel& voice) {
         drop_card(it->second);
         it = inbox->cards.erase(it);
     }
+    // Ours are listed once they wait or were refused; while one is on its way, the recorder's
+    // status says so (and a card made and dropped within milliseconds would only cost time).
+    auto listed_unsent = [](const voice_mail::Unsent& u) { return u.state != voice_mail::Unsent::State::sending; };
     for (const auto& u : voice.unsent) {
+        if (!listed_unsent(u)) continue;
         if (!inbox->out_cards.count(u.key)) add_out_card(u);
         OutCard& c = inbox->out_cards.at(u.key);
         c.status_text.set(c.status, unsent_status(u));
     }
     for (auto it = inbox->out_cards.begin(); it != inbox->out_cards.end();) {
-        const bool listed = std::any_of(voice.unsent.begin(), voice.unsent.end(), [&](const auto& u) { return u.key == it->first; });
+        const bool listed = std::any_of(voice.unsent.begin(), voice.unsent.end(),
+                                        [&](const auto& u) { return u.key == it->first && listed_unsent(u); });
         if (listed) {
             ++it;
             continue;

@@ -71,6 +71,7 @@ void on_record(val) {
     options.set("maxSeconds", voice::kMaxSeconds);
     voice_js::api().call<val>("record", options)
         .call<void>("then", callback("onVoiceRecording"), callback("onVoiceRecordFailed"));
+    dispatch(VoiceRecordingStarted{r.peer});  // the link opens while they speak
     draw_recorder();
     r.stop.call<void>("focus");  // Record hides itself; Stop (shown while opening) takes over
 }

@@ -133,7 +133,14 @@ void App::State::on(const ChannelText& e, Out& out) {
 
 void App::State::on(const ChannelBinary& e, Out& out) {
     quiet = true;
-    if (auto* l = link_for_pc(e.pc)) l->on_binary(e.channel, e.bytes, out);
+    auto* l = link_for_pc(e.pc);
+    if (!l) return;
+    l->on_binary(e.channel, e.bytes, out);
+    // The last part of a voice message: what the page lists changes (the stamp does not see it).
+    for (auto& arrival : l->take_voice_arrivals()) {
+        quiet = false;
+        receive_voice(*l, arrival, e.at_ms, out);
+    }
 }
 
 void App::State::on(const ChannelBuffered& e, Out& out) {
@@ -142,7 +149,7 @@ void App::State::on(const ChannelBuffered& e, Out& out) {
 }
 
 void App::State::on(const ChannelSendFailed& e, Out& out) {
-    if (auto* l = link_for_pc(e.pc)) l->on_send_failed(e.channel, e.reason, e.head, out);
+    if (auto* l = link_for_pc(e.pc)) l->on_send_failed(e.channel, e.reason, e.head, e.binary, out);
 }
 
 void App::State::show_file_offers(const link::DataLink& l) {

@@ -97,6 +97,7 @@ struct App::State {
 
     // ---- voice messages (app_voice.cpp) ----------------------------------------------------------
     void on(const ServerBinary& e, Out& out);
+    void on(const VoiceRecordingStarted& e, Out& out);
     void on(const VoiceMessageRecorded& e, Out& out);
     void on(const StoredVoicesLoaded& e, Out& out);
     void on(const VoiceStored& e, Out& out);
@@ -106,7 +107,6 @@ struct App::State {
     void deliver_voice(const std::string& peer_id, const std::string& id, Out& out);
     void retry_voice(const std::string& peer_id, Out& out);  // they are back: what waits goes
     void receive_voice(link::DataLink& l, const link::VoiceArrival& arrival, double at_ms, Out& out);
-    void send_voice_answer(const voice_mail::Mailbox::Answer& answer, Out& out);
     // After every event: what became of messages we sent.
     void settle_voice(Out& out);
 

@@ -1,6 +1,7 @@
 // App's voice messages (issue 20, docs/voice.md): routing between the Mailbox (what is kept,
 // sent and acknowledged) and the data links that carry messages end to end. The server never
 // carries voice bytes: a binary frame that claims to be one is refused.
+#include <iterator>
 #include <utility>
 
 #include "app_state.hpp"
@@ -13,6 +14,11 @@ void App::State::on(const ServerBinary&, Out&) {
              "only between the two pages now. Ask the sender to reload Peerline.";
 }
 
+void App::State::on(const VoiceRecordingStarted& e, Out& out) {
+    // Opening a link takes ~100 ms (offer, answer, ICE, DTLS, SCTP); recording takes seconds.
+    if (online && find_peer(e.peer)) ensure_link(e.peer, out);
+}
+
 void App::State::on(const VoiceMessageRecorded& e, Out& out) {
     // Their name from the roster, else from the call or link we had with them.
     const auto* peer = online ? find_peer(e.peer) : nullptr;
@@ -21,8 +27,12 @@ void App::State::on(const VoiceMessageRecorded& e, Out& out) {
                              : call && call->ids().peer == e.peer ? call->ids().peer_name
                              : l                                   ? l->ids().peer_name
                                                                    : "They";
-    auto id = voice_mail.compose(e.peer, name, e.bytes, e.at_ms, out);
+    // The message goes out first; storing our copy (a structured clone of up to 250 KB in the
+    // browser) can follow it.
+    Out storing;
+    auto id = voice_mail.compose(e.peer, name, e.bytes, e.at_ms, storing);
     if (id) deliver_voice(e.peer, *id, out);
+    out.insert(out.end(), std::make_move_iterator(storing.begin()), std::make_move_iterator(storing.end()));
 }
 
 void App::State::deliver_voice(const std::string& peer_id, const std::string& id, Out& out) {
@@ -45,28 +55,18 @@ void App::State::receive_voice(link::DataLink& l, const link::VoiceArrival& arri
     // A link outlives a server restart, so a link peer briefly missing from the roster is
     // still the person we linked with; only someone we never shared a room with is a stranger.
     std::optional<std::string> name = peer ? std::optional<std::string>(peer->name) : std::optional<std::string>(l.ids().peer_name);
-    auto kept = voice_mail.receive(from, name, arrival, at_ms, out);
-    if (!kept) {
-        if (kept.error().code != link::voice_refusal::kDuplicate) {
-            notice = "A voice message from " + *name + " could not be used: " + kept.error().message;
-        }
-        return l.answer_voice(arrival.id, kept.error(), out);
+    Out storing;  // after the answer: the sender waits for that, not for our store
+    auto refused = voice_mail.receive(from, name, arrival, at_ms, storing);
+    if (refused && refused->code != link::voice_refusal::kDuplicate) {
+        notice = "A voice message from " + *name + " could not be used: " + refused->message;
     }
-    if (kept.value()) l.answer_voice(arrival.id, std::nullopt, out);
+    l.answer_voice(arrival.id, refused, out);
+    out.insert(out.end(), std::make_move_iterator(storing.begin()), std::make_move_iterator(storing.end()));
 }
 
-void App::State::send_voice_answer(const voice_mail::Mailbox::Answer& answer, Out& out) {
-    // The link may be gone: the sender then tries again and hears "already arrived".
-    if (auto* l = link_with(answer.peer); l && !l->closed()) l->answer_voice(answer.id, answer.refusal, out);
-}
+void App::State::on(const StoredVoicesLoaded& e, Out& out) { voice_mail.on_loaded(e, out); }
 
-void App::State::on(const StoredVoicesLoaded& e, Out& out) {
-    for (const auto& answer : voice_mail.on_loaded(e, out)) send_voice_answer(answer, out);
-}
-
-void App::State::on(const VoiceStored& e, Out& out) {
-    if (auto answer = voice_mail.on_stored(e)) send_voice_answer(*answer, out);
-}
+void App::State::on(const VoiceStored& e, Out&) { voice_mail.on_stored(e); }
 
 void App::State::on(const VoicePlayedIntent& e, Out& out) { voice_mail.mark_played(e.key, out); }
 

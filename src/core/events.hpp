@@ -179,6 +179,11 @@ struct FileReadFailed {
 // ---- voice messages ---------------------------------------------------------------------------
 // The caller recorded (and previewed) a message for `peer` and pressed Send: an Ogg Opus file
 // made by the voice module.
+// The caller began recording a message for `peer`: the data link it will travel on can open
+// while they speak, so Send does not wait for it.
+struct VoiceRecordingStarted {
+    std::string peer;
+};
 struct VoiceMessageRecorded {
     std::string peer;
     std::string bytes;
@@ -226,6 +231,7 @@ struct ChannelBinary {
     int pc = 0;
     int channel = 0;
     std::string bytes;
+    double at_ms = 0;  // when it arrived, by the browser's clock (as ChannelText)
 };
 // channel.bufferedAmount: reported after each batch of SendChannelBinary actions and on
 // bufferedamountlow, so the core can keep the send queue bounded.
@@ -242,6 +248,7 @@ struct ChannelSendFailed {
     int channel = 0;
     std::string reason;  // the browser's DOMException name and message
     std::string head;    // a text message whole; the first kSendFailedHeadBytes of a binary one
+    bool binary = false;
 };
 inline constexpr std::size_t kSendFailedHeadBytes = 32;
 
@@ -259,7 +266,7 @@ using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, S
                            StatsReport, RenameIntent, OpenLinkIntent, SendChatIntent, ChatReadIntent, InviteIntent,
                            FilesChosen, AcceptFilesIntent, DeclineFilesIntent,
                            CancelTransferIntent, FileChunkRead, FileReadFailed,
-                           VoiceMessageRecorded, StoredVoicesLoaded, VoiceStored,
+                           VoiceRecordingStarted, VoiceMessageRecorded, StoredVoicesLoaded, VoiceStored,
                            VoicePlayedIntent, DeleteVoiceIntent, ChannelOpened,
                            ChannelClosed, ChannelText, ChannelBinary, ChannelBuffered, ChannelSendFailed,
                            TimerFired>;

@@ -38,14 +38,11 @@ void Mailbox::drop_stored(const std::string& key, Out& out) {
 
 void Mailbox::start(Out& out) { out.push_back(LoadStoredVoices{}); }
 
-std::vector<Mailbox::Answer> Mailbox::on_loaded(const StoredVoicesLoaded& e, Out& out) {
-    std::vector<Answer> answers;
+void Mailbox::on_loaded(const StoredVoicesLoaded& e, Out& out) {
     if (!e.available) {
         storage_ = Storage::unavailable;
         notice_ = "Voice messages are kept only while this page is open: the browser does not let it store them (" + e.reason + ").";
-        // What was received meanwhile cannot wait for a store that will not answer.
-        for (auto& [key, answer] : std::exchange(answer_when_stored_, {})) answers.push_back(std::move(answer));
-        return answers;
+        return;
     }
     storage_ = Storage::available;
     std::size_t unreadable = 0;
@@ -72,29 +69,20 @@ std::vector<Mailbox::Answer> Mailbox::on_loaded(const StoredVoicesLoaded& e, Out
     for (std::size_t i = 0; i < notes_.size(); ++i) keep_within_caps(notes_[i].from, out);
     while (unsent_.size() > kMaxUnsent) remove(unsent_.front().key, out);
     if (unreadable > 0) notice_ = std::to_string(unreadable) + " stored voice message(s) could not be read and were deleted.";
-    return answers;
 }
 
-std::optional<Mailbox::Answer> Mailbox::on_stored(const VoiceStored& e) {
-    auto waiting = answer_when_stored_.find(e.key);
-    if (waiting == answer_when_stored_.end()) {
-        if (!e.ok && e.key.rfind("out/", 0) == 0) {
-            notice_ = "Your copy of the voice message could not be stored (" + e.reason + "); it is sent from this page's memory.";
-        }
-        return std::nullopt;
+void Mailbox::on_stored(const VoiceStored& e) {
+    if (e.ok) return;
+    if (e.key.rfind("out/", 0) == 0) {
+        notice_ = "Your copy of the voice message could not be stored (" + e.reason + "); it is sent from this page's memory.";
+        return;
     }
-    Answer answer = std::move(waiting->second);
-    answer_when_stored_.erase(waiting);
-    if (!e.ok) {
-        // Not listed, so not lost in silence: the sender keeps its copy and hears why.
-        const auto note = std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == e.key; });
-        if (note != notes_.end()) {
-            notice_ = "A voice message from " + note->from_name + " could not be kept: " + e.reason;
-            notes_.erase(note);
-        }
-        answer.refusal = make_error("voice-not-stored", "their browser could not store it (" + e.reason + ")");
+    // Acknowledged already, so not dropped: listed until the page closes, and the listener knows.
+    const auto note = std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == e.key; });
+    if (note != notes_.end()) {
+        notice_ = "The voice message from " + note->from_name + " could not be stored (" + e.reason +
+                  "): it is kept only until you close this page. Download it to keep it.";
     }
-    return answer;
 }
 
 // ---- sending ------------------------------------------------------------------------------------------
@@ -181,24 +169,19 @@ std::vector<std::string> Mailbox::waiting_for(const std::string& peer) const {
 
 // ---- receiving ------------------------------------------------------------------------------------
 
-Result<bool> Mailbox::receive(const std::string& from, const std::optional<std::string>& from_name,
-                              const link::VoiceArrival& arrival, double at_ms, Out& out) {
+std::optional<Error> Mailbox::receive(const std::string& from, const std::optional<std::string>& from_name,
+                                      const link::VoiceArrival& arrival, double at_ms, Out& out) {
     if (!from_name) return make_error("voice-stranger", "a voice message from someone who shares no room with us");
     const std::string key = received_key(from, arrival.id);
-    if (std::any_of(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == key; }) || answer_when_stored_.count(key)) {
+    if (std::any_of(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == key; })) {
         return make_error(link::voice_refusal::kDuplicate, "this message already arrived");
     }
     auto info = voice::inspect(arrival.bytes);
     if (!info) return info.error();
     notes_.push_back(Note{key, from, *from_name, at_ms, info.value().duration_s, false});
-    if (storage_ == Storage::unavailable) {
-        keep_within_caps(from, out);
-        return true;
-    }
     store(Record{key, false, arrival.id, from, *from_name, at_ms, info.value().duration_s, false, arrival.bytes}, out);
-    answer_when_stored_[key] = Answer{from, arrival.id, std::nullopt};
     keep_within_caps(from, out);
-    return false;
+    return std::nullopt;
 }
 
 void Mailbox::keep_within_caps(const std::string& from, Out& out) {
@@ -229,7 +212,6 @@ void Mailbox::mark_played(const std::string& key, Out& out) {
 void Mailbox::remove(const std::string& key, Out& out) {
     auto note = std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == key; });
     if (note != notes_.end()) {
-        // An answer still waiting for the store is sent all the same: the message did arrive.
         notes_.erase(note);
         drop_stored(key, out);
         return;

@@ -31,16 +31,9 @@ public:
     using Out = std::vector<Action>;
 
     // ---- the browser's store
-    // The answer for a received message, sent to its sender once the store has it.
-    struct Answer {
-        std::string peer;
-        std::string id;
-        std::optional<Error> refusal;  // nullopt: acknowledged
-    };
     void start(Out& out);  // asks the shell for what earlier visits kept
-    // Lists what was kept; answers due now (the browser turned out to have no store).
-    std::vector<Answer> on_loaded(const StoredVoicesLoaded& e, Out& out);
-    std::optional<Answer> on_stored(const VoiceStored& e);
+    void on_loaded(const StoredVoicesLoaded& e, Out& out);
+    void on_stored(const VoiceStored& e);
 
     // ---- sending
     // Our recording for `to`: checked (voice::inspect) and kept until delivered. Returns the
@@ -56,10 +49,11 @@ public:
 
     // ---- receiving
     // A message that arrived whole from `from` (`from_name`: nullopt if they share no room
-    // with us). An error: refuse it with that. True: acknowledge now (the browser cannot store;
-    // it is kept for this visit); false: the answer follows on_stored.
-    Result<bool> receive(const std::string& from, const std::optional<std::string>& from_name,
-                         const link::VoiceArrival& arrival, double at_ms, Out& out);
+    // with us): listed and stored (nullopt: acknowledge it), or the refusal to answer with.
+    // Acknowledged on arrival, as chat is, not once stored: a store that fails later keeps the
+    // message listed for this visit and says so (docs/voice.md "Kept in the browser").
+    std::optional<Error> receive(const std::string& from, const std::optional<std::string>& from_name,
+                                 const link::VoiceArrival& arrival, double at_ms, Out& out);
 
     // ---- the listener
     void mark_played(const std::string& key, Out& out);
@@ -84,7 +78,6 @@ private:
     std::vector<Note> notes_;
     std::vector<Unsent> unsent_;
     std::map<std::string, std::string> unsent_bytes_;  // by id
-    std::map<std::string, Answer> answer_when_stored_;  // received, by key
     Outbox outbox_;
     std::string notice_;
     int composed_ = 0;

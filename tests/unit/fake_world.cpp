@@ -272,7 +272,7 @@ bool FakeWorld::send_throws(int client, int pc, int channel, bool binary, std::s
         reason = "TypeError: RTCDataChannel.send: Message size (" + std::to_string(size) + ") exceeds maxMessageSize";
     }
     if (reason.empty()) return false;
-    queue_.emplace_back(client, ChannelSendFailed{pc, channel, std::move(reason), std::move(head)});
+    queue_.emplace_back(client, ChannelSendFailed{pc, channel, std::move(reason), std::move(head), binary});
     return true;
 }
 
@@ -372,7 +372,7 @@ void FakeWorld::execute(int client, const Action& action) {
                 auto [to, pc] = far_end(client, a.pc);
                 std::string bytes = a.bytes;
                 if (corrupt_countdown_ > 0 && --corrupt_countdown_ == 0 && !bytes.empty()) bytes.back() ^= 0x5a;
-                if (to >= 0) queue_.emplace_back(to, ChannelBinary{pc, a.channel, std::move(bytes)});
+                if (to >= 0) queue_.emplace_back(to, ChannelBinary{pc, a.channel, std::move(bytes), 1.7e12});
                 // The fake channel drains at once.
                 queue_.emplace_back(client, ChannelBuffered{a.pc, a.channel, 0});
             } else if constexpr (std::is_same_v<A, ReadFileChunk>) {

@@ -1,5 +1,6 @@
 #include "link/data_link.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "json_depth.hpp"
@@ -31,7 +32,7 @@ void DataLink::open_connection(bool polite, Out& out) {
     out.push_back(CreatePeerConnection{ids_.pc, configuration_json_});
     // Negotiated channels (same ids on both sides) exist before the first offer, so the offer
     // carries the data section and neither side waits for ondatachannel.
-    out.push_back(CreateDataChannel{ids_.pc, "control", kControlChannel, 0});
+    out.push_back(CreateDataChannel{ids_.pc, "control", kControlChannel, static_cast<std::uint32_t>(kVoiceLowWaterBytes)});
     out.push_back(CreateDataChannel{ids_.pc, "files", kFilesChannel,
                                     static_cast<std::uint32_t>(transfer::kLowWaterBytes)});
     negotiator_->opened();
@@ -188,10 +189,7 @@ void DataLink::on_channel_open(int channel, std::uint64_t transport_limit, Out& 
     out.push_back(CancelTimer{ids_.connect_timer});
     for (auto& text : chat_.take_unsent()) send_control(std::move(text), out);
     for (auto& text : std::exchange(queued_control_, {})) send_control(std::move(text), out);
-    if (!queued_voice_.empty()) {
-        for (auto& text : std::exchange(queued_voice_, {})) send_control(std::move(text), out);
-        out.push_back(StartTimer{ids_.voice_timer, kVoiceAnswerMs});
-    }
+    for (auto& [id, ogg] : std::exchange(queued_voice_, {})) send_voice_now(id, ogg, out);
     with_transfers([&](Out& o) { transfers_.on_channels_open(o); }, out);
 }
 
@@ -247,23 +245,38 @@ void DataLink::on_control(const std::string& text, bool visible, Out& out) {
 }
 
 void DataLink::on_binary(int channel, std::string_view bytes, Out& out) {
-    if (closed() || channel != kFilesChannel) return;
+    if (closed()) return;
+    if (channel == kControlChannel) {  // only voice message parts are binary there
+        if (auto refusal = voice_.on_part(bytes)) send_control(std::move(*refusal), out);
+        return;
+    }
+    if (channel != kFilesChannel) return;
     with_transfers([&](Out& o) { transfers_.on_binary(bytes, o); }, out);
 }
 
 void DataLink::on_buffered(int channel, std::uint64_t amount, Out& out) {
-    if (closed() || channel != kFilesChannel) return;
+    if (closed()) return;
+    if (channel == kControlChannel) {
+        control_buffered_ = amount;
+        return pump_voice(out);
+    }
+    if (channel != kFilesChannel) return;
     with_transfers([&](Out& o) { transfers_.on_buffered(amount, o); }, out);
 }
 
-void DataLink::on_send_failed(int channel, const std::string& reason, const std::string& head, Out& out) {
+void DataLink::on_send_failed(int channel, const std::string& reason, const std::string& head, bool binary, Out& out) {
     if (closed()) return;
     if (channel == kFilesChannel) {
         return with_transfers([&](Out& o) { transfers_.on_send_failed(head, reason, o); }, out);
     }
     if (channel != kControlChannel) return;
-    if (chat_.on_send_failed(head, reason)) return;
-    if (voice_.on_send_failed(head, reason)) return;
+    if (!binary && chat_.on_send_failed(head, reason)) return;
+    if (auto failure = voice_.on_send_failed(head, binary, reason); failure.ours) {
+        // What is left of a failed message would reach the peer without its header.
+        auto gone = [&](const VoiceOut& v) { return v.id == failure.failed; };
+        voice_out_.erase(std::remove_if(voice_out_.begin(), voice_out_.end(), gone), voice_out_.end());
+        return;
+    }
     close("could not send to " + ids_.peer_name + ": " + reason, true, out);
 }
 
@@ -305,15 +318,34 @@ void DataLink::on_file_read_failed(int pick, int file, const std::string& reason
 // ---- voice messages ----------------------------------------------------------------------------
 
 void DataLink::send_voice(const std::string& id, std::string_view ogg, Out& out) {
-    auto wire = VoiceLink::encode(id, ogg, voice::kMaxBytes);
-    if (closed() || wire.empty()) return;
+    if (closed() || ogg.empty() || ogg.size() > voice::kMaxBytes) return;
     voice_.sent(id);  // from now on it is answered, or fails with the link or the timer
-    if (!control_open_) {
-        for (auto& text : wire) queued_voice_.push_back(std::move(text));
-        return;
-    }
-    for (auto& text : wire) send_control(std::move(text), out);
+    if (control_open_) return send_voice_now(id, ogg, out);
+    queued_voice_.emplace_back(id, std::string(ogg));
+}
+
+void DataLink::send_voice_now(const std::string& id, std::string_view ogg, Out& out) {
+    // Parts as large as both sides take (known once the channel is open): one message between
+    // two Chromiums, whose limit is 262,144 bytes.
+    const auto part = sdp::largest_sendable_message(message_limits_, kMaxVoicePartBytes);
+    auto wire = VoiceLink::encode(id, ogg, voice::kMaxBytes, part);
+    voice_out_.push_back(VoiceOut{id, false, std::move(wire.header)});
+    for (auto& bytes : wire.parts) voice_out_.push_back(VoiceOut{id, true, std::move(bytes)});
+    pump_voice(out);
     out.push_back(StartTimer{ids_.voice_timer, kVoiceAnswerMs});
+}
+
+void DataLink::pump_voice(Out& out) {
+    while (!voice_out_.empty() && control_buffered_ < kVoiceHighWaterBytes) {
+        auto next = std::move(voice_out_.front());
+        voice_out_.pop_front();
+        if (!next.binary) {
+            send_control(std::move(next.bytes), out);
+            continue;
+        }
+        control_buffered_ += next.bytes.size();  // until the shell reports the real amount
+        out.push_back(SendChannelBinary{ids_.pc, kControlChannel, std::move(next.bytes)});
+    }
 }
 
 void DataLink::answer_voice(const std::string& id, const std::optional<Error>& refusal, Out& out) {
@@ -357,6 +389,7 @@ void DataLink::close(const std::string& reason, bool tell, Out& out) {
     control_open_ = files_open_ = false;
     queued_control_.clear();
     queued_voice_.clear();
+    voice_out_.clear();
     chat_.fail_pending(reason);
     voice_.fail_unanswered(reason);
     Out produced;

@@ -6,6 +6,7 @@
 // file transfers with that peer.
 #pragma once
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -87,7 +88,7 @@ public:
     void on_buffered(int channel, std::uint64_t amount, Out& out);
     // send() threw: the chat message or transfer the lost message belonged to fails with the
     // browser's reason; any other control message lost leaves the link unusable, so it closes.
-    void on_send_failed(int channel, const std::string& reason, const std::string& head, Out& out);
+    void on_send_failed(int channel, const std::string& reason, const std::string& head, bool binary, Out& out);
     // ---- the user
     void send_chat(const std::string& text, Out& out);
     void offer_files(int pick, const std::vector<FileMeta>& files, Out& out);
@@ -121,6 +122,8 @@ private:
     void on_control(const std::string& text, bool visible, Out& out);
     void on_connection_trouble(bool failed, Out& out);
     void apply_message_limit();
+    void send_voice_now(const std::string& id, std::string_view ogg, Out& out);
+    void pump_voice(Out& out);
     // Runs a step of the transfers and moves its actions to `out`, holding control messages
     // back while the channel is not open yet.
     template <typename Step>
@@ -137,7 +140,16 @@ private:
     bool control_open_ = false;
     bool files_open_ = false;
     std::vector<std::string> queued_control_;  // until the control channel opens
-    std::vector<std::string> queued_voice_;    // voice messages' wire, until it opens
+    std::vector<std::pair<std::string, std::string>> queued_voice_;  // (id, ogg) until it opens
+    // Voice headers and parts not yet handed to the browser, in order, each with its message id;
+    // paced by the control channel's bufferedAmount (kVoiceHighWaterBytes).
+    struct VoiceOut {
+        std::string id;
+        bool binary = false;
+        std::string bytes;
+    };
+    std::deque<VoiceOut> voice_out_;
+    std::uint64_t control_buffered_ = 0;
     VoiceLink voice_;
     sdp::MessageSizeLimits message_limits_;    // both descriptions' and the transport's
     Chat chat_;

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include "base64.hpp"
 #include "json_fields.hpp"
 #include "protocol.hpp"
 #include "transfer/checksum.hpp"
@@ -30,23 +29,22 @@ std::string refusal(const std::string& id, const char* code, const std::string& 
     return protocol::dump_json(j);
 }
 
-std::size_t parts_for(std::size_t size) { return (size + kVoicePartBytes - 1) / kVoicePartBytes; }
+std::size_t parts_for(std::size_t size, std::size_t part_bytes) { return (size + part_bytes - 1) / part_bytes; }
 
 }  // namespace
 
-std::vector<std::string> VoiceLink::encode(const std::string& id, std::string_view ogg, std::size_t max_bytes) {
-    std::vector<std::string> wire;
+VoiceLink::Wire VoiceLink::encode(const std::string& id, std::string_view ogg, std::size_t max_bytes, std::size_t part_bytes) {
+    Wire wire;
     if (ogg.empty() || ogg.size() > max_bytes) return wire;
-    const std::size_t parts = parts_for(ogg.size());
-    wire.push_back(protocol::dump_json(nlohmann::json{{"type", "voice"},
-                                                      {"id", id},
-                                                      {"size", ogg.size()},
-                                                      {"parts", parts},
-                                                      {"xxh3", transfer::to_hex(transfer::digest_of(ogg))}}));
-    for (std::size_t n = 0; n < parts; ++n) {
-        const auto piece = ogg.substr(n * kVoicePartBytes, kVoicePartBytes);
-        wire.push_back(protocol::dump_json(nlohmann::json{{"type", "voice-part"}, {"id", id}, {"n", n}, {"data", base64::encode(piece)}}));
-    }
+    part_bytes = std::clamp(part_bytes, kMinVoicePartBytes, kMaxVoicePartBytes);
+    const std::size_t parts = parts_for(ogg.size(), part_bytes);
+    wire.header = protocol::dump_json(nlohmann::json{{"type", "voice"},
+                                                     {"id", id},
+                                                     {"size", ogg.size()},
+                                                     {"partBytes", part_bytes},
+                                                     {"parts", parts},
+                                                     {"xxh3", transfer::to_hex(transfer::digest_of(ogg))}});
+    for (std::size_t n = 0; n < parts; ++n) wire.parts.emplace_back(ogg.substr(n * part_bytes, part_bytes));
     return wire;
 }
 
@@ -59,7 +57,6 @@ VoiceLink::Reply VoiceLink::on_message(const nlohmann::json& message, std::size_
     if (type == message.end() || !type->is_string()) return {};
     const auto& kind = type->get_ref<const std::string&>();
     if (kind == "voice") return Reply{true, on_header(message, max_bytes)};
-    if (kind == "voice-part") return Reply{true, on_part(message)};
     if (kind == "voice-ack" || kind == "voice-refused") {
         on_answer(message, kind == "voice-ack");
         return Reply{true, std::nullopt};  // answers are never answered: no ping-pong
@@ -73,54 +70,42 @@ std::optional<std::string> VoiceLink::on_header(const nlohmann::json& message, s
     assembling_.reset();
     const auto id = message_id(message);
     const auto size = count(message, "size");
+    const auto part_bytes = count(message, "partBytes");
     const auto parts = count(message, "parts");
     auto xxh3 = json_fields::bounded_string(message, "xxh3", 32);
-    if (!id || !size || !parts || !xxh3 || xxh3->size() != 32) {
+    if (!id || !size || !part_bytes || !parts || !xxh3 || xxh3->size() != 32) {
         return refusal(id.value_or(""), voice_refusal::kMalformed,
-                       "a voice message needs `id`, `size`, `parts` and a 32-digit `xxh3`");
+                       "a voice message needs `id`, `size`, `partBytes`, `parts` and a 32-digit `xxh3`");
     }
     if (*size == 0 || *size > max_bytes) {
         return refusal(*id, voice_refusal::kTooLarge,
                        "a voice message is 1 to " + std::to_string(max_bytes) + " bytes; this one says " + std::to_string(*size));
     }
-    if (*parts != parts_for(*size)) {
-        return refusal(*id, voice_refusal::kMalformed, "`parts` must be the size in " + std::to_string(kVoicePartBytes) + "-byte parts");
+    if (*part_bytes < kMinVoicePartBytes || *part_bytes > kMaxVoicePartBytes || *parts != parts_for(*size, *part_bytes)) {
+        return refusal(*id, voice_refusal::kMalformed,
+                       "`partBytes` must be " + std::to_string(kMinVoicePartBytes) + "-" + std::to_string(kMaxVoicePartBytes) +
+                           " and `parts` the size in parts of that many bytes");
     }
-    assembling_ = Assembly{*id, *size, *parts, std::move(*xxh3), {}};
+    assembling_ = Assembly{*id, *size, *part_bytes, *parts, 0, std::move(*xxh3), {}};
     assembling_->bytes.reserve(*size);
     return std::nullopt;
 }
 
-std::optional<std::string> VoiceLink::on_part(const nlohmann::json& message) {
-    const auto id = message_id(message);
-    const auto n = count(message, "n");
-    if (!id || !n) return refusal(id.value_or(""), voice_refusal::kMalformed, "a voice part needs `id` and `n`");
-    if (!assembling_ || assembling_->id != *id) {
-        return refusal(*id, voice_refusal::kOutOfOrder, "a voice part without its header");
-    }
+std::optional<std::string> VoiceLink::on_part(std::string_view bytes) {
+    if (!assembling_) return refusal("", voice_refusal::kOutOfOrder, "a binary message on the control channel without a voice header");
     Assembly& a = *assembling_;
-    const std::size_t expected = a.bytes.size() / kVoicePartBytes;
-    const auto data = json_fields::bounded_string(message, "data", (kVoicePartBytes + 2) / 3 * 4);
-    auto bytes = data ? base64::decode(*data) : std::nullopt;
-    std::optional<std::string> problem;
-    if (*n != expected) {
-        problem = refusal(*id, voice_refusal::kOutOfOrder, "part " + std::to_string(*n) + " came where part " + std::to_string(expected) + " was due");
-    } else if (!bytes) {
-        problem = refusal(*id, voice_refusal::kMalformed, "part " + std::to_string(*n) + " is not base64 of at most " + std::to_string(kVoicePartBytes) + " bytes");
-    } else if (a.bytes.size() + bytes->size() > a.size || (*n + 1 < a.parts && bytes->size() != kVoicePartBytes)) {
-        problem = refusal(*id, voice_refusal::kMalformed, "part " + std::to_string(*n) + " has the wrong length");
-    }
-    if (problem) {
+    const bool last = a.parts_seen + 1 == a.parts;
+    const std::size_t due = last ? a.size - a.bytes.size() : a.part_bytes;
+    if (bytes.size() != due) {
+        auto answer = refusal(a.id, voice_refusal::kMalformed, "part " + std::to_string(a.parts_seen) + " has " +
+                                                                    std::to_string(bytes.size()) + " bytes, not " + std::to_string(due));
         assembling_.reset();
-        return problem;
+        return answer;
     }
-    a.bytes += *bytes;
-    if (*n + 1 < a.parts) return std::nullopt;
+    a.bytes.append(bytes);
+    if (++a.parts_seen < a.parts) return std::nullopt;
     Assembly whole = std::move(*assembling_);
     assembling_.reset();
-    if (whole.bytes.size() != whole.size) {
-        return refusal(whole.id, voice_refusal::kMalformed, "the parts add up to " + std::to_string(whole.bytes.size()) + " bytes, not " + std::to_string(whole.size));
-    }
     if (transfer::to_hex(transfer::digest_of(whole.bytes)) != whole.xxh3) {
         return refusal(whole.id, voice_refusal::kChecksum, "the bytes that arrived are not the ones sent (XXH3-128 differs)");
     }
@@ -139,7 +124,7 @@ void VoiceLink::on_answer(const nlohmann::json& message, bool ack) {
     if (ack) return finish(*id, VoiceOutcome{*id, true, true, {}, {}});
     const auto code = json_fields::bounded_string(message, "code", 64).value_or("");
     const auto reason = json_fields::bounded_string(message, "reason", 4000);
-    // Their page already keeps this message: our earlier ack was lost, the message was not.
+    // Their page already has this message: our earlier ack was lost, the message was not.
     if (code == voice_refusal::kDuplicate) return finish(*id, VoiceOutcome{*id, true, true, code, {}});
     finish(*id, VoiceOutcome{*id, false, true, code,
                              "refused by their page: " + (reason ? transfer::clean_reason(*reason) : std::string("no reason given"))});
@@ -155,16 +140,20 @@ void VoiceLink::fail_unanswered(const std::string& reason) {
     assembling_.reset();
 }
 
-bool VoiceLink::on_send_failed(const std::string& wire, const std::string& reason) {
-    auto message = nlohmann::json::parse(wire, nullptr, false);
-    if (!message.is_object()) return false;
-    const auto type = message.value("type", "");
-    if (type != "voice" && type != "voice-part") return false;
-    const auto id = message_id(message);
-    if (id && std::find(unanswered_.begin(), unanswered_.end(), *id) != unanswered_.end()) {
-        finish(*id, VoiceOutcome{*id, false, false, {}, reason});
+VoiceLink::SendFailure VoiceLink::on_send_failed(const std::string& head, bool binary, const std::string& reason) {
+    std::optional<std::string> id;
+    if (binary) {
+        // A part: parts go out right after their header, so it belongs to the message sent last.
+        if (unanswered_.empty()) return {true, {}};
+        id = unanswered_.back();
+    } else {
+        auto message = nlohmann::json::parse(head, nullptr, false);
+        if (!message.is_object() || message.value("type", "") != "voice") return {};
+        id = message_id(message);
     }
-    return true;
+    if (!id || std::find(unanswered_.begin(), unanswered_.end(), *id) == unanswered_.end()) return {true, {}};
+    finish(*id, VoiceOutcome{*id, false, false, {}, reason});
+    return {true, *id};
 }
 
 }  // namespace peerline::link
