@@ -66,7 +66,9 @@ void Mailbox::on_loaded(const StoredVoicesLoaded& e, Out& out) {
     }
     std::stable_sort(notes_.begin(), notes_.end(), [](const Note& a, const Note& b) { return a.at_ms < b.at_ms; });
     std::stable_sort(unsent_.begin(), unsent_.end(), [](const Unsent& a, const Unsent& b) { return a.at_ms < b.at_ms; });
-    for (std::size_t i = 0; i < notes_.size(); ++i) keep_within_caps(notes_[i].from, out);
+    std::vector<std::string> senders;
+    for (const auto& n : notes_) senders.push_back(n.from);
+    for (const auto& from : senders) keep_within_caps(from, out);
     while (unsent_.size() > kMaxUnsent) remove(unsent_.front().key, out);
     if (unreadable > 0) notice_ = std::to_string(unreadable) + " stored voice message(s) could not be read and were deleted.";
 }
@@ -186,13 +188,13 @@ std::optional<Error> Mailbox::receive(const std::string& from, const std::option
 
 void Mailbox::keep_within_caps(const std::string& from, Out& out) {
     auto from_sender = [&](const Note& n) { return n.from == from; };
-    if (static_cast<std::size_t>(std::count_if(notes_.begin(), notes_.end(), from_sender)) > kKeptPerSender) {
+    while (static_cast<std::size_t>(std::count_if(notes_.begin(), notes_.end(), from_sender)) > kKeptPerSender) {
         const auto oldest = std::find_if(notes_.begin(), notes_.end(), from_sender);
         notice_ = "An older voice message from " + oldest->from_name + " was deleted: the newest " + std::to_string(kKeptPerSender) +
                   " from each person are kept.";
         remove(oldest->key, out);
     }
-    if (notes_.size() > kKeptReceived) {
+    while (notes_.size() > kKeptReceived) {
         notice_ = "The oldest voice message, from " + notes_.front().from_name + ", was deleted: at most " +
                   std::to_string(kKeptReceived) + " are kept.";
         remove(notes_.front().key, out);
@@ -209,7 +211,9 @@ void Mailbox::mark_played(const std::string& key, Out& out) {
     if (storage_ != Storage::unavailable) out.push_back(MarkStoredVoicePlayed{key});
 }
 
-void Mailbox::remove(const std::string& key, Out& out) {
+void Mailbox::remove(const std::string& key_ref, Out& out) {
+    // A copy: callers pass the key of the element this erases.
+    const std::string key = key_ref;
     auto note = std::find_if(notes_.begin(), notes_.end(), [&](const Note& n) { return n.key == key; });
     if (note != notes_.end()) {
         notes_.erase(note);

@@ -377,3 +377,27 @@ TEST_CASE("at most kMaxUnsent of ours wait, the next one says so", "[voice-mail]
     CHECK(box.unsent()[0].id != box.unsent()[1].id);
     CHECK(box.unsent()[0].id.find("v1-") == 0);
 }
+
+TEST_CASE("a store holding more than the caps is trimmed at load, oldest first", "[voice-mail]") {
+    voice_mail::Mailbox box;
+    std::vector<Action> out;
+    StoredVoicesLoaded loaded;
+    for (std::size_t i = 0; i < voice_mail::kKeptPerSender + 2; ++i) {
+        voice_mail::Record r;
+        r.id = "v" + std::to_string(i);
+        r.key = "in/ada/" + r.id;
+        r.peer = "ada";
+        r.peer_name = "Ada";
+        r.at_ms = 100.0 - i;  // stored newest first: the load sorts by time
+        r.bytes = message_file();
+        loaded.records.push_back(r);
+    }
+    box.on_loaded(loaded, out);
+    REQUIRE(box.notes().size() == voice_mail::kKeptPerSender);
+    CHECK(box.notes().front().key == "in/ada/v9");  // the two oldest (v10, v11) went
+    std::vector<std::string> deleted;
+    for (const auto& a : out) {
+        if (const auto* d = std::get_if<DeleteStoredVoice>(&a)) deleted.push_back(d->key);
+    }
+    CHECK(deleted == std::vector<std::string>{"in/ada/v11", "in/ada/v10"});
+}
