@@ -60,7 +60,7 @@ TEST_CASE("a voice message crosses the wire whole, in parts of the link's size",
     }
 }
 
-TEST_CASE("part sizes are kept within bounds; the largest message fits, one byte more is not encoded", "[voice-link]") {
+TEST_CASE("part sizes are kept within bounds, the largest message fits, one byte more is not encoded", "[voice-link]") {
     const std::string most(voice::kMaxBytes, 'a');
     CHECK(VoiceLink::encode("big", most, voice::kMaxBytes, 1u << 30).parts.front().size() == kMaxVoicePartBytes);
     CHECK(VoiceLink::encode("big", most, voice::kMaxBytes, 10).parts.front().size() == kMinVoicePartBytes);

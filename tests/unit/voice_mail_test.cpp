@@ -138,7 +138,7 @@ TEST_CASE("a listener whose store fails keeps the message for the visit and is t
     CHECK(w.view(bob).voice.notice.find("until you close this page") != std::string::npos);
 }
 
-TEST_CASE("bytes damaged on the way are refused by the listener's page; the sender keeps its copy", "[voice-mail]") {
+TEST_CASE("bytes damaged on the way are refused by the listener's page, the sender keeps its copy", "[voice-mail]") {
     Declined d;
     auto& w = d.w;
     const int ada = d.ada, bob = d.bob;
