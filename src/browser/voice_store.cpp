@@ -120,7 +120,6 @@ void on_put_done(std::string key, val) { dispatch(VoiceStored{key, true, ""}); }
 
 void on_put_failed(std::string key, val event) {
     val error = event["target"]["error"];
-    store.bytes.erase(key);  // not listed: the core refuses the message
     dispatch(VoiceStored{key, false, error.isNull() || error.isUndefined() ? std::string("the write was aborted") : describe(error)});
 }
 
@@ -145,14 +144,13 @@ void load() {
     opened.value.set("onerror", callback("onVoiceStoreOpenFailed"));
 }
 
+// A message whose write fails stays on the page (the core keeps it listed for the visit and says
+// so), so its bytes stay too: only DeleteStoredVoice drops them.
 void put(const voice_mail::Record& record) {
     store.bytes.insert_or_assign(record.key, bytes::copy(record.bytes));
     if (store.failed) return dispatch(VoiceStored{record.key, false, "this browser cannot store voice messages"});
     if (store.db.isNull()) return store.waiting.push_back(record);
-    auto refuse = [&](const std::string& why) {
-        store.bytes.erase(record.key);
-        dispatch(VoiceStored{record.key, false, why});
-    };
+    auto refuse = [&](const std::string& why) { dispatch(VoiceStored{record.key, false, why}); };
     Outcome tx = try_call(store.db, "transaction", array_of(val(kStore), val("readwrite")));
     if (!tx.ok) return refuse(tx.error);
     // put() itself throws for a value it cannot clone; the transaction would then complete

@@ -325,8 +325,8 @@ void DataLink::send_voice(const std::string& id, std::string_view ogg, Out& out)
 }
 
 void DataLink::send_voice_now(const std::string& id, std::string_view ogg, Out& out) {
-    // Parts as large as both sides take (known once the channel is open): one message between
-    // two Chromiums, whose limit is 262,144 bytes.
+    // Parts as large as both sides take (known once the channel is open), at most
+    // kMaxVoicePartBytes.
     const auto part = sdp::largest_sendable_message(message_limits_, kMaxVoicePartBytes);
     auto wire = VoiceLink::encode(id, ogg, voice::kMaxBytes, part);
     voice_out_.push_back(VoiceOut{id, false, std::move(wire.header)});
