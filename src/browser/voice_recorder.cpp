@@ -69,6 +69,7 @@ void on_record(val) {
     options.set("onTime", callback("onVoiceTime"));
     options.set("onLimit", callback("onVoiceLimit"));
     options.set("maxSeconds", voice::kMaxSeconds);
+    options.set("startTimeoutMs", voice::kDeviceStartTimeoutMs);
     voice_js::api().call<val>("record", options)
         .call<void>("then", callback("onVoiceRecording"), callback("onVoiceRecordFailed"));
     dispatch(VoiceRecordingStarted{r.peer});  // the link opens while they speak

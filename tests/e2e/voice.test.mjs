@@ -139,3 +139,36 @@ test('a discarded recording is gone and the microphone is released', { timeout: 
   assert.deepEqual(tracks.filter((state) => state !== 'ended'), [], 'every microphone track was stopped');
   assertNoErrors(ivy, jon);
 });
+
+test('an audio device that never starts ends in a plain message, not "Opening the microphone…" forever',
+  { timeout: TEST_MS }, async () => {
+    const [kim, lou] = await session.open('Kim', 'Lou');
+    await declinedCall(kim, lou);
+    // As Firefox with no sound device: the microphone is granted but the AudioContext never runs.
+    await kim.page.evaluate(() => {
+      window.__closedContexts = 0;
+      AudioContext.prototype.resume = () => new Promise(() => {});
+      const close = AudioContext.prototype.close;
+      AudioContext.prototype.close = function () { ++window.__closedContexts; return close.call(this); };
+      window.__tracks = [];
+      const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await open(constraints);
+        window.__tracks.push(...stream.getTracks());
+        return stream;
+      };
+    });
+    await button(kim.page, 'Leave a voice message').click();
+    await kim.page.waitForFunction(() => /Opening the microphone/.test(document.getElementById('voicePanel').textContent));
+    // kDeviceStartTimeoutMs (5 s) after the grant, the recorder gives up and says why.
+    await kim.page.waitForFunction(
+      () => /Cannot record: .*the audio device did not start within 5 s/.test(document.getElementById('voicePanel').textContent),
+      null, { timeout: STEP_MS + 5000 });
+    await button(kim.page, 'Leave a voice message').waitFor();
+    assert.equal(await button(kim.page, 'Stop recording').isVisible(), false);
+    const tracks = await kim.page.evaluate(() => window.__tracks.map((t) => t.readyState));
+    assert.ok(tracks.length >= 1, 'the microphone was granted first');
+    assert.deepEqual(tracks.filter((state) => state !== 'ended'), [], 'the microphone is released');
+    assert.ok(await kim.page.evaluate(() => window.__closedContexts) >= 1, 'the audio context is closed');
+    assertNoErrors(kim, lou);
+  });

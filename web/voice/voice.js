@@ -27,7 +27,11 @@
     return module;
   }
 
-  async function record({ onLevel, onTime, onLimit, maxSeconds = 60 } = {}) {
+  // A promise that rejects after `ms` (an audio device that never starts must not hang us).
+  const within = (promise, ms, what) => Promise.race([promise, new Promise((_, reject) =>
+    setTimeout(() => reject(new Error(`${what} did not start within ${ms / 1000} s`)), ms))]);
+
+  async function record({ onLevel, onTime, onLimit, maxSeconds = 60, startTimeoutMs = 5000 } = {}) {
     const codec = await load();
     const limits = codec.limits();
     let stream;
@@ -41,8 +45,8 @@
     let context, source, worklet;
     try {
       context = new AudioContext({ sampleRate: limits.sampleRate });
-      await context.audioWorklet.addModule(new URL('recorder-worklet.js', folder).href);
-      await context.resume();
+      await within(context.audioWorklet.addModule(new URL('recorder-worklet.js', folder).href)
+        .then(() => context.resume()), startTimeoutMs, 'the audio device');
       source = context.createMediaStreamSource(stream);
       worklet = new AudioWorkletNode(context, 'peerline-recorder', {
         numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { frameSamples: limits.frameSamples },

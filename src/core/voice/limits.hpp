@@ -14,6 +14,10 @@ constexpr int kMaxSeconds = 60;
 constexpr long kMaxSamples = static_cast<long>(kMaxSeconds) * kSampleRate;
 // 60 s at 24 kbps VBR is ~180 KB; the rest of the 256 KiB frame is headroom for the header.
 constexpr std::size_t kMaxBytes = 250 * 1024;
+// Once the microphone is granted, the audio device must start within this long: with no sound
+// device, Firefox never starts an AudioContext, and the recorder would say "Opening the
+// microphone…" forever. The permission prompt is not counted (a person may take a while there).
+constexpr int kDeviceStartTimeoutMs = 5000;
 
 // Error codes (peerline::Error::code) of the voice module.
 namespace errors {
