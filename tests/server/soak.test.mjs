@@ -41,6 +41,15 @@ test('1,000 peers churning for 60 s: nothing lost or misaddressed, no unexpected
     assert.ok(Number(r.reconnects) >= 150, `reconnects=${r.reconnects}`);
     assert.ok(Number(r.provoked) >= 100 && r.provoked_answered === r.provoked,
       `provoked=${r.provoked} answered=${r.provoked_answered}`);
+    // The same-minute baseline ran beside the server in every row (reference_relay.hpp), so the
+    // relative drifts a long run checks were computed from readings, not from missing values.
+    const rows = run.stdout.split('\n').filter((l) => l.startsWith('ROW ')).map(fields);
+    assert.equal(rows.length, 12, `rows: ${rows.length}${detail}`);
+    for (const row of rows) {
+      assert.ok(Number(row.ref_p99_us) > 0 && Number(row.ref_cpu_us_per_msg) > 0,
+        `reference relay reading t=${row.t_s}: p99 ${row.ref_p99_us} cpu ${row.ref_cpu_us_per_msg}${detail}`);
+    }
+    assert.ok(Number.isFinite(Number(r.p99_rel_drift_pct)) && Number.isFinite(Number(r.cpu_rel_drift_pct)), result);
     for (const key of ['rss_drift_pct', 'fds_drift_pct']) {
       assert.ok(Math.abs(Number(r[key])) <= 5, `${key}=${r[key]}${detail}`);
     }

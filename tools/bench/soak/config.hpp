@@ -29,7 +29,8 @@ struct SoakConfig {
     double provoke_rate = 1;        // errors/s provoked on purpose (unknown peer, bad JSON)
     long server_pid = 0;            // > 0: sample its RSS, open fds and CPU
     double max_drift_pct = 5;       // the verdict's bound on each checked drift
-    std::vector<std::string> drift_checked = {"rss", "fds"};  // of rss, fds, cpu, p99
+    std::vector<std::string> drift_checked = {"rss", "fds"};  // of rss, fds, cpu, p99, cpu_rel, p99_rel
+    double reference_rate = 1000;   // messages/s through the reference relay (0: none)
     int connect_concurrency = 200;  // handshakes in progress at once, per thread
     double connect_timeout_s = 180;
 

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "reference_relay.hpp"
 #include "sampler.hpp"
 #include "worker.hpp"
 
@@ -37,7 +38,10 @@ const char* kUsage =
     "    --threads T          io_context threads, <= 8 (default 2)\n"
     "    --server-pid PID     the server to sample (without it: no RSS, fds or CPU)\n"
     "    --max-drift P        bound in percent on each checked drift (default 5)\n"
-    "    --check LIST         drifts the verdict checks, of rss,fds,cpu,p99 (default rss,fds)\n"
+    "    --check LIST         drifts the verdict checks, of rss,fds,cpu,p99,cpu_rel,p99_rel\n"
+    "                         (default rss,fds); *_rel: over the reference relay's, same interval\n"
+    "    --reference-rate R   messages/s through the reference relay, a child process that\n"
+    "                         times the machine beside the server (default: --signal-rate; 0: off)\n"
     "    --host ADDR --port N the server, loopback only (default 127.0.0.1:8080)\n"
     "\n"
     "stdout: one `ROW ...` line per interval, then a markdown table, the drifts and a\n"
@@ -51,7 +55,7 @@ const char* kUsage =
 SoakConfig parse(const load::Args& args) {
     const auto unknown = args.unknown({"peers", "per-source", "source-base", "duration", "interval",
                                        "warmup", "signal-rate", "binary-rate", "binary-bytes", "churn",
-                                       "provoke", "threads", "server-pid", "max-drift", "check",
+                                       "provoke", "threads", "server-pid", "max-drift", "check", "reference-rate",
                                        "host", "port"});
     if (!unknown.empty()) usage_error("unknown option '" + unknown.front() + "'");
     SoakConfig c;
@@ -81,7 +85,9 @@ SoakConfig parse(const load::Args& args) {
         c.drift_checked.clear();
         std::istringstream list(args.str("check", ""));
         for (std::string m; std::getline(list, m, ',');) {
-            if (m != "rss" && m != "fds" && m != "cpu" && m != "p99") usage_error("--check: rss,fds,cpu,p99");
+            if (m != "rss" && m != "fds" && m != "cpu" && m != "p99" && m != "cpu_rel" && m != "p99_rel") {
+                usage_error("--check: rss,fds,cpu,p99,cpu_rel,p99_rel");
+            }
             c.drift_checked.push_back(m);
         }
     }
@@ -97,6 +103,13 @@ SoakConfig parse(const load::Args& args) {
     if (c.provoke_rate < 0 || c.provoke_rate > 100) usage_error("--provoke: 0..100");
     if (c.threads < 1 || c.threads > 8) usage_error("--threads: 1..8");
     if (c.max_drift_pct <= 0) usage_error("--max-drift: > 0");
+    c.reference_rate = args.num("reference-rate", c.signal_rate);
+    if (c.reference_rate < 0 || c.reference_rate > 100000) usage_error("--reference-rate: 0..100000");
+    for (const std::string& m : c.drift_checked) {
+        if (m.find("_rel") != std::string::npos && c.reference_rate <= 0) {
+            usage_error("--check " + m + " needs the reference relay (--reference-rate > 0)");
+        }
+    }
     return c;
 }
 
@@ -120,6 +133,15 @@ int main(int argc, char** argv) {
         return 0;
     }
     const SoakConfig config = parse(args);
+    // Forked before any thread exists (reference_relay.hpp).
+    std::unique_ptr<ReferenceRelay> reference;
+    if (config.reference_rate > 0) {
+        reference = std::make_unique<ReferenceRelay>(config.reference_rate);
+        if (!reference->ok()) {
+            std::fprintf(stderr, "peerline-soak: the reference relay did not start\n");
+            return 1;
+        }
+    }
 
     // Peers 2k and 2k+1 are partners; each source address (room) holds per_source of them and
     // lives on one worker thread.
@@ -169,6 +191,10 @@ int main(int argc, char** argv) {
     const std::uint64_t t_start = load::now_ns() + 20'000'000;
     ServerReading before = read_server(config.server_pid);
     for (auto& w : workers) net::post(w->ioc, [wp = w.get(), t_start] { wp->begin(t_start); });
+    if (reference) {
+        reference->start();
+        reference->take();  // from here on, intervals line up with the server's
+    }
 
     std::vector<Row> rows;
     const int intervals = static_cast<int>(config.duration_s / config.interval_s + 0.5);
@@ -195,6 +221,12 @@ int main(int argc, char** argv) {
         r.presence = stats.presence;
         r.errors = stats.errors;
         r.binary_mib = static_cast<double>(stats.binary_bytes) / (1024.0 * 1024.0);
+        if (reference) {
+            const ReferenceReading ref = reference->take();
+            r.ref_p50_us = ref.p50_us;
+            r.ref_p99_us = ref.p99_us;
+            r.ref_cpu_us_per_msg = ref.cpu_us_per_msg;
+        }
         before = now;
         rows.push_back(r);
         std::printf("%s\n", row_line(r).c_str());
@@ -212,6 +244,7 @@ int main(int argc, char** argv) {
     for (auto& w : workers) net::post(w->ioc, [wp = w.get()] { wp->close_all(); });
     std::this_thread::sleep_for(std::chrono::seconds(1));
     stop_all();
+    reference.reset();
 
     Totals totals;
     std::uint64_t unanswered = 0, not_back = 0;
@@ -231,7 +264,8 @@ int main(int argc, char** argv) {
                 "|---|---|---|---|---|\n", drift.empty() ? 0 : drift.front().rows);
     for (const Drift& d : drift) {
         drift_ok = drift_ok && d.ok;
-        std::printf("| %s | %.1f | %.1f | %+.1f %% | %s |\n", d.measure.c_str(), d.first, d.last, d.pct,
+        const char* format = d.first >= 1000 ? "| %s | %.0f | %.0f | %+.1f %% | %s |\n" : "| %s | %.3f | %.3f | %+.1f %% | %s |\n";
+        std::printf(format, d.measure.c_str(), d.first, d.last, d.pct,
                     !d.checked ? "reported" : d.ok ? "ok" : "FAILED");
     }
     const bool ok = drift_ok && totals.unexpected_errors == 0 && totals.lost == 0 && totals.misaddressed == 0 &&

@@ -9,7 +9,7 @@
 #
 # Environment: PEERS (10000), DURATION (1800 s), INTERVAL (60 s), WARMUP (300 s), SIGNAL_RATE
 # (1000/s), BINARY_RATE (50/s), BINARY_BYTES (16384), CHURN (0.1 of the peers per minute),
-# PROVOKE (1 error/s), THREADS (2), CHECK (drifts that decide the exit code; rss,fds,cpu,p99),
+# PROVOKE (1 error/s), THREADS (2), CHECK (drifts that decide the exit code; rss,fds,cpu,p99; cpu_rel, p99_rel too),
 # MAX_DRIFT (5 %), BUILD=0 to skip the build, SERVER=/SOAK= other binaries, NICE (e.g. 5).
 # Exit code: the generator's (0 only if nothing unexpected happened and every checked drift
 # held), or 4 if the server did not exit 0 on SIGTERM or printed a sanitizer report.

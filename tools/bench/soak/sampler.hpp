@@ -16,6 +16,10 @@ struct ServerReading {
 // -1 in a field that could not be read (no such process, or not ours).
 ServerReading read_server(long pid);
 
+// A process's time on a CPU in seconds, from /proc/PID/schedstat (nanoseconds, where /proc/PID/stat
+// counts 10 ms ticks: too coarse for a relay that uses 0.2 s a minute); the ticks if it is missing.
+double cpu_seconds(long pid);
+
 struct Row {
     double t_s = 0;              // end of the interval, seconds after traffic began
     int connected = 0;           // peers welcomed and talking at the sample
@@ -26,10 +30,12 @@ struct Row {
     double p50_us = 0, p99_us = 0;     // signal relay latency
     unsigned long long reconnects = 0, presence = 0, errors = 0;
     double binary_mib = 0;
+    // The reference relay in the same interval (reference_relay.hpp): the machine's baseline.
+    double ref_p50_us = 0, ref_p99_us = 0, ref_cpu_us_per_msg = -1;
 };
 
 struct Drift {
-    std::string measure;  // rss, fds, cpu, p99
+    std::string measure;  // rss, fds, cpu, p99, and cpu_rel, p99_rel: over the reference relay's
     double first = 0, last = 0, pct = 0;
     int rows = 0;         // rows after warm-up it was computed over
     bool checked = false, ok = true;
