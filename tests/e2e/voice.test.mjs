@@ -29,6 +29,18 @@ async function declinedCall(caller, callee) {
   await Promise.all([waitForEnd(caller.page, 'declined'), waitForEnd(callee.page, 'declined')]);
 }
 
+// Every track the page opens from now on goes to window.__tracks, to see that the recorder
+// closes its microphone.
+function keepOpenedTracks() {
+  window.__tracks = [];
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await open(constraints);
+    window.__tracks.push(...stream.getTracks());
+    return stream;
+  };
+}
+
 // Records for about `seconds` and stops; resolves, once the recording is ready to send, with
 // how long it really ran; the highest value the level meter showed goes to maxLevel.
 let maxLevel = 0;
@@ -119,16 +131,7 @@ test('a voice message for someone who left waits for them, and the caller is tol
 test('a discarded recording is gone and the microphone is released', { timeout: TEST_MS }, async () => {
   const [ivy, jon] = await session.open('Ivy', 'Jon');
   await declinedCall(ivy, jon);
-  // Every track the page opens from now on, to see that the recorder closes its microphone.
-  await ivy.page.evaluate(() => {
-    window.__tracks = [];
-    const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-    navigator.mediaDevices.getUserMedia = async (constraints) => {
-      const stream = await open(constraints);
-      window.__tracks.push(...stream.getTracks());
-      return stream;
-    };
-  });
+  await ivy.page.evaluate(keepOpenedTracks);
   await record(ivy.page, 1);
   await button(ivy.page, 'Discard').click();
   await button(ivy.page, 'Leave a voice message').waitFor();
@@ -150,14 +153,8 @@ test('an audio device that never starts ends in a plain message, not "Opening th
       AudioContext.prototype.resume = () => new Promise(() => {});
       const close = AudioContext.prototype.close;
       AudioContext.prototype.close = function () { ++window.__closedContexts; return close.call(this); };
-      window.__tracks = [];
-      const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-      navigator.mediaDevices.getUserMedia = async (constraints) => {
-        const stream = await open(constraints);
-        window.__tracks.push(...stream.getTracks());
-        return stream;
-      };
     });
+    await kim.page.evaluate(keepOpenedTracks);
     await button(kim.page, 'Leave a voice message').click();
     await kim.page.waitForFunction(() => /Opening the microphone/.test(document.getElementById('voicePanel').textContent));
     // kDeviceStartTimeoutMs (5 s) after the grant, the recorder gives up and says why.
