@@ -217,8 +217,13 @@ int run(const Options& options) {
         if (metrics_listener) metrics_listener->stop();
         hangups.cancel();
         hub->stop();
-        drain_then_stop(ioc, std::make_shared<net::steady_timer>(ioc), hub,
-                        std::chrono::steady_clock::now() + kDrainTimeout);
+        // First look after one poll, not at once: with no connection left the loop would stop
+        // before the goodbye to the other instances (--redis) is written.
+        auto timer = std::make_shared<net::steady_timer>(ioc);
+        timer->expires_after(kDrainPoll);
+        timer->async_wait([&ioc, timer, hub](beast::error_code) {
+            drain_then_stop(ioc, timer, hub, std::chrono::steady_clock::now() + kDrainTimeout);
+        });
     });
 
     ioc.run();

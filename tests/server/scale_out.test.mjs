@@ -102,6 +102,24 @@ describe('scale-out through Redis', () => {
     assert.ok(await metric(one, 'peerline_redis_published_total') >= 50);
   });
 
+  test('an instance stopped with SIGTERM says goodbye: its peers leave at once', async () => {
+    redis = await startRedis();
+    const one = await instance('one');
+    const two = await instance('two');
+    const a = await open(one);
+    await a.hello('Ada');
+    await remotePeers(two, 1);
+    const b = await open(two);
+    const wb = await b.hello('Bob');
+    await a.expect('peer-joined');
+    const stopped = Date.now();
+    await two.stop();
+    assert.equal((await a.expect('peer-left', 2000)).id, wb.id);
+    assert.ok(Date.now() - stopped < 2000, 'well before its heartbeat would expire');
+    assert.match(one.stderr(), /redis-sweep instance=two members=1 why="?instance stopped/);
+    assert.equal(await redis.cli('EXISTS', 'peerline:instance:two', 'peerline:members:two'), '0');
+  });
+
   test('rooms span instances: invite rooms join networks, other networks stay apart', async () => {
     redis = await startRedis();
     const one = await instance('one');
