@@ -2,56 +2,14 @@
 // front of two instances sharing a real redis-server. Network rooms come from the client's own
 // address (X-Forwarded-For, believed from the balancer only), never from a header a client
 // wrote; a client whose instance dies reconnects through the balancer and keeps its id.
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Client, freePort, metric, repoRoot, sleep, startRedis, startServer, waitFor, waitForLog, withTimeout,
-  WAIT_MS,
+  Client, metric, startBalancer, startRedis, startServer, waitFor, waitForLog, withTimeout, WAIT_MS,
 } from './helpers.mjs';
 
 const SECRET = 'ba1a9ce5'.repeat(8);
 const ROOM = 'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFi';
-const config = path.join(repoRoot, 'deploy/haproxy.cfg');
-
-// haproxy in the foreground with the repo's config; resolves once it forwards /healthz.
-async function startBalancer(apps) {
-  const port = await freePort();
-  const env = {
-    ...process.env,
-    PEERLINE_LB_BIND: `127.0.0.1:${port}`,
-    PEERLINE_APP1: `127.0.0.1:${apps[0].port}`,
-    PEERLINE_APP2: `127.0.0.1:${apps[1].port}`,
-    PEERLINE_LB_MAXCONN: '2000',  // open files are capped at 20000 per process here
-  };
-  const child = spawn('haproxy', ['-db', '-f', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (d) => { output += d; });
-  child.stderr.on('data', (d) => { output += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  exited.then(() => { if (!child.stopping) output += '\n(haproxy exited)'; });
-  const lb = {
-    port,
-    ws: `ws://127.0.0.1:${port}/ws`,
-    output: () => output,
-    async stop() {
-      child.stopping = true;
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await withTimeout(exited, WAIT_MS, 'haproxy to exit');
-    },
-  };
-  await waitFor(async () => {
-    if (child.exitCode !== null) throw new Error(`haproxy exited: ${output}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      return res.status === 200;
-    } catch {
-      return false;
-    }
-  }, 5000, 'haproxy to forward /healthz');
-  return lb;
-}
 
 describe('behind HAProxy', () => {
   let redis;
@@ -81,7 +39,7 @@ describe('behind HAProxy', () => {
       servers.push(s);
       await waitForLog(s, /redis state=up/, 5000);
     }
-    lb = await startBalancer(servers);
+    lb = await startBalancer(servers.map((x) => x.port));
   };
 
   afterEach(async () => {

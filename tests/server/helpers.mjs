@@ -313,3 +313,44 @@ export async function waitFor(check, ms, what) {
     await sleep(25);
   }
 }
+
+// haproxy (Debian) in the foreground with the repo's deploy/haproxy.cfg in front of two instances
+// on these loopback ports; resolves once it forwards /healthz.
+export async function startBalancer(appPorts) {
+  const config = path.join(repoRoot, 'deploy/haproxy.cfg');
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    PEERLINE_LB_BIND: `127.0.0.1:${port}`,
+    PEERLINE_APP1: `127.0.0.1:${appPorts[0]}`,
+    PEERLINE_APP2: `127.0.0.1:${appPorts[1]}`,
+    PEERLINE_LB_MAXCONN: '2000',  // open files are capped at 20000 per process here
+  };
+  const child = spawn('haproxy', ['-db', '-f', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(() => { if (!child.stopping) output += '\n(haproxy exited)'; });
+  const lb = {
+    port,
+    ws: `ws://127.0.0.1:${port}/ws`,
+    http: `http://127.0.0.1:${port}`,
+    output: () => output,
+    async stop() {
+      child.stopping = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await withTimeout(exited, WAIT_MS, 'haproxy to exit');
+    },
+  };
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`haproxy exited: ${output}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  }, 5000, 'haproxy to forward /healthz');
+  return lb;
+}
