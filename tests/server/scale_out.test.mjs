@@ -6,7 +6,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  Client, binaryFrame, getHealth, metric, parseBinaryFrame, sleep, startRedis, startServer,
+  Client, binaryFrame, getHealth, metric, parseBinaryFrame, startRedis, startServer,
   waitFor, waitForLog,
 } from './helpers.mjs';
 
@@ -187,9 +187,12 @@ describe('scale-out through Redis', () => {
 
     two.child.kill('SIGKILL');
     const killed = Date.now();
-    await sleep(100);  // Redis sees the subscriber's socket close
-    // Before the sweep, the mirror still lists Bob: the PUBLISH finds no subscriber, and the
-    // sender learns it as unknown-peer instead of the message vanishing.
+    // Once Redis has seen its subscriber's socket close (a process as big as an ASan build takes
+    // a while to die), and before the sweep: the mirror still lists Bob.
+    await waitFor(async () => (await redis.cli('PUBSUB', 'NUMSUB', 'peerline:deliver:two')).endsWith('\n0'),
+      3000, 'Redis to see instance two gone');
+    // The PUBLISH finds no subscriber, and the sender learns it as unknown-peer instead of the
+    // message vanishing.
     a.send({ type: 'signal', to: wb.id, data: { lost: true } });
     const error = await a.expect('error');
     assert.deepEqual([error.code, error.ref], ['unknown-peer', 'signal']);
