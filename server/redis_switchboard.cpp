@@ -103,6 +103,14 @@ void RedisSwitchboard::connect() {
 
 void RedisSwitchboard::on_connection_up() {
     if (!commands_.ready() || !subscriber_.ready()) return;  // the other one is still on its way
+    // A Redis that accepts connections but does not answer (hung, overloaded) must not keep us
+    // waiting for ever: registration and subscription get the connect timeout too.
+    heartbeat_timer_.expires_after(config_.connect_timeout);
+    heartbeat_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && link_ != Link::up && link_ != Link::stopped && link_ != Link::collision) {
+            on_connection_down("no answer to the registration within the connect timeout");
+        }
+    });
     register_instance([this](int result) {
         if (result == 1) return on_registered();
         commands_.close();

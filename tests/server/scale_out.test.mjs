@@ -284,6 +284,37 @@ describe('scale-out through Redis', () => {
     assert.ok(await metric(one, 'peerline_redis_reconnects_total') >= 1);
   });
 
+  test('a Redis that stops answering: the link is dropped, local talk goes on, it comes back', async () => {
+    redis = await startRedis();
+    const one = await instance('one');
+    const two = await instance('two');
+    const a = await open(one);
+    await a.hello('Ada');
+    const a2 = await open(one);
+    const wa2 = await a2.hello('Ada phone');
+    await a.expect('peer-joined');
+    await remotePeers(two, 2);
+    const b = await open(two);
+    const wb = await b.hello('Bob');
+    await a.expect('peer-joined');
+    await a2.expect('peer-joined');
+
+    redis.child.kill('SIGSTOP');  // connected, silent: as a Redis stuck on a slow command
+    try {
+      await waitForLog(one, /redis state=down instance=one .*too slow/, 6000);
+      a.send({ type: 'signal', to: wa2.id, data: { local: 1 } });
+      assert.deepEqual((await a2.expect('signal')).data, { local: 1 });
+      a.send({ type: 'signal', to: wb.id, data: {} });
+      assert.equal((await a.expect('error')).code, 'unknown-peer', 'not queued for ever, not lost silently');
+    } finally {
+      redis.child.kill('SIGCONT');
+    }
+    await waitFor(async () => (await metric(one, 'peerline_redis_up')) === 1 &&
+      (await metric(two, 'peerline_redis_up')) === 1, 5000, 'both instances back on Redis');
+    a.send({ type: 'signal', to: wb.id, data: { after: 1 } });
+    assert.deepEqual((await b.expect('signal')).data, { after: 1 });
+  });
+
   test('bad input: Redis down at start, an id collision, garbage under our keys', async () => {
     const { freePort } = await import('./helpers.mjs');
     const port = await freePort();
