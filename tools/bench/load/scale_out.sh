@@ -9,8 +9,14 @@
 #
 # Environment: DURATION (s per window, default 5), ROUNDS (default 2; best shown, all kept),
 # CLIENTS (default 1000), RATE (default 10000), MILLION_S (s of the unpaced cross-instance
-# window that must carry >= 1M messages, default 30), BUILD=0 to skip the build.
+# window that must carry >= 1M messages, default 30), BUILD=0 to skip the build, NICE=-10 to run
+# everything (servers, Redis, PeerJS, load generator alike) at that priority on a shared machine.
 set -euo pipefail
+# As in run.sh: with scheduler autogroups NICE applies to a session of our own.
+if [[ -n ${NICE:-} && -z ${PEERLINE_BENCH_SESSION:-} ]]; then
+  PEERLINE_BENCH_SESSION=1 exec setsid -w "$0" "$@"
+fi
+if [[ -n ${NICE:-} && -w /proc/self/autogroup ]]; then echo "$NICE" >/proc/self/autogroup || true; fi
 cd "$(dirname "$0")/../../.."
 
 DURATION=${DURATION:-5}
@@ -119,7 +125,7 @@ cat <<EOF2
 ## Scale-out benchmark
 
 \`tools/bench/load/scale_out.sh\` — $(date -u +%Y-%m-%d), $(nproc) cores shared with other work
-(load $(cut -d' ' -f1-3 /proc/loadavg) at the end), loopback. $CLIENTS clients in pairs; *single*:
+(load $(cut -d' ' -f1-3 /proc/loadavg) at the end)${NICE:+, everything at nice $NICE}, loopback. $CLIENTS clients in pairs; *single*:
 one instance, no Redis; *cross*: two instances + redis-server, the two clients of every pair on
 different instances, so every message is PUBLISHed through Redis. CPU = server(s) + Redis,
 per 10k relayed messages. $ROUNDS rounds of ${DURATION} s; ranges over rounds.
