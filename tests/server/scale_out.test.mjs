@@ -3,11 +3,13 @@
 // Clients on different instances see, signal and send binary frames to each other under the
 // same rules as within one process; instance death, Redis restarts and garbage in Redis each
 // end in a typed, logged outcome.
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Client, binaryFrame, getHealth, metric, parseBinaryFrame, startRedis, startServer,
-  waitFor, waitForLog,
+  waitFor, waitForLog, withTimeout,
 } from './helpers.mjs';
 
 const SECRET = '5ca1e0a7'.repeat(8);
@@ -358,6 +360,55 @@ describe('scale-out through Redis', () => {
     b.send({ type: 'signal', to: wa.id, data: { to: 'the real one' } });
     assert.deepEqual((await a.expect('signal')).data, { to: 'the real one' });
     assert.match((await getHealth(one)).body, /redis: up/);
+  });
+
+  test('a storm of malformed payloads on the instances\' channels: counted, never delivered, no crash', async () => {
+    redis = await startRedis();
+    const one = await instance('one');
+    const two = await instance('two');
+    const a = await open(one);
+    await a.hello('Ada');
+    await remotePeers(two, 1);
+    const b = await open(two);
+    const wb = await b.hello('Bob');
+    await a.expect('peer-joined');
+
+    // Near-misses of every shape the instances decode, and plain noise (seeded per run).
+    const junk = [];
+    const pick = (list) => list[randomBytes(1)[0] % list.length];
+    const id = () => randomBytes(16).toString('hex');
+    for (let i = 0; i < 300; i += 1) {
+      junk.push(pick([
+        () => ['peerline:deliver:one', randomBytes(1 + (i % 64))],
+        () => ['peerline:deliver:two', Buffer.concat([Buffer.from(pick(['Mt', 'Mb', 'M', 'U', 'Ux'])), randomBytes(i % 40)])],
+        () => ['peerline:deliver:one', `Mb${id()}\ntwo\nv4:127.0.0.2\n\n${randomBytes(i % 30).toString('latin1')}`],
+        () => ['peerline:deliver:two', `Mt${id()}\n\n\n`],
+        () => ['peerline:deliver:one', `Usignal\n`],
+        () => ['peerline:presence', randomBytes(i % 50)],
+        () => ['peerline:presence', JSON.stringify({ k: pick(['J', 'S', 'L', 'Q', 7]), i: pick([id(), 'bad id', 5, null]),
+          m: pick([null, 3, [], [{ id: 5 }], { id: id(), name: 'x', device: 'desktop', network: 'n', invite: '', joined: -1 }]) })],
+        () => ['peerline:presence', `{"k":"J","i":"${id()}","m":{"id":"${'\u0001'}","name":"","device":"","network":"","invite":"","joined":1}}`],
+        () => ['peerline:presence', '['.repeat(1000)],
+      ])());
+    }
+    // A few lines of RESP written by hand (the test's own client, not the server's).
+    const resp = (...args) => Buffer.concat([Buffer.from(`*${args.length}\r\n`),
+      ...args.flatMap((x) => { const v = Buffer.isBuffer(x) ? x : Buffer.from(x); return [Buffer.from(`$${v.length}\r\n`), v, Buffer.from('\r\n')]; })]);
+    const socket = connect(redis.port, '127.0.0.1');
+    let replies = '';
+    socket.on('data', (d) => { replies += d.toString('latin1'); });
+    await withTimeout(new Promise((r) => socket.once('connect', r)), 3000, 'a connection to redis');
+    socket.write(Buffer.concat(junk.map(([channel, payload]) => resp('PUBLISH', channel, payload))));
+    await waitFor(async () => (replies.match(/^:\d+\r$/gm) ?? []).length >= junk.length, 5000, 'Redis to take them all');
+    socket.destroy();
+
+    await waitFor(async () => (await metric(one, 'peerline_redis_garbage_total')) +
+      (await metric(two, 'peerline_redis_garbage_total')) >= 200, 5000, 'the garbage counted');
+    assert.ok(await a.quiet(200), 'nothing reached Ada');
+    assert.ok(await b.quiet(50), 'nothing reached Bob');
+    for (const s of [one, two]) assert.match((await getHealth(s)).body, /redis: up/);
+    a.send({ type: 'signal', to: wb.id, data: { still: 'fine' } });
+    assert.deepEqual((await b.expect('signal')).data, { still: 'fine' });
   });
 
   test('options: --redis and --instance-id are checked, the URL is not echoed', async () => {
