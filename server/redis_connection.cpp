@@ -1,5 +1,7 @@
 #include "redis_connection.hpp"
 
+#include <iterator>
+
 #include <hiredis/hiredis.h>
 
 #include "event_log.hpp"
@@ -55,7 +57,10 @@ void RedisConnection::connect(const RedisAddress& address, std::chrono::millisec
 }
 
 void RedisConnection::on_resolved(const tcp::resolver::results_type& results) {
-    const tcp::endpoint endpoint = results.begin()->endpoint();
+    // A name with several addresses (localhost: ::1 and 127.0.0.1): each attempt takes the next.
+    auto it = results.begin();
+    std::advance(it, static_cast<std::ptrdiff_t>(rotation_++ % results.size()));
+    const tcp::endpoint endpoint = it->endpoint();
     const std::string ip = endpoint.address().to_string();
     context_ = redisAsyncConnect(ip.c_str(), endpoint.port());
     if (context_ == nullptr) return fail("cannot allocate a hiredis context");

@@ -68,6 +68,7 @@ private:
     std::size_t unconfirmed_channels_ = 0;
     bool ready_ = false;
     std::uint64_t generation_ = 0;  // bumped by close(): late resolver results are ignored
+    std::size_t rotation_ = 0;      // which of the resolved addresses the next attempt uses
 };
 
 }  // namespace peerline::server

@@ -21,8 +21,8 @@ describe('scale-out through Redis', () => {
   const clients = [];
 
   // One instance joined to `redis`; resolves once it is registered and subscribed.
-  const instance = async (id, extra = []) => {
-    const server = await startServer(['--redis', redis.url, '--instance-id', id, '--secret', SECRET, '--no-qr', ...extra]);
+  const instance = async (id, extra = [], url = redis.url) => {
+    const server = await startServer(['--redis', url, '--instance-id', id, '--secret', SECRET, '--no-qr', ...extra]);
     servers.push(server);
     await waitForLog(server, /redis state=up/, 5000);
     return server;
@@ -49,7 +49,9 @@ describe('scale-out through Redis', () => {
   test('presence, text and binary relay both ways, order kept, unknown-peer', async () => {
     redis = await startRedis();
     const one = await instance('one');
-    const two = await instance('two');
+    // By name: resolved on the loop by Asio (hiredis would block in getaddrinfo); a name with
+    // several addresses gets the next one on each attempt.
+    const two = await instance('two', [], `redis://localhost:${redis.port}`);
     const a = await open(one);
     const wa = await a.hello('Ada');
     await remotePeers(two, 1);
