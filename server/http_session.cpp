@@ -91,12 +91,23 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
                                    "metrics are served to loopback clients only (see --metrics-address)\n"));
         case Route::metrics: {
             auto response = text_reply(request, http::status::ok,
-                                       context_->hub->metrics().render(context_->hub->gauges()));
+                                       context_->hub->metrics().render(context_->hub->gauges()) +
+                                           context_->hub->cluster_metrics());
             response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
             return send(std::move(response));
         }
         case Route::site:
             break;
+    }
+    if (what.path == "/healthz") {
+        // With --redis, say how the link to the other instances is; 503 when this instance must
+        // not take clients (its id is held by another live instance, or it is shutting down).
+        const std::string cluster = context_->hub->cluster_state();
+        if (!cluster.empty()) {
+            const bool healthy = context_->hub->cluster_healthy();
+            return send(text_reply(request, healthy ? http::status::ok : http::status::service_unavailable,
+                                   (healthy ? "ok\n" : "unavailable\n") + cluster));
+        }
     }
     Reply reply = context_->site->respond(request);
     std::visit([this](auto&& response) { send(std::move(response)); }, std::move(reply));

@@ -317,6 +317,7 @@ void Hub::stop() {
         }
     }
     for (const auto& connection : all) connection->go_away();
+    switchboard_->stop();
 }
 
 Gauges Hub::gauges() const {

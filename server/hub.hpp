@@ -51,6 +51,10 @@ public:
     void stop();
     Gauges gauges() const;
     std::size_t connection_count() const;
+    // The link to other instances (--redis): "" for one process; see Switchboard.
+    std::string cluster_state() const { return switchboard_->link_state(); }
+    bool cluster_healthy() const { return switchboard_->healthy(); }
+    std::string cluster_metrics() const { return switchboard_->metrics_text(); }
     const Limits& limits() const { return config_.limits; }
     Metrics& metrics() { return *config_.metrics; }
 

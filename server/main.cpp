@@ -20,6 +20,8 @@
 #include "local_switchboard.hpp"
 #include "net.hpp"
 #include "options.hpp"
+#include "peer_id.hpp"
+#include "redis_switchboard.hpp"
 #include "static_site.hpp"
 #include "tls.hpp"
 
@@ -135,9 +137,25 @@ int run(const Options& options) {
                                                     options.turn_secret, options.turn_ttl);
     config.metrics = std::make_shared<Metrics>();
 
+    // First, so it outlives everything that holds its timers and sockets (the Redis link too).
+    net::io_context ioc{1};
+    std::unique_ptr<Switchboard> switchboard;
+    RedisSwitchboard* redis = nullptr;
+    if (options.redis_url.empty()) {
+        switchboard = std::make_unique<LocalSwitchboard>();
+    } else {
+        std::string error;
+        RedisSwitchboardConfig redis_config;
+        redis_config.address = *parse_redis_url(options.redis_url, error);  // checked by the options
+        redis_config.instance_id = options.instance_id.empty() ? make_peer_id().substr(0, 16) : options.instance_id;
+        auto made = std::make_unique<RedisSwitchboard>(ioc, std::move(redis_config));
+        redis = made.get();
+        switchboard = std::move(made);
+    }
+
     auto context = std::make_shared<HttpContext>();
     context->site = std::make_shared<const StaticSite>(options.web_root);
-    context->hub = std::make_shared<Hub>(std::make_unique<LocalSwitchboard>(), std::move(config));
+    context->hub = std::make_shared<Hub>(std::move(switchboard), std::move(config));
     context->origins = OriginPolicy(options.allow_origins);
     context->idle_timeout = options.idle_timeout;
     for (const auto& text : options.trust_proxy) {
@@ -149,7 +167,6 @@ int run(const Options& options) {
     auto tls = tls_context(options);
 
     const rlim_t open_files = raise_open_file_limit();
-    net::io_context ioc{1};
     // Before the URL is printed: whoever reads it may signal at once, and a signal that comes
     // before its set exists takes the default action (SIGHUP would kill the process). Signals
     // that arrive before async_wait are queued by the set.
@@ -190,6 +207,8 @@ int run(const Options& options) {
                           {"open_files", std::to_string(open_files)}});
 
     reload_on_sighup(hangups, options, *listener);
+    // Local peers are served from the start; the link to the others comes up when Redis answers.
+    if (redis) redis->start();
 
     signals.async_wait([&](beast::error_code ec, int signal) {
         if (ec) return;
@@ -198,8 +217,13 @@ int run(const Options& options) {
         if (metrics_listener) metrics_listener->stop();
         hangups.cancel();
         hub->stop();
-        drain_then_stop(ioc, std::make_shared<net::steady_timer>(ioc), hub,
-                        std::chrono::steady_clock::now() + kDrainTimeout);
+        // First look after one poll, not at once: with no connection left the loop would stop
+        // before the goodbye to the other instances (--redis) is written.
+        auto timer = std::make_shared<net::steady_timer>(ioc);
+        timer->expires_after(kDrainPoll);
+        timer->async_wait([&ioc, timer, hub](beast::error_code) {
+            drain_then_stop(ioc, timer, hub, std::chrono::steady_clock::now() + kDrainTimeout);
+        });
     });
 
     ioc.run();

@@ -1,5 +1,8 @@
 #include "options.hpp"
 
+#include "cluster_messages.hpp"
+#include "redis_url.hpp"
+
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
@@ -41,6 +44,15 @@ std::string usage_text() {
            "  --allow-origin ORIGIN   (*) also accept WebSockets from pages of ORIGIN\n"
            "                          (e.g. https://app.example); '*' accepts any. Default:\n"
            "                          same origin only (Origin host == Host header)\n"
+           "\n"
+           "Many instances (docs/deploy.md \"Many machines\")\n"
+           "  --redis URL             redis://[[user]:password@]host[:port][/db]: share\n"
+           "                          presence, rooms and relay with every instance using the\n"
+           "                          same Redis (give them all the same --secret/--secret-file).\n"
+           "                          Without it the process is a service on its own\n"
+           "  --instance-id ID        this instance's name in Redis, 1-64 of [A-Za-z0-9._-]\n"
+           "                          (default: random). Two live instances never share one: the\n"
+           "                          second stays out of the cluster, /healthz answers 503\n"
            "\n"
            "ICE servers handed to clients in `welcome`\n"
            "  --stun URL              (*) e.g. stun:stun.example.org:3478 (default: none)\n"
@@ -188,6 +200,18 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
              return "";
          }},
         {"--trust-proxy", append(o.trust_proxy)},
+        {"--redis", [&](const std::string& v) -> std::string {
+             std::string error;
+             // Quoted so the URL (it may hold a password) is not echoed back.
+             if (!parse_redis_url(v, error)) return error + " (see 'peerline-server --help')";
+             o.redis_url = v;
+             return "";
+         }},
+        {"--instance-id", [&](const std::string& v) -> std::string {
+             if (!cluster::valid_instance_id(v)) return "must be 1-64 of [A-Za-z0-9._-]";
+             o.instance_id = v;
+             return "";
+         }},
         {"--allow-origin", append(o.allow_origins)},
         {"--stun", append(o.stun_urls)},
         {"--turn-uri", append(o.turn_uris)},
@@ -252,6 +276,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     if (!o.tls_cert.empty() && o.tls_self_signed) return fail("--tls-self-signed excludes --tls-cert/--tls-key");
     if (!o.secret_file.empty() && !o.secret_hex.empty()) return fail("--secret and --secret-file exclude each other");
     if (!o.turn_uris.empty() && o.turn_secret.empty()) return fail("--turn-uri needs --turn-secret");
+    if (!o.instance_id.empty() && o.redis_url.empty()) return fail("--instance-id needs --redis");
     return out;
 }
 

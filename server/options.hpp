@@ -32,6 +32,10 @@ struct Options {
     std::string secret_file;
     std::string secret_hex;
 
+    // --redis URL: join the other instances sharing that Redis (docs/deploy.md "Many machines").
+    std::string redis_url;
+    std::string instance_id;  // --instance-id; empty: random
+
     std::vector<std::string> trust_proxy;    // CIDRs whose X-Forwarded-For is believed
     std::vector<std::string> allow_origins;  // extra allowed Origins; "*" = any
 

@@ -1,7 +1,7 @@
 // The seam for growing past one machine (DESIGN.md "Growing past one machine"): who is online,
-// in which rooms, and how to reach them. The in-process LocalSwitchboard is the only
-// implementation today; a Redis pub/sub one can sit beside it later without touching sessions,
-// the hub or the protocol.
+// in which rooms, and how to reach them. LocalSwitchboard serves one process; RedisSwitchboard
+// (--redis) joins many instances into one service. Sessions, the hub and the protocol do not
+// know which one they talk to.
 #pragma once
 
 #include <memory>
@@ -45,6 +45,15 @@ public:
 
     // Distinct rooms with someone in them (for /metrics).
     virtual std::size_t room_count() const = 0;
+
+    // The server is shutting down: leave the other instances (nothing for one process).
+    virtual void stop() {}
+    // The link to the other instances, for /healthz and logs ("" for one process), and whether
+    // this instance should take new clients at all.
+    virtual std::string link_state() const { return {}; }
+    virtual bool healthy() const { return true; }
+    // Extra Prometheus lines about that link.
+    virtual std::string metrics_text() const { return {}; }
 };
 
 }  // namespace peerline::server

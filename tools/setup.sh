@@ -9,6 +9,8 @@ packages=(
   cmake ninja-build g++ pkg-config git ca-certificates  # the native world
   emscripten                                          # the wasm world (Debian's 3.1.6)
   libboost-dev libssl-dev libqrcodegencpp-dev         # Beast/Asio server, TLS, LAN QR code
+  libhiredis-dev                                      # --redis: the switchboard of many instances
+  redis-server haproxy                                # scale-out tests: real Redis, real load balancer
   coturn                                              # TURN relay for the relay-only test
   nlohmann-json3-dev catch2 libxxhash-dev             # core libraries and unit tests
   libopus-dev libogg-dev libopusenc-dev libopusfile-dev # voice messages, native world

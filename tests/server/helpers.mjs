@@ -239,3 +239,118 @@ export async function waitForLog(server, pattern, ms = WAIT_MS) {
     await sleep(20);
   }
 }
+
+// A free TCP port on loopback (for programs that cannot be told to pick one, like redis-server).
+export async function freePort() {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+// A real redis-server (Debian) on a loopback port, nothing persisted. `start` again after
+// `kill` brings it back on the same port, empty, as a crashed and restarted Redis would be.
+export async function startRedis(port) {
+  port ??= await freePort();
+  const redis = {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    child: null,
+    output: '',
+    async start() {
+      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
+        '--appendonly', 'no', '--protected-mode', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      this.child = child;
+      this.exited = new Promise((resolve) => child.on('exit', resolve));
+      child.stderr.on('data', (d) => { this.output += d; });
+      await withTimeout(new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.stdout.on('data', (d) => {
+          this.output += d;
+          if (/Ready to accept connections/.test(this.output)) resolve();
+        });
+        this.exited.then(() => reject(new Error(`redis-server exited: ${this.output.slice(-2000)}`)));
+      }), WAIT_MS, 'redis-server to accept connections');
+      this.output = '';
+    },
+    async kill(signal = 'SIGKILL') {
+      if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
+      this.child.kill(signal);
+      await withTimeout(this.exited, WAIT_MS, 'redis-server to exit');
+    },
+    // One redis-cli command: its stdout, trimmed.
+    async cli(...args) {
+      const result = await withTimeout(runToExit('redis-cli', ['-p', String(port), ...args]), WAIT_MS,
+        `redis-cli ${args.join(' ')}`);
+      if (result.code !== 0) throw new Error(`redis-cli failed: ${result.stderr}`);
+      return result.stdout.trim();
+    },
+  };
+  await redis.start();
+  return redis;
+}
+
+// The value of one Prometheus metric of a server (its /metrics, as a loopback client).
+export async function metric(server, name) {
+  const res = await withTimeout(fetch(`${server.http}/metrics`), WAIT_MS, '/metrics');
+  const text = await res.text();
+  const m = new RegExp(`^${name} (\\d+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}
+
+// Polls `check` (async, truthy when done) every 25 ms until `ms` pass; returns its last value.
+export async function waitFor(check, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+// haproxy (Debian) in the foreground with the repo's deploy/haproxy.cfg in front of two instances
+// on these loopback ports; resolves once it forwards /healthz.
+export async function startBalancer(appPorts) {
+  const config = path.join(repoRoot, 'deploy/haproxy.cfg');
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    PEERLINE_LB_BIND: `127.0.0.1:${port}`,
+    PEERLINE_APP1: `127.0.0.1:${appPorts[0]}`,
+    PEERLINE_APP2: `127.0.0.1:${appPorts[1]}`,
+    PEERLINE_LB_MAXCONN: '2000',  // open files are capped at 20000 per process here
+  };
+  const child = spawn('haproxy', ['-db', '-f', config], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => { output += d; });
+  child.stderr.on('data', (d) => { output += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  exited.then(() => { if (!child.stopping) output += '\n(haproxy exited)'; });
+  const lb = {
+    port,
+    ws: `ws://127.0.0.1:${port}/ws`,
+    http: `http://127.0.0.1:${port}`,
+    output: () => output,
+    async stop() {
+      child.stopping = true;
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await withTimeout(exited, WAIT_MS, 'haproxy to exit');
+    },
+  };
+  await waitFor(async () => {
+    if (child.exitCode !== null) throw new Error(`haproxy exited: ${output}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  }, 5000, 'haproxy to forward /healthz');
+  return lb;
+}

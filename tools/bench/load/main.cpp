@@ -1,6 +1,7 @@
 // peerline-load: a WebSocket load generator for Peerline's signaling protocol
 // (docs/protocol.md), loopback only, bounded in connections and time. See --help.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -25,7 +26,13 @@ const char* kUsage =
     "    --threads T          io_context threads, <= 16 (default 1)\n"
     "    --pairs-per-source K pairs sharing one source address (default 1)\n"
     "    --payload B          bytes of the fake ICE candidate in `data` (default 120)\n"
-    "    --server-pid PID     report this process's CPU time over the window\n"
+    "    --server-pid PID[,PID...] report these processes' CPU time (summed) over the window\n"
+    "    --port2 N            the second client of every pair connects to this port (another\n"
+    "                         instance of a scaled-out service): every message crosses over\n"
+    "    --one-frame-per-write  every frame its own write, as a browser's WebSocket sends;\n"
+    "                         default: frames queued together go out in one write\n"
+    "    --peerjs             the server is a PeerJS server (npm `peer`, path /peerjs): clients\n"
+    "                         pick their ids, wait for OPEN and send CANDIDATE with `dst`\n"
     "    --source-base ADDR   first source address (default 127.1.0.1)\n"
     "\n"
     "idle: N connections that say hello, then read and stay idle for --hold seconds.\n"
@@ -89,7 +96,7 @@ int main(int argc, char** argv) {
     if (mode == "relay") {
         reject_unknown(args, {"clients", "rate", "window", "duration", "warmup", "threads",
                               "pairs-per-source", "payload", "server-pid", "source-base", "host",
-                              "port", "max-in-flight"});
+                              "port", "max-in-flight", "port2", "one-frame-per-write", "peerjs"});
         RelayConfig c;
         c.target = target_of(args);
         c.clients = static_cast<int>(args.num("clients", c.clients));
@@ -101,7 +108,18 @@ int main(int argc, char** argv) {
         c.threads = static_cast<int>(args.num("threads", c.threads));
         c.pairs_per_source = static_cast<int>(args.num("pairs-per-source", c.pairs_per_source));
         c.payload_bytes = static_cast<int>(args.num("payload", c.payload_bytes));
-        c.server_pid = static_cast<long>(args.num("server-pid", 0));
+        for (std::string pids = args.str("server-pid", ""); !pids.empty();) {
+            const auto comma = pids.find(',');
+            const long pid = std::atol(pids.substr(0, comma).c_str());
+            if (pid <= 0) usage_error("--server-pid: process ids separated by commas");
+            c.server_pids.push_back(pid);
+            pids = comma == std::string::npos ? "" : pids.substr(comma + 1);
+        }
+        const double port2 = args.num("port2", 0);
+        if (port2 < 0 || port2 > 65535) usage_error("--port2 out of range");
+        c.port2 = static_cast<unsigned short>(port2);
+        c.one_frame_per_write = args.has("one-frame-per-write");
+        c.peerjs = args.has("peerjs");
         c.source_base = source_of(args, "127.1.0.1");
         if (c.clients < 2 || c.clients % 2 || c.clients > 19000) usage_error("--clients: even, 2..19000");
         if (c.rate < 0 || c.rate > 10'000'000) usage_error("--rate: 0..10000000");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "common.hpp"
 
@@ -26,8 +27,12 @@ struct RelayConfig {
     int pairs_per_source = 1;       // pairs sharing one 127.x source address (one network room)
     net::ip::address_v4 source_base = net::ip::make_address_v4("127.1.0.1");
     int payload_bytes = 120;        // size of the fake ICE candidate string in `data`
-    long server_pid = 0;            // > 0: report its CPU time over the measured window
+    std::vector<long> server_pids;  // report their CPU time (summed) over the measured window
     int connect_concurrency = 200;  // handshakes in progress at once, per thread
+    unsigned short port2 = 0;       // > 0: the second client of every pair connects here (a
+                                    // second instance), so every message crosses instances
+    bool one_frame_per_write = false;  // each frame its own send(2), as browsers send
+    bool peerjs = false;            // speak the PeerJS server's protocol (npm `peer`) instead
 };
 
 struct IdleConfig {

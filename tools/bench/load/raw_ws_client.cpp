@@ -31,8 +31,8 @@ std::string base64(const unsigned char* data, std::size_t size) {
 
 // What Beast's client handshake sent, plus the Origin and User-Agent configure_client adds:
 // an Origin the server sees as same-origin.
-std::string upgrade_request(const std::string& host_port, const std::string& key) {
-    return "GET /ws HTTP/1.1\r\n"
+std::string upgrade_request(const std::string& host_port, const std::string& key, const std::string& path) {
+    return "GET " + path + " HTTP/1.1\r\n"
            "Host: " + host_port + "\r\n"
            "Upgrade: websocket\r\n"
            "Connection: Upgrade\r\n"
@@ -96,7 +96,7 @@ void RawWsClient::connect(const net::ip::address_v4& source, const tcp::endpoint
         const std::uint32_t r = next_mask_key();
         std::memcpy(nonce + i, &r, 4);
     }
-    request_ = upgrade_request(host_port, base64(nonce, sizeof nonce));
+    request_ = upgrade_request(host_port, base64(nonce, sizeof nonce), path_);
     socket_.async_connect(server, [this](const beast::error_code& e) { on_connect(e); });
 }
 
@@ -249,6 +249,7 @@ void RawWsClient::close(std::uint16_t code) {
 
 void RawWsClient::queue_frame(ws::Opcode opcode, std::string_view payload) {
     ws::append_masked_frame(pending_, opcode, payload, next_mask_key());
+    if (one_frame_per_write_) pending_ends_.emplace_back(pending_.size(), opcode == ws::Opcode::text);
     // A write in flight sends these frames when it completes; else the next batch flush does.
     if (!write_in_flight_ && !in_batch_) {
         in_batch_ = true;
@@ -262,6 +263,7 @@ void RawWsClient::queue_frame(ws::Opcode opcode, std::string_view payload) {
 // async_write.
 void RawWsClient::write_pending() {
     if (write_in_flight_ || pending_.empty() || !socket_.is_open()) return;
+    if (one_frame_per_write_) return write_one_by_one();
     std::swap(pending_, writing_);
     pending_.clear();
     writing_texts_ = std::exchange(pending_texts_, 0);
@@ -276,6 +278,43 @@ void RawWsClient::write_pending() {
     write_in_flight_ = true;
     net::async_write(socket_, net::buffer(writing_.data() + written, writing_.size() - written),
                      [this](const beast::error_code& e, std::size_t) { on_written(e); });
+}
+
+// One send(2) per frame. A frame the kernel does not take whole finishes by async_write; the
+// frames behind it wait for that.
+void RawWsClient::write_one_by_one() {
+    std::size_t at = 0;
+    std::size_t texts = 0;
+    std::size_t frames = 0;
+    for (const auto& [end, text] : pending_ends_) {
+        beast::error_code ec;
+        std::size_t written = socket_.write_some(net::buffer(pending_.data() + at, end - at), ec);
+        if (ec == net::error::would_block) {
+            written = 0;
+        } else if (ec) {
+            return fail();
+        }
+        ++frames;
+        if (text) ++texts;
+        if (written < end - at) {
+            writing_.assign(pending_, at + written, end - at - written);
+            pending_.erase(0, end);
+            pending_ends_.erase(pending_ends_.begin(), pending_ends_.begin() + static_cast<std::ptrdiff_t>(frames));
+            for (auto& e : pending_ends_) e.first -= end;
+            writing_texts_ = texts;
+            pending_texts_ -= texts;
+            write_in_flight_ = true;
+            net::async_write(socket_, net::buffer(writing_),
+                             [this](const beast::error_code& e, std::size_t) { on_written(e); });
+            return;
+        }
+        at = end;
+    }
+    pending_.clear();
+    pending_ends_.clear();
+    pending_texts_ -= texts;
+    writing_texts_ = texts;
+    finish_write();
 }
 
 void RawWsClient::on_written(const beast::error_code& ec) {

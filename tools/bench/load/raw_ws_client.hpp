@@ -69,6 +69,11 @@ public:
     // Queue a frame: it goes out when the batch is flushed, or when the write in flight
     // completes, with everything else queued by then.
     void send_text(std::string_view payload);
+    // Each frame its own send(2), as a browser's WebSocket writes each message (default: the
+    // frames queued together go out in one write).
+    void set_one_frame_per_write(bool on) { one_frame_per_write_ = on; }
+    // The upgrade's request target (default /ws); before connect.
+    void set_path(std::string path) { path_ = std::move(path); }
     // Queue a binary message, like send_text.
     void send_binary(std::string_view payload);
     // Starts the closing handshake; the socket closes when the server's close frame arrives.
@@ -92,6 +97,7 @@ private:
 
     void queue_frame(ws::Opcode opcode, std::string_view payload);
     void write_pending();
+    void write_one_by_one();
     void on_written(const beast::error_code& ec);
     void finish_write();
 
@@ -111,9 +117,12 @@ private:
     std::size_t in_size_ = 0;
 
     std::string request_;          // the upgrade request while it is written
+    std::string path_ = "/ws";     // request target of the upgrade
     std::string pending_;          // frames queued since the current write started
     std::string writing_;          // frames of the write under way
     std::size_t pending_texts_ = 0;
+    bool one_frame_per_write_ = false;
+    std::vector<std::pair<std::size_t, bool>> pending_ends_;  // one-frame mode: (end, is text) per frame
     std::size_t writing_texts_ = 0;
     bool write_in_flight_ = false;  // an async_write of writing_ is under way
     bool in_batch_ = false;         // listed in batch_ for its next flush

@@ -45,7 +45,9 @@ struct Client final : RawWsClient::Listener {
     net::ip::address_v4 source;
     int in_flight = 0;         // queued, not yet received by the partner
     bool ready = false;
+    bool second = false;       // the pair's second client: with --port2, on the other instance
     std::uint64_t seq = 0;
+    std::uint64_t last_seq_received = 0;  // from the partner: must only grow
 
     void start();
     void fill_window();
@@ -83,7 +85,7 @@ struct Worker {
     // Results, read by main after the thread has finished.
     Histogram latency;
     std::uint64_t sent = 0, received = 0, received_in_window = 0, errors = 0, lost = 0,
-                  skipped = 0, wrong_sender = 0, connect_failures = 0;
+                  skipped = 0, wrong_sender = 0, reordered = 0, connect_failures = 0;
     std::string first_error;
     std::atomic<std::uint64_t> last_frame_ns{0};  // presence still arriving? (read by main)
 
@@ -164,9 +166,15 @@ Client::Client(Worker& worker, std::uint32_t seed)
     : worker(worker), ws(worker.ioc, worker.batch, *this, seed) {}
 
 void Client::start() {
-    const tcp::endpoint server(net::ip::make_address(worker.config.target.host),
-                               worker.config.target.port);
-    ws.connect(source, server, worker.config.target.host_port());
+    const auto& config = worker.config;
+    const unsigned short port = second && config.port2 ? config.port2 : config.target.port;
+    const tcp::endpoint server(net::ip::make_address(config.target.host), port);
+    ws.set_one_frame_per_write(config.one_frame_per_write);
+    if (config.peerjs) {
+        // PeerJS clients choose their ids (and a token) in the upgrade's query string.
+        ws.set_path("/peerjs?key=peerjs&id=" + id + "&token=t" + id);
+    }
+    ws.connect(source, server, config.target.host + ":" + std::to_string(port));
 }
 
 void Client::on_connect_failed(const char* stage, const std::string& detail) {
@@ -177,6 +185,7 @@ void Client::on_connect_failed(const char* stage, const std::string& detail) {
 }
 
 void Client::on_open() {
+    if (worker.config.peerjs) return;  // the server speaks first: OPEN
     ws.send_text(R"({"type":"hello","v":1,"name":"load","device":"desktop"})");
 }
 
@@ -185,11 +194,15 @@ void Client::on_text(std::string_view frame) {
         return on_signal(frame, ts_at);
     }
     if (!worker.sending) worker.last_frame_ns.store(now_ns(), std::memory_order_relaxed);
-    if (!ready && is_type(frame, "\"type\":\"welcome\"")) {
+    if (!ready && worker.config.peerjs && is_type(frame, "\"type\":\"OPEN\"")) {
+        ready = true;
+        worker.on_ready();
+    } else if (!ready && is_type(frame, "\"type\":\"welcome\"")) {
         id = std::string(welcome_id(frame));
         ready = true;
         worker.on_ready();
-    } else if (is_type(frame, "\"type\":\"error\"")) {
+    } else if (is_type(frame, "\"type\":\"error\"") || is_type(frame, "\"type\":\"ERROR\"") ||
+               is_type(frame, "\"type\":\"EXPIRE\"") || is_type(frame, "\"type\":\"ID-TAKEN\"")) {
         worker.record_error(frame);
     }
 }
@@ -204,11 +217,19 @@ void Client::on_signal(std::string_view frame, std::size_t ts_at) {
         ++worker.received_in_window;
         worker.latency.record(now - ts);
     }
-    // The server must stamp the partner's id as `from`.
-    const auto from_at = frame.find("\"from\":\"");
+    // The server must stamp the partner's id as `from` (PeerJS: `src`).
+    const std::string_view from_key = worker.config.peerjs ? "\"src\":\"" : "\"from\":\"";
+    const auto from_at = frame.find(from_key);
     if (from_at == std::string_view::npos ||
-        frame.compare(from_at + 8, partner->id.size(), partner->id) != 0) {
+        frame.compare(from_at + from_key.size(), partner->id.size(), partner->id) != 0) {
         ++worker.wrong_sender;
+    }
+    // Order per sender: the partner's seq only grows.
+    if (const auto seq_at = frame.find("\"seq\":", ts_at); seq_at != std::string_view::npos) {
+        std::uint64_t n = 0;
+        std::from_chars(frame.data() + seq_at + 6, frame.data() + frame.size(), n);
+        if (n <= last_seq_received) ++worker.reordered;
+        last_seq_received = n;
     }
     // The partner's answer joins whatever else this read frees up in its next write.
     --partner->in_flight;
@@ -293,6 +314,9 @@ int run_relay(const RelayConfig& config) {
         auto b = std::make_unique<Client>(w, seeds());
         a->partner = b.get();
         b->partner = a.get();
+        b->second = true;
+        a->id = "loadA" + std::to_string(p);  // PeerJS only: Peerline assigns ids itself
+        b->id = "loadB" + std::to_string(p);
         for (Client* c : {a.get(), b.get()}) {
             c->source = source;
             c->suffix = ",\"candidate\":\"" + candidate + "\"}}";
@@ -303,8 +327,21 @@ int run_relay(const RelayConfig& config) {
         w.clients.push_back(std::move(b));
     }
 
-    if (config.server_pid > 0) wait_until_quiet(config.server_pid, 30);
-    const double setup_cpu0 = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) : -1;
+    const bool measure = !config.server_pids.empty();
+    auto server_cpu_now = [&config] {
+        double sum = 0;
+        for (long pid : config.server_pids) {
+            const double s = process_cpu_seconds(pid);
+            if (s < 0) return -1.0;
+            sum += s;
+        }
+        return sum;
+    };
+    auto wait_servers_quiet = [&config](double limit_s) {
+        for (long pid : config.server_pids) wait_until_quiet(pid, limit_s);
+    };
+    if (measure) wait_servers_quiet(30);
+    const double setup_cpu0 = measure ? server_cpu_now() : -1;
     const std::uint64_t setup_begin = now_ns();
     std::vector<std::thread> pool;
     for (auto& w : workers) {
@@ -334,14 +371,14 @@ int run_relay(const RelayConfig& config) {
     // sit idle with presence frames queued while this process is still reading them).
     const std::uint64_t settle_begin = now_ns();
     for (;;) {
-        if (config.server_pid > 0) wait_until_quiet(config.server_pid, 60);
+        if (measure) wait_servers_quiet(60);
         std::uint64_t last = 0;
         for (auto& w : workers) last = std::max(last, w->last_frame_ns.load(std::memory_order_relaxed));
         if (now_ns() - last > 300'000'000 || now_ns() - settle_begin > 90'000'000'000ull) break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     const double settle_s = static_cast<double>(now_ns() - settle_begin) * 1e-9;
-    const double setup_cpu = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) - setup_cpu0 : -1;
+    const double setup_cpu = measure ? server_cpu_now() - setup_cpu0 : -1;
     std::fprintf(stderr, "relay: %d clients welcomed in %.1f s, presence settled %.1f s later; "
                  "server CPU for the joins %.2f s\n", total, welcomed_s, settle_s, setup_cpu);
     const std::uint64_t t_start = now_ns() + 20'000'000;
@@ -350,8 +387,11 @@ int run_relay(const RelayConfig& config) {
     for (auto& w : workers) {
         net::post(w->ioc, [wp = w.get(), t_start, t_window, t_end, total] {
             for (auto& c : wp->clients) {
-                c->prefix = R"({"type":"signal","to":")" + c->partner->id +
-                            R"(","data":{"kind":"candidate","call":"bench","ts":)";
+                c->prefix = wp->config.peerjs
+                                ? R"({"type":"CANDIDATE","dst":")" + c->partner->id +
+                                      R"(","payload":{"kind":"candidate","call":"bench","ts":)"
+                                : R"({"type":"signal","to":")" + c->partner->id +
+                                      R"(","data":{"kind":"candidate","call":"bench","ts":)";
             }
             wp->t_start = t_start;
             wp->t_window = t_window;
@@ -363,10 +403,10 @@ int run_relay(const RelayConfig& config) {
     for (auto& w : workers) net::post(w->ioc, [wp = w.get()] { wp->begin(); });
 
     sleep_until_ns(t_window);
-    const double server_cpu0 = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) : -1;
+    const double server_cpu0 = measure ? server_cpu_now() : -1;
     const double self_cpu0 = process_cpu_seconds(static_cast<long>(getpid()));
     sleep_until_ns(t_end);
-    const double server_cpu1 = config.server_pid > 0 ? process_cpu_seconds(config.server_pid) : -1;
+    const double server_cpu1 = measure ? server_cpu_now() : -1;
     const double self_cpu1 = process_cpu_seconds(static_cast<long>(getpid()));
 
     for (auto& w : workers) net::post(w->ioc, [wp = w.get()] { wp->stop_sending(); });
@@ -397,7 +437,7 @@ int run_relay(const RelayConfig& config) {
 
     Histogram latency;
     std::uint64_t sent = 0, received = 0, in_window = 0, errors = 0, lost = 0, skipped = 0,
-                  wrong = 0;
+                  wrong = 0, reordered = 0;
     std::string first_error;
     for (auto& w : workers) {
         latency.merge(w->latency);
@@ -408,6 +448,7 @@ int run_relay(const RelayConfig& config) {
         lost += w->lost;
         skipped += w->skipped;
         wrong += w->wrong_sender;
+        reordered += w->reordered;
         if (first_error.empty()) first_error = w->first_error;
     }
     const double rate = static_cast<double>(in_window) / config.duration_s;
@@ -430,7 +471,8 @@ int run_relay(const RelayConfig& config) {
         "RESULT mode=relay clients=%d target_rate=%.0f duration_s=%.1f msgs_per_s=%.0f "
         "relayed=%llu p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f "
         "errors=%llu lost=%llu skipped=%llu wrong_sender=%llu undelivered=%llu server_cpu_s=%.2f "
-        "server_cpu_ms_per_10k=%.1f load_cpu_pct=%.0f join_s=%.1f join_server_cpu_s=%.2f\n",
+        "server_cpu_ms_per_10k=%.1f load_cpu_pct=%.0f join_s=%.1f join_server_cpu_s=%.2f reordered=%llu "
+        "sent=%llu received=%llu\n",
         total, config.rate, config.duration_s, rate, static_cast<unsigned long long>(in_window),
         static_cast<double>(latency.quantile(0.5)) * us,
         static_cast<double>(latency.quantile(0.9)) * us,
@@ -439,11 +481,13 @@ int run_relay(const RelayConfig& config) {
         static_cast<unsigned long long>(errors), static_cast<unsigned long long>(lost),
         static_cast<unsigned long long>(skipped), static_cast<unsigned long long>(wrong),
         static_cast<unsigned long long>(undelivered), server_cpu, in_window > 0 && server_cpu >= 0 ? server_cpu * 1e3 * 1e4 / static_cast<double>(in_window) : -1,
-        100.0 * (self_cpu1 - self_cpu0) / config.duration_s, welcomed_s + settle_s, setup_cpu);
+        100.0 * (self_cpu1 - self_cpu0) / config.duration_s, welcomed_s + settle_s, setup_cpu,
+        static_cast<unsigned long long>(reordered), static_cast<unsigned long long>(sent),
+        static_cast<unsigned long long>(received));
     std::fflush(stdout);
     // Errors, dropped connections (`lost`), messages from the wrong sender and messages that
     // never arrived all make the run worthless as a figure: exit 3, and run.sh fails.
-    return errors == 0 && lost == 0 && wrong == 0 && undelivered == 0 ? 0 : 3;
+    return errors == 0 && lost == 0 && wrong == 0 && undelivered == 0 && reordered == 0 ? 0 : 3;
 }
 
 }  // namespace peerline::load
