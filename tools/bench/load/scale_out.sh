@@ -2,8 +2,9 @@
 # Scale-out benchmark (issue #21): one peerline-server instance against two instances sharing a
 # real redis-server with every pair split across them (each message crosses Redis), in one run,
 # loopback only. Both with the load generator batching frames per write, and with one frame per
-# write as browsers send. Beside them, the PeerJS server (npm `peer`, pinned in package.json) under
-# the same load with the same client, for CPU per message.
+# write as browsers send. Beside them, the PeerJS server (npm `peer` 1.0.2, installed on first use
+# into build/bench-node: a benchmark's dependency, not the tests') under the same load with the
+# same client, for CPU per message.
 #
 #   tools/bench/load/scale_out.sh      # ~2-4 minutes; prints a markdown table at the end
 #
@@ -71,13 +72,19 @@ start two --redis "redis://127.0.0.1:$REDIS_PORT" --instance-id two --secret "$(
 T_PID=$PID T_PORT=$PORT
 PEERJS_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 PEERJS_PID=
-if [[ -f node_modules/peer/dist/bin/peerjs.js ]]; then
-  node node_modules/peer/dist/bin/peerjs.js --port "$PEERJS_PORT" --host 127.0.0.1 --concurrent_limit 100000 \
+PEERJS=build/bench-node/node_modules/peer/dist/bin/peerjs.js
+if [[ ! -f $PEERJS ]]; then
+  log "installing the PeerJS server (npm peer@1.0.2) into build/bench-node"
+  npm install --prefix build/bench-node --no-save --no-audit --no-fund --loglevel=error peer@1.0.2 >"$WORK/npm.log" 2>&1 \
+    || log "npm could not install peer (see $WORK/npm.log)"
+fi
+if [[ -f $PEERJS ]]; then
+  node "$PEERJS" --port "$PEERJS_PORT" --host 127.0.0.1 --concurrent_limit 100000 \
     >"$WORK/peerjs.out" 2>&1 &
   PEERJS_PID=$!; started+=("$PEERJS_PID")
   wait_line "$WORK/peerjs.out" "Started PeerServer" 20
 else
-  log "node_modules/peer missing (run tools/setup.sh): PeerJS rows are left out"
+  log "no PeerJS server: its rows are left out"
 fi
 wait_line "$WORK/one.log" "redis state=up" 10
 wait_line "$WORK/two.log" "redis state=up" 10
@@ -139,7 +146,7 @@ per 10k relayed messages. $ROUNDS rounds of ${DURATION} s; ranges over rounds.
 | CPU per 10k msgs unpaced (ms, median) | $(median single-max-batched server_cpu_ms_per_10k) | $(median cross-max-batched server_cpu_ms_per_10k) | $(ratio "$(median cross-max-batched server_cpu_ms_per_10k)" "$(median single-max-batched server_cpu_ms_per_10k)") | $(median single-max-frame server_cpu_ms_per_10k) | $(median cross-max-frame server_cpu_ms_per_10k) | $(ratio "$(median cross-max-frame server_cpu_ms_per_10k)" "$(median single-max-frame server_cpu_ms_per_10k)") |
 | errors / dropped / undelivered / reordered / misaddressed, all rounds | $(problems single-) | $(problems cross-) | | | | |
 
-PeerJS server (npm \`peer\` $(node -p 'require("./node_modules/peer/package.json").version' 2>/dev/null || echo "not installed"), Node $(node --version)), one process, same clients and rates; ratio = PeerJS CPU / Peerline single-instance CPU (higher: Peerline more efficient):
+PeerJS server (npm \`peer\` $(node -p 'require("./build/bench-node/node_modules/peer/package.json").version' 2>/dev/null || echo "not installed"), Node $(node --version)), one process, same clients and rates; ratio = PeerJS CPU / Peerline single-instance CPU (higher: Peerline more efficient):
 
 | Measure | batched writes: PeerJS | PeerJS / Peerline | one frame per write: PeerJS | PeerJS / Peerline |
 |---|---|---|---|---|
