@@ -30,13 +30,14 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-// Every page URL (`/?name=Ada`, `/?room=…`) is the one page.
+// The page under any query (`/?name=Ada`, `/?room=…`), and by its file name, is the one page.
+// Other navigations (/metrics, /healthz, a folder served beside it) are not the app's.
+const page = new URL('./', scope).href;
 function keyOf(request) {
-  if (request.mode === 'navigate') return new URL('./', scope).href;
   const url = new URL(request.url);
   url.search = '';
   url.hash = '';
-  return url.href;
+  return url.href === new URL('index.html', scope).href ? page : url.href;
 }
 
 self.addEventListener('fetch', (event) => {
