@@ -1,12 +1,12 @@
 // The page as people see it (issue 19): the key screens (roster, ringing, in a call, its menu and
-// statistics) at a desktop, a phone in portrait and the same phone in landscape, light and dark.
+// statistics, sharing a screen, a file transfer) at a desktop, a phone in portrait and the same phone in landscape, light and dark.
 // Each is saved as a screenshot (PEERLINE_SCREENS, default build/screens) and checked for layout
 // facts: nothing overflows sideways; in a call on a phone the remote video covers at least 45 %
 // of the viewport and every call control is inside it. axe-core checks every screen against
 // WCAG 2.1 A/AA and its best practices: no violations.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   STEP_MS, assertNoErrors, button, openMore, root, useSession, waitForPhase, waitForRemoteMediaFlowing,
@@ -116,5 +116,25 @@ test('the key screens at desktop, phone and landscape sizes, light and dark: lai
   await button(ada.page, 'Statistics').click();
   await ada.page.getByRole('region', { name: 'Call statistics' }).getByText(/kb\/s|Mb\/s/).waitFor({ timeout: STEP_MS });
   await visit(ada.page, 'call-menu', Object.keys(viewports), onStage);
+
+  // Sharing: Ada's screen (Chromium's fake 1280×720) on Bob's stage, whole.
+  await button(ada.page, 'More').click();
+  await button(ada.page, 'Share screen').click();
+  await bob.page.waitForFunction(() => document.getElementById('remoteVideo').videoWidth === 1280, null, { timeout: STEP_MS });
+  await visit(bob.page, 'sharing', Object.keys(viewports), onStage);
+  await visit(ada.page, 'sharing-self', ['desktop', 'phone'], onStage);
+
+  // A file transfer, once the call is over: the roster and the conversation beside it.
+  await button(ada.page, 'Hang up').click();
+  await waitForPhase(bob.page, 'ended');
+  await ada.page.getByRole('button', { name: /^Chat and files with Bob/ }).click();
+  const file = path.join(screens, 'holiday-photos.zip');
+  await writeFile(file, Buffer.alloc(64 * 1024, 7));
+  await ada.page.locator('#fileInput').setInputFiles([file]);
+  await bob.page.locator('#transfers .transfer[data-state="offered"]').waitFor();
+  await visit(bob.page, 'transfer-offer', Object.keys(viewports));
+  await button(bob.page, 'Accept').click();
+  await ada.page.locator('#transfers .transfer[data-state="done"]').waitFor({ timeout: STEP_MS });
+  await visit(ada.page, 'transfer-done', Object.keys(viewports));
   assertNoErrors(ada, bob);
 });
