@@ -14,6 +14,7 @@ namespace peerline::server {
 // wasm fetch and ws:/wss: of this origin (CSP3 matches 'self' to the WebSocket schemes); blob:
 // reads back the page's own download links (bytes it already holds; the e2e tests check files so).
 // img-src data: is the empty favicon (`data:,` in index.html: no /favicon.ico request).
+// manifest-src 'self': the web app manifest that makes the page installable (issue 19).
 // Media play from MediaStreams (srcObject) and Web Audio buffers, which no directive governs;
 // the AudioWorklet module loads under script-src. Downloads of received files are blob: links,
 // which CSP does not govern either.
@@ -23,6 +24,7 @@ inline constexpr const char* kContentSecurityPolicy =
     "style-src 'self'; "
     "img-src 'self' data:; "
     "connect-src 'self' blob:; "
+    "manifest-src 'self'; "
     "base-uri 'none'; "
     "form-action 'none'; "
     "frame-ancestors 'none'";

@@ -1,5 +1,6 @@
 #include "static_site.hpp"
 
+#include <cstdio>
 #include <system_error>
 
 #include "mime.hpp"
@@ -47,6 +48,33 @@ bool accepts_gzip(std::string_view header) {
 bool is_file(const std::filesystem::path& path) {
     std::error_code ec;
     return std::filesystem::is_regular_file(path, ec);
+}
+
+// A validator for one representation of a file (RFC 9110 §8.8.3): its modification time and
+// size, as nginx does, and which encoding it is (the gzip and plain bodies differ). A rebuilt
+// file gets a new one; an unchanged file answers a revalidation with 304 and no body.
+std::string entity_tag(const std::filesystem::path& served, std::uintmax_t size, bool gzip) {
+    std::error_code ec;
+    const auto written = std::filesystem::last_write_time(served, ec);
+    const auto stamp = ec ? 0LL : static_cast<long long>(written.time_since_epoch().count());
+    char tag[64];
+    std::snprintf(tag, sizeof tag, "\"%llx-%llx%s\"", static_cast<unsigned long long>(stamp),
+                  static_cast<unsigned long long>(size), gzip ? "-gz" : "");
+    return tag;
+}
+
+// If-None-Match lists `tag` (weak comparison, RFC 9110 §13.1.2: a W/ prefix is ignored), or "*".
+bool none_match_lists(std::string_view header, std::string_view tag) {
+    while (!header.empty()) {
+        auto comma = header.find(',');
+        std::string_view item = header.substr(0, comma);
+        header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+        if (item.substr(0, 2) == "W/") item.remove_prefix(2);
+        if (item == "*" || item == tag) return true;
+    }
+    return false;
 }
 
 // (The security headers, nosniff among them, are set on every reply in http_session.cpp.)
@@ -159,24 +187,34 @@ Reply StaticSite::respond(const Request& request) const {
     }
     if (ec) return text_reply(request, http::status::internal_server_error, "cannot read file\n");
     const auto size = body.size();
+    const std::string etag = entity_tag(use_gz ? gz : file, size, use_gz);
 
+    // no-cache: the browser (and the page's service worker) may keep a copy but asks each time;
+    // the ETag makes that question cost a 304 of a few hundred bytes.
     auto set_headers = [&](auto& response) {
         common_headers(response, request);
         response.set(http::field::content_type, mime_type(file.native()));
         response.set(http::field::cache_control, "no-cache");
+        response.set(http::field::etag, etag);
         if (use_gz) response.set(http::field::content_encoding, "gzip");
         if (has_gz) response.set(http::field::vary, "Accept-Encoding");
-        response.content_length(size);
     };
+    if (none_match_lists(request[http::field::if_none_match], etag)) {
+        http::response<http::empty_body> response{http::status::not_modified, request.version()};
+        set_headers(response);
+        return response;
+    }
     if (method == http::verb::head) {
         http::response<http::empty_body> response{http::status::ok, request.version()};
         set_headers(response);
+        response.content_length(size);
         return response;
     }
     http::response<http::file_body> response{std::piecewise_construct,
                                               std::make_tuple(std::move(body)),
                                               std::make_tuple(http::status::ok, request.version())};
     set_headers(response);
+    response.content_length(size);
     return response;
 }
 

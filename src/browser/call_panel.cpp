@@ -10,6 +10,7 @@
 #include "media.hpp"
 #include "peer_connections.hpp"
 #include "shell.hpp"
+#include "view_modes.hpp"
 
 namespace peerline::browser::call_panel {
 namespace {
@@ -32,6 +33,22 @@ struct Panel {
     val volume_label = dom::by_id("peerVolumeLabel");
     val volume = dom::by_id("peerVolume");
     val hang_up = dom::by_id("hangUp");
+    val timer = dom::by_id("callTimer");
+    val quality = dom::by_id("callQuality");
+    val quality_text = dom::by_id("callQualityText");
+    val share = dom::by_id("shareScreen");
+    val more = dom::by_id("moreButton");
+    val more_menu = dom::by_id("moreMenu");
+    val mute_peer_label = dom::by_id("mutePeerText");
+    val stats_toggle = dom::by_id("statsToggle");
+    val mute_icon = mute.call<val>("querySelector", val("use"));
+    val camera_icon = camera.call<val>("querySelector", val("use"));
+
+    dom::Attribute stage_mode, quality_grade, quality_name, share_pressed, stats_pressed, more_expanded,
+        mute_icon_href, camera_icon_href;
+    dom::Text timer_text, quality_label_text;
+    dom::Flag panel_hidden, timer_hidden, quality_hidden, share_hidden, more_hidden, menu_hidden;
+    bool menu_open = false;  // the "More" disclosure: the shell's own, like a native <details>
 
     dom::Attribute phase, end_reason, remote_picture, mute_pressed, camera_pressed, mute_peer_pressed;
     dom::Text status_text, initials_text, avatar_name_text, badge_text, mute_peer_text, volume_text;
@@ -84,6 +101,22 @@ void on_hang_up(val) { dispatch(HangUpIntent{}); }
 void on_mute(val) { dispatch(SetMicMuted{!current_view().call.mic_muted}); }
 void on_camera(val) { dispatch(SetCameraOff{!current_view().call.camera_off}); }
 void on_mute_peer(val) { dispatch(SetPeerMuted{!current_view().call.peer_muted}); }
+void on_share(val) { dispatch(ShareScreenIntent{!current_view().call.sharing_screen}); }
+void on_stats_toggle(val) { dispatch(ShowStatsIntent{!current_view().call.stats_open}); }
+void on_more(val) {
+    if (!panel) return;
+    panel->menu_open = !panel->menu_open;
+    render(current_view().call);
+    if (panel->menu_open) panel->more_menu.call<val>("querySelector", val("button")).call<void>("focus");
+}
+// Escape in the menu closes it and gives focus back to its button.
+void on_menu_key(val event) {
+    if (!panel || !event["key"].isString() || event["key"].as<std::string>() != "Escape") return;
+    event.call<void>("stopPropagation");
+    panel->menu_open = false;
+    render(current_view().call);
+    panel->more.call<void>("focus");
+}
 void on_volume(val event) {
     dispatch(SetPeerVolume{val::global("Number")(event["target"]["value"]).as<double>()});
 }
@@ -119,6 +152,11 @@ void attach() {
     dom::listen(p.camera, "click", "onCameraClick");
     dom::listen(p.mute_peer, "click", "onMutePeerClick");
     dom::listen(p.volume, "input", "onVolumeInput");
+    dom::listen(p.share, "click", "onShareClick");
+    dom::listen(p.more, "click", "onMoreClick");
+    dom::listen(p.more_menu, "keydown", "onMoreMenuKey");
+    dom::listen(p.stats_toggle, "click", "onStatsToggleClick");
+    view_modes::attach(p.panel, p.remote_video);
 }
 
 namespace {
@@ -127,8 +165,9 @@ namespace {
 std::pair<val, val> focused_control(Panel& p) {
     val focused = dom::document()["activeElement"];
     for (auto [control, carrier] : {std::pair<val*, val*>{&p.cancel, &p.cancel}, {&p.mute, &p.mute},
-                                    {&p.camera, &p.camera}, {&p.mute_peer, &p.mute_peer},
-                                    {&p.volume, &p.volume_field}, {&p.hang_up, &p.hang_up}}) {
+                                    {&p.camera, &p.camera}, {&p.share, &p.share}, {&p.more, &p.more},
+                                    {&p.mute_peer, &p.more_menu},
+                                    {&p.volume, &p.more_menu}, {&p.hang_up, &p.hang_up}}) {
         if (focused.strictlyEquals(*control)) return {*control, *carrier};
     }
     return {val::null(), val::null()};
@@ -148,9 +187,16 @@ void render(const CallPanel& c) {
     if (!panel) return;
     Panel& p = *panel;
     const val focus_carrier = focused_control(p).second;
+    p.panel_hidden.set(p.panel, "hidden", c.phase == CallPhase::idle);
+    p.stage_mode.set(p.panel, "data-stage", c.on_stage ? "on" : "off");
     p.phase.set(p.panel, "data-phase", to_string(c.phase));
     p.end_reason.set(p.panel, "data-end-reason", to_string(c.end_reason));
     p.status_text.set(p.status, c.status);
+    p.timer_text.set(p.timer, c.elapsed);
+    p.timer_hidden.set(p.timer, "hidden", c.elapsed.empty());
+    p.quality_grade.set(p.quality, "data-quality", to_string(c.quality));
+    p.quality_label_text.set(p.quality_text, c.quality_label);
+    p.quality_hidden.set(p.quality, "hidden", c.quality_label.empty());
 
     // The stage: the peer's video, or its avatar when it sends no picture (camera off, audio
     // only, not connected yet) so nobody stares at a frozen frame.
@@ -170,11 +216,20 @@ void render(const CallPanel& c) {
     p.cancel_hidden.set(p.cancel, "hidden", !c.can_cancel);
     p.mute_hidden.set(p.mute, "hidden", !controls);
     p.mute_pressed.set(p.mute, "aria-pressed", c.mic_muted ? "true" : "false");
+    p.mute_icon_href.set(p.mute_icon, "href", c.mic_muted ? "#i-mic-off" : "#i-mic");
+    p.camera_icon_href.set(p.camera_icon, "href", c.camera_off ? "#i-video-off" : "#i-video");
+    p.share_hidden.set(p.share, "hidden", !c.can_share_screen);
+    p.share_pressed.set(p.share, "aria-pressed", c.sharing_screen ? "true" : "false");
+    if (!c.can_hang_up) p.menu_open = false;
+    p.more_hidden.set(p.more, "hidden", !c.can_hang_up);
+    p.more_expanded.set(p.more, "aria-expanded", p.menu_open ? "true" : "false");
+    p.menu_hidden.set(p.more_menu, "hidden", !p.menu_open);
+    p.stats_pressed.set(p.stats_toggle, "aria-pressed", c.stats_open ? "true" : "false");
     p.camera_hidden.set(p.camera, "hidden", !controls || !c.video);
     p.camera_disabled.set(p.camera, "disabled", !c.can_toggle_camera);
     p.camera_pressed.set(p.camera, "aria-pressed", c.camera_off ? "true" : "false");
     p.mute_peer_hidden.set(p.mute_peer, "hidden", !c.can_hang_up);
-    p.mute_peer_text.set(p.mute_peer, "Mute " + c.peer_name);
+    p.mute_peer_text.set(p.mute_peer_label, "Mute " + c.peer_name);
     p.mute_peer_pressed.set(p.mute_peer, "aria-pressed", c.peer_muted ? "true" : "false");
     p.volume_hidden.set(p.volume_field, "hidden", !c.can_hang_up);
     p.volume_text.set(p.volume_label, c.peer_name + " volume");
@@ -189,6 +244,7 @@ void render(const CallPanel& c) {
         p.volume_shown = c.peer_volume;
     }
     keep_focus(p, focus_carrier);
+    view_modes::render(c.can_hang_up);
 }
 
 void show_streams(const CallPanel& c) {
@@ -212,6 +268,10 @@ EMSCRIPTEN_BINDINGS(peerline_call_panel) {
     emscripten::function("onCameraClick", &on_camera);
     emscripten::function("onMutePeerClick", &on_mute_peer);
     emscripten::function("onVolumeInput", &on_volume);
+    emscripten::function("onShareClick", &on_share);
+    emscripten::function("onMoreClick", &on_more);
+    emscripten::function("onMoreMenuKey", &on_menu_key);
+    emscripten::function("onStatsToggleClick", &on_stats_toggle);
     emscripten::function("onVideoPlayRejected", &on_video_play_rejected);
     emscripten::function("onRemoteTrackRemoved", &on_remote_track_removed);
     emscripten::function("onVideoPlayIgnored", &on_video_play_ignored);

@@ -44,6 +44,15 @@ void on_change(std::string kind, val event) {
     dispatch(SelectDevice{std::move(kind), event["target"]["value"].as<std::string>()});
 }
 
+// The header's Settings button and the call's "More > Devices" open the same dialog. showModal
+// keeps focus inside it and Esc closes it; without <dialog>, the open attribute does.
+void on_open_settings(val) {
+    val dialog = dom::by_id("settings");
+    if (dialog["open"].isTrue()) return;
+    Outcome shown = try_call(dialog, "showModal", val::array());
+    if (!shown.ok) dialog.call<void>("setAttribute", val("open"), val(""));
+}
+
 }  // namespace
 
 void attach() {
@@ -52,6 +61,8 @@ void attach() {
     selects->push_back(Select{"videoinput", "Camera", dom::by_id("cameraSelect"), {}, {}});
     selects->push_back(Select{"audiooutput", "Speaker", dom::by_id("speakerSelect"), {}, {}});
     for (Select& s : *selects) dom::listen(s.node, "change", "onDeviceSelect", val(s.kind));
+    dom::listen(dom::by_id("settingsButton"), "click", "onOpenSettings");
+    dom::listen(dom::by_id("devicesButton"), "click", "onOpenSettings");
     // Chromium and Edge can route a media element to a chosen speaker; others use the default.
     val probe = dom::by_id("remoteVideo");
     if (probe.isNull() || probe["setSinkId"].typeOf().as<std::string>() != "function") {
@@ -79,6 +90,9 @@ void render(const DeviceChoice& choice) {
     }
 }
 
-EMSCRIPTEN_BINDINGS(peerline_device_picker) { emscripten::function("onDeviceSelect", &on_change); }
+EMSCRIPTEN_BINDINGS(peerline_device_picker) {
+    emscripten::function("onDeviceSelect", &on_change);
+    emscripten::function("onOpenSettings", &on_open_settings);
+}
 
 }  // namespace peerline::browser::device_picker

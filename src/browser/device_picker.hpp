@@ -1,5 +1,5 @@
-// The Microphone, Camera and Speaker selects: the browser's devices, the core's selection, and
-// SelectDevice when the user picks one.
+// The Microphone, Camera and Speaker selects, in the Settings dialog: the browser's devices, the
+// core's selection, and SelectDevice when the user picks one.
 #pragma once
 
 #include "view.hpp"

@@ -18,6 +18,16 @@ val svg_element(const char* tag) {
     return document().call<val>("createElementNS", val("http://www.w3.org/2000/svg"), val(tag));
 }
 
+val icon(const char* symbol) {
+    val svg = svg_element("svg");
+    svg.call<void>("setAttribute", val("class"), val("icon"));
+    svg.call<void>("setAttribute", val("aria-hidden"), val("true"));
+    val use = svg_element("use");
+    use.call<void>("setAttribute", val("href"), val(std::string("#") + symbol));
+    svg.call<void>("append", use);
+    return svg;
+}
+
 namespace {
 // Length in bytes of the UTF-8 sequence that starts with `lead`.
 std::size_t sequence_length(unsigned char lead) {

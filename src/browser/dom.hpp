@@ -15,6 +15,9 @@ val by_id(const char* id);
 // createElement(tag) with an optional class; createElementNS for SVG.
 val element(const char* tag, const char* class_name = nullptr);
 val svg_element(const char* tag);
+// One of the page's own icons (index.html's sprite), e.g. icon("i-video"); hidden from screen
+// readers: the element that holds it carries the name.
+val icon(const char* symbol);
 // target.addEventListener(type, the C++ export `handler` bound to `bound...`).
 template <typename... Bound>
 void listen(const val& target, const char* type, const char* handler, Bound&&... bound) {

@@ -11,6 +11,7 @@
 #include "invite.hpp"
 #include "name_editor.hpp"
 #include "roster.hpp"
+#include "service_worker.hpp"
 #include "shortcuts.hpp"
 #include "stats_panel.hpp"
 #include "voice_inbox.hpp"
@@ -57,6 +58,7 @@ void attach(const View& initial) {
     voice_recorder::attach();
     voice_inbox::attach();
     name_editor::attach();
+    service_worker::attach();
 }
 
 void render(const View& view) {
@@ -77,6 +79,7 @@ void render(const View& view) {
     show_streams(view);
     incoming_call::render(view.call);  // last: it may move focus into the controls drawn above
 
+    service_worker::render(view);
     h.notice_text.set(h.notice, view.notice);
     h.notice_hidden.set(h.notice, "hidden", view.notice.empty());
 }

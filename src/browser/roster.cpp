@@ -16,7 +16,9 @@ namespace {
 
 struct Tile {
     val item, avatar, name, device, call, audio_call, chat, badge;
-    dom::Text avatar_text, name_text, device_text, call_text, audio_call_text, chat_text, badge_text;
+    dom::Text avatar_text, name_text, device_text, badge_text;
+    // Icon buttons: the name (and the same text as a tooltip) is an attribute.
+    dom::Attribute call_name, call_tip, audio_call_name, audio_call_tip, chat_name, chat_tip;
     dom::Flag call_disabled, audio_call_disabled, badge_hidden;
     dom::Attribute link_state;
 };
@@ -34,6 +36,7 @@ std::optional<List> list;
 val button(const char* class_name, const std::string& peer_id, bool video) {
     val made = dom::element("button", class_name);
     made.set("type", val("button"));
+    made.call<void>("append", dom::icon(video ? "i-video" : "i-phone"));
     dom::listen(made, "click", "onCallClick", text(peer_id), video);
     return made;
 }
@@ -43,11 +46,12 @@ Tile make_tile(const std::string& peer_id) {
               dom::element("span", "peer-name"),   dom::element("span", "peer-device"),
               button("peer-call", peer_id, true),  button("peer-call audio", peer_id, false),
               dom::element("button", "peer-chat"), dom::element("span", "peer-badge"),
-              {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+              {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
     tile.item.call<void>("setAttribute", val("data-peer-id"), text(peer_id));
     tile.avatar.call<void>("setAttribute", val("aria-hidden"), val("true"));
     tile.badge.call<void>("setAttribute", val("aria-hidden"), val("true"));  // the button says it
     tile.chat.set("type", val("button"));
+    tile.chat.call<void>("append", dom::icon("i-chat"));
     dom::listen(tile.chat, "click", "onChatClick", text(peer_id));
     // The whole tile takes dropped files (Snapdrop-style).
     dom::listen(tile.item, "dragover", "onTileDragOver", text(peer_id));
@@ -104,14 +108,17 @@ void render(const std::vector<PeerTile>& peers) {
         tile.avatar_text.set(tile.avatar, dom::initials(peer.name));
         tile.name_text.set(tile.name, peer.name);
         tile.device_text.set(tile.device, peer.device);
-        tile.call_text.set(tile.call, "Call " + peer.name);
-        tile.audio_call_text.set(tile.audio_call, "Audio call " + peer.name);
+        tile.call_name.set(tile.call, "aria-label", "Call " + peer.name);
+        tile.call_tip.set(tile.call, "title", "Video call " + peer.name);
+        tile.audio_call_name.set(tile.audio_call, "aria-label", "Audio call " + peer.name);
+        tile.audio_call_tip.set(tile.audio_call, "title", "Audio call " + peer.name);
         tile.call_disabled.set(tile.call, "disabled", !peer.can_call);
         tile.audio_call_disabled.set(tile.audio_call, "disabled", !peer.can_call);
         std::string chat = "Chat and files with " + peer.name;
         if (peer.unread > 0) chat += " (" + std::to_string(peer.unread) + " unread)";
         if (peer.offers_files) chat += " (files offered)";
-        tile.chat_text.set(tile.chat, chat);
+        tile.chat_name.set(tile.chat, "aria-label", chat);
+        tile.chat_tip.set(tile.chat, "title", chat);
         const int badge = peer.unread + (peer.offers_files ? 1 : 0);
         tile.badge_text.set(tile.badge, std::to_string(badge));
         tile.badge_hidden.set(tile.badge, "hidden", badge == 0);

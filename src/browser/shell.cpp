@@ -21,6 +21,7 @@
 #include "media.hpp"
 #include "peer_connections.hpp"
 #include "permissions.hpp"
+#include "screen_share.hpp"
 #include "socket.hpp"
 #include "timers.hpp"
 #include "transceivers.hpp"
@@ -63,6 +64,10 @@ void execute(const Action& action) {
                 devices::list();
             } else if constexpr (std::is_same_v<T, SwitchDevice>) {
                 devices::switch_device(a.kind, a.device_id);
+            } else if constexpr (std::is_same_v<T, StartScreenShare>) {
+                screen_share::start();
+            } else if constexpr (std::is_same_v<T, StopScreenShare>) {
+                screen_share::stop(a.camera);
             } else if constexpr (std::is_same_v<T, CreatePeerConnection>) {
                 peer_connections::create(a.pc, a.configuration_json);
             } else if constexpr (std::is_same_v<T, AddLocalTracks>) {

@@ -73,7 +73,7 @@ void attach() {
 void render(const CallPanel& call) {
     if (!panel) return;
     Panel& p = *panel;
-    const bool shown = call.phase == CallPhase::connected || call.phase == CallPhase::reconnecting;
+    const bool shown = call.stats_open && (call.phase == CallPhase::connected || call.phase == CallPhase::reconnecting);
     p.hidden.set(p.region, "hidden", !shown);
     if (!shown) return;
     p.line_text.set(p.line, call.stats_line.empty() ? "Measuring…" : call.stats_line);

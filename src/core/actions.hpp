@@ -51,6 +51,15 @@ struct SwitchDevice {   // new track from that device, replaceTrack on every sen
     std::string device_id;
 };
 
+// getDisplayMedia, then replaceTrack of the camera's track on every video sender (no
+// renegotiation), contentHint "detail". Answers ScreenShareStarted or ScreenShareFailed, and
+// ScreenShareEnded when the capture ends by itself.
+struct StartScreenShare {};
+// Stops the screen capture; the camera's track goes back on the senders if `camera`, else none.
+struct StopScreenShare {
+    bool camera = true;
+};
+
 // ---- RTCPeerConnection, keyed by an id the core chose ----------------------------------------
 struct CreatePeerConnection {
     int pc = 0;
@@ -185,7 +194,8 @@ struct Render {};
 using Action = std::variant<ConnectServer, SendToServer, LoadStoredVoices, StoreVoiceMessage,
                             DeleteStoredVoice, MarkStoredVoicePlayed,
                             RequestMedia, StopMedia, SetTrackEnabled,
-                            ListDevices, SwitchDevice, CreatePeerConnection, AddLocalTracks,
+                            ListDevices, SwitchDevice, StartScreenShare, StopScreenShare,
+                            CreatePeerConnection, AddLocalTracks,
                             AddTransceiver, StopSending, AttachLocalTracks,
                             SetCodecPreferences, SetSenderMaxBitrate, CreateOffer, CreateAnswer,
                             SetLocalDescription, SetRemoteDescription, AddIceCandidate,

@@ -221,6 +221,30 @@ void App::State::on(const SetPeerMuted& e, Out&) { if (in_call()) call->set_peer
 
 void App::State::on(const SetPeerVolume& e, Out&) { if (in_call()) call->set_peer_volume(e.volume); }
 
+void App::State::on(const ShareScreenIntent& e, Out& out) { if (in_call()) call->share_screen(e.on, out); }
+
+void App::State::on(const ScreenShareStarted&, Out&) {
+    if (in_call()) call->on_screen_share_started();
+}
+
+void App::State::on(const ScreenShareFailed& e, Out& out) {
+    if (!in_call()) return;
+    call->on_screen_share_failed(out);
+    // Cancelling the browser's picker is a choice, not a fault: say so without alarm.
+    notice = e.name == "NotAllowedError" ? "Screen sharing did not start (not allowed or cancelled)"
+                                         : "Could not share the screen: " + e.reason;
+}
+
+void App::State::on(const ScreenShareEnded&, Out& out) { if (in_call()) call->on_screen_share_ended(out); }
+
+void App::State::on(const PageRequestFailed& e, Out&) {
+    notice = "Could not switch to " + e.what + (e.reason.empty() ? "" : ": " + e.reason);
+}
+
+void App::State::on(const ShellInstallFailed& e, Out&) {
+    notice = "This page will not open offline: " + (e.reason.empty() ? std::string("the browser refused") : e.reason);
+}
+
 void App::State::on(const SelectDevice& e, Out& out) {
     std::string* slot = e.kind == "audioinput"    ? &devices.audio_input
                         : e.kind == "videoinput"  ? &devices.video_input
@@ -229,6 +253,7 @@ void App::State::on(const SelectDevice& e, Out& out) {
     if (!slot || *slot == e.device_id) return;
     *slot = e.device_id;
     if (in_call()) call->set_devices(devices.audio_input, devices.video_input);
+    if (in_call() && e.kind == "videoinput" && call->defer_camera_switch(e.device_id)) return;
     // Inside a call the new device replaces the track (no renegotiation); else it is used
     // by the next call. Speakers apply to the page at once.
     if (in_call() || e.kind == "audiooutput") out.push_back(SwitchDevice{e.kind, e.device_id});

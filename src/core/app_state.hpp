@@ -58,6 +58,8 @@ struct App::State {
     };
     DeviceAccess microphone, camera;
     std::string notice;
+    bool stats_open = false;  // the statistics panel, as the user left it
+    bool update_ready = false;  // ShellUpdateReady
     // Refusals sent back per peer (refuse_signal): bounded, so a peer that floods us with
     // malformed signals cannot make us spend our own rate limit on answers.
     std::map<std::string, int> refusals_sent;
@@ -127,6 +129,14 @@ struct App::State {
     void on(const SetCameraOff& e, Out& out);
     void on(const SetPeerMuted& e, Out&);
     void on(const SetPeerVolume& e, Out&);
+    void on(const ShareScreenIntent& e, Out& out);
+    void on(const ScreenShareStarted&, Out&);
+    void on(const ScreenShareFailed& e, Out& out);
+    void on(const ScreenShareEnded&, Out& out);
+    void on(const ShowStatsIntent& e, Out&) { stats_open = e.open; }
+    void on(const PageRequestFailed& e, Out&);
+    void on(const ShellUpdateReady&, Out&) { update_ready = true; }
+    void on(const ShellInstallFailed& e, Out&);
     void on(const SelectDevice& e, Out& out);
 
     // ---- local media -------------------------------------------------------------------------

@@ -22,6 +22,7 @@ View App::State::build_view() const {
     v.self_id = self_id;
     v.self_name = config.name;
     v.notice = notice;
+    v.update_ready = update_ready;
     v.devices = devices;
     for (const auto& p : peers) {
         PeerTile tile;
@@ -39,6 +40,7 @@ View App::State::build_view() const {
         v.peers.push_back(std::move(tile));
     }
     if (call) call->fill(v.call);
+    v.call.stats_open = stats_open;
     v.invite_room = config.room;
     fill_voice(v.voice);
     fill_conversation(v.conversation);

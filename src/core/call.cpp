@@ -90,13 +90,54 @@ void Call::set_mic_muted(bool muted, Out& out) {
 }
 
 void Call::set_camera_off(bool off, Out& out) {
-    if (!active() || !video_ || camera_off_ == off) return;
+    // While the screen is shared the camera's track is off the sender: the toggle waits.
+    if (!active() || !video_ || camera_off_ == off || share_ != Share::off) return;
     camera_off_ = off;
     out.push_back(SetTrackEnabled{"video", !off});
     send_media_state(out);
 }
 
 void Call::set_peer_volume(double volume) { peer_volume_ = std::clamp(volume, 0.0, 1.0); }
+
+// ---- screen sharing -----------------------------------------------------------------------------
+
+void Call::share_screen(bool on, Out& out) {
+    const bool live = phase_ == CallPhase::connecting || phase_ == CallPhase::connected ||
+                      phase_ == CallPhase::reconnecting;
+    if (on) {
+        if (!live || !video_ || !has_camera_ || share_ != Share::off) return;
+        share_ = Share::starting;
+        out.push_back(StartScreenShare{});
+    } else if (share_ != Share::off) {
+        leave_share(true, out);
+    }
+}
+
+void Call::leave_share(bool stop_capture, Out& out) {
+    share_ = Share::off;
+    if (stop_capture) out.push_back(StopScreenShare{!camera_off_});
+    if (deferred_camera_) out.push_back(SwitchDevice{"videoinput", *deferred_camera_});
+    deferred_camera_.reset();
+}
+
+bool Call::defer_camera_switch(const std::string& device_id) {
+    if (share_ == Share::off) return false;
+    deferred_camera_ = device_id;
+    return true;
+}
+
+void Call::on_screen_share_started() {
+    if (share_ == Share::starting) share_ = Share::on;
+}
+
+void Call::on_screen_share_failed(Out& out) {
+    if (share_ == Share::starting) leave_share(false, out);  // the camera never left the sender
+}
+
+void Call::on_screen_share_ended(Out& out) {
+    if (share_ == Share::off) return;
+    leave_share(true, out);
+}
 
 // ---- local media ------------------------------------------------------------------------------
 
@@ -200,6 +241,11 @@ void Call::on_stats(const std::string& json) {
     auto sample = parse_stats_report(json);
     if (!sample) return;  // a report we cannot read changes nothing
     stats_ = stats_tracker_.update(sample.value());
+    const double at = sample.value().timestamp_ms;
+    if (at > 0) {
+        if (first_report_ms_ < 0) first_report_ms_ = at;
+        last_report_ms_ = std::max(last_report_ms_, at);
+    }
 }
 
 // ---- ending -------------------------------------------------------------------------------------
@@ -228,6 +274,9 @@ void Call::end(EndReason reason, std::string detail, Out& out) {
     for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats, t.peer_gone}) {
         out.push_back(CancelTimer{timer});
     }
+    if (share_ != Share::off) out.push_back(StopScreenShare{false});
+    share_ = Share::off;
+    deferred_camera_.reset();
     remote_media_ = false;
     phase_ = CallPhase::ended;
     end_reason_ = reason;

@@ -77,6 +77,15 @@ public:
         settings_.video_device = std::move(video);
     }
     void set_peer_volume(double volume);
+    // Screen sharing (issue 19): replaces the camera's track on the video sender, no
+    // renegotiation; off (or the capture ending by itself) puts the camera back.
+    void share_screen(bool on, Out& out);
+    void on_screen_share_started();
+    void on_screen_share_failed(Out& out);
+    void on_screen_share_ended(Out& out);
+    // A camera chosen while the screen is shared waits until the camera is back on the sender
+    // (else the switch would replace the screen's track); true if it was kept for then.
+    bool defer_camera_switch(const std::string& device_id);
     // ---- local media
     void on_media_ready(bool audio, bool video, Out& out);
     void on_media_failed(const std::string& reason, Out& out);
@@ -163,8 +172,16 @@ private:
     double peer_volume_ = 1.0;
     bool remote_media_ = false;
 
+    enum class Share { off, starting, on };
+    Share share_ = Share::off;
+    std::optional<std::string> deferred_camera_;
+    void leave_share(bool stop_capture, Out& out);
+
     StatsTracker stats_tracker_;
     CallStats stats_;
+    // The call's clock, from the stats reports' own timestamps (the core reads no clock): the
+    // first report comes one stats interval after media started flowing.
+    double first_report_ms_ = -1, last_report_ms_ = -1;
 };
 
 }  // namespace peerline

@@ -51,7 +51,10 @@ void Call::fill(CallPanel& p) const {
     p.can_accept = phase_ == CallPhase::ringing_in;
     p.can_cancel = phase_ == CallPhase::ringing_out;
     p.can_hang_up = live;
-    p.can_toggle_camera = live && video_ && has_camera_;
+    p.on_stage = live || phase_ == CallPhase::ringing_out;
+    p.can_toggle_camera = live && video_ && has_camera_ && share_ == Share::off;
+    p.can_share_screen = live && video_ && has_camera_;
+    p.sharing_screen = share_ != Share::off;
     p.mic_muted = mic_muted_;
     p.camera_off = camera_off_;
     p.show_local_video = active() && media_ready_ && video_ && has_camera_ && !camera_off_;
@@ -60,6 +63,16 @@ void Call::fill(CallPanel& p) const {
     p.peer_muted = peer_muted_;
     p.peer_volume = peer_volume_;
     p.remote_pc = active() && remote_media_ ? ids_.pc : 0;
+    if (live && first_report_ms_ >= 0) {
+        p.elapsed = format_call_duration((last_report_ms_ - first_report_ms_ + call_timing::kStatsEveryMs) / 1000.0);
+    }
+    if (phase_ == CallPhase::connected) {
+        const bool warm = stats_tracker_.bitrate_in_history().size() >= quality_thresholds::kVideoWarmupSamples;
+        p.quality = grade_call_quality(stats_, warm && video_ && remote_media_ && !remote_camera_off_);
+    } else if (phase_ == CallPhase::reconnecting) {
+        p.quality = CallQuality::poor;  // no media is getting through right now
+    }
+    p.quality_label = quality_label(p.quality);
     if (phase_ == CallPhase::connected || phase_ == CallPhase::reconnecting) {
         p.stats = stats_;
         p.stats_line = stats_.valid ? format_stats_line(stats_) : "";

@@ -47,6 +47,31 @@ struct SetPeerMuted {  // local only: the peer is not told
 struct SetPeerVolume {  // local only, 0..1
     double volume = 1.0;
 };
+// Screen sharing (issue 19): the shell answers StartScreenShare with one of these three.
+struct ShareScreenIntent {
+    bool on = true;  // false: back to the camera
+};
+struct ScreenShareStarted {};  // getDisplayMedia gave a track, now on the video senders
+struct ScreenShareFailed {
+    std::string name;    // DOMException name: NotAllowedError when the user cancelled the picker
+    std::string reason;  // the exception as text
+};
+struct ScreenShareEnded {};  // the capture ended by itself (the browser's own "Stop sharing" bar)
+// The statistics panel shown or hidden (kept across calls).
+struct ShowStatsIntent {
+    bool open = true;
+};
+// A request of the page that the browser refused (full screen, picture-in-picture): said plainly.
+struct PageRequestFailed {
+    std::string what;    // "full screen" | "picture-in-picture"
+    std::string reason;
+};
+// The installable app's shell (issue 19): the service worker has a newer page ready (a reload
+// shows it), or could not be installed (the page works, only not offline).
+struct ShellUpdateReady {};
+struct ShellInstallFailed {
+    std::string reason;
+};
 struct SelectDevice {
     std::string kind;  // "audioinput" | "videoinput" | "audiooutput"
     std::string device_id;
@@ -259,7 +284,9 @@ struct TimerFired {
 
 using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, ServerBinary, CallIntent,
                            AcceptIntent, DeclineIntent, HangUpIntent, SetMicMuted, SetCameraOff,
-                           SetPeerMuted, SetPeerVolume, SelectDevice, MediaReady, DevicePermission, MediaFailed,
+                           SetPeerMuted, SetPeerVolume, ShareScreenIntent, ScreenShareStarted,
+                           ScreenShareFailed, ScreenShareEnded, ShowStatsIntent, PageRequestFailed, ShellUpdateReady, ShellInstallFailed,
+                           SelectDevice, MediaReady, DevicePermission, MediaFailed,
                            DevicesListed, DeviceSwitched, LocalDescriptionCreated,
                            LocalDescriptionSet, RemoteDescriptionSet, LocalCandidate,
                            PcStateChanged, NegotiationNeeded, RemoteTrackAdded, PcOperationFailed,

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "call_quality.hpp"
 #include "events.hpp"
 #include "link/chat.hpp"
 #include "stats.hpp"
@@ -50,6 +51,7 @@ const char* to_string(LinkState state);
 struct CallPanel {
     CallPhase phase = CallPhase::idle;
     EndReason end_reason = EndReason::none;
+    bool on_stage = false;      // the call takes the stage: ringing out, connecting, connected, reconnecting
     std::string peer_id;
     std::string peer_name;
     bool video = true;          // a video call (false: audio only)
@@ -60,6 +62,8 @@ struct CallPanel {
     bool can_cancel = false;    // Cancel while ringing out
     bool can_hang_up = false;
     bool can_toggle_camera = false;
+    bool can_share_screen = false;  // a live video call with our camera's sender
+    bool sharing_screen = false;    // our screen is on the video sender (or being picked)
     // Our side.
     bool mic_muted = false;
     bool camera_off = false;
@@ -71,6 +75,10 @@ struct CallPanel {
     bool peer_muted = false;
     double peer_volume = 1.0;
     int remote_pc = 0;          // pc whose remote stream the remote media element shows; 0: none
+    std::string elapsed;        // "12:34" since media first flowed; "" before
+    CallQuality quality = CallQuality::unknown;
+    std::string quality_label;  // "Good connection", …; "" while unknown
+    bool stats_open = false;    // the statistics panel is shown (the user's toggle)
     CallStats stats;
     std::string stats_line;
     std::deque<double> bitrate_in_history;   // kbps, oldest first, for a sparkline
@@ -105,6 +113,7 @@ struct View {
     std::string invite_room;  // the invite room we are in; "" : none
     VoicePanel voice;
     std::string notice;       // last error or notice for the user; empty: none
+    bool update_ready = false;  // a newer page is cached: offer "Reload"
 };
 
 // Equality lets App emit Render only when what the page shows has changed (view_equality.cpp).

@@ -13,7 +13,8 @@ auto fields(const CallStats& s) {
 }
 
 auto fields(const CallPanel& p) {
-    return std::tie(p.phase, p.end_reason, p.peer_id, p.peer_name, p.video, p.status, p.ringing,
+    return std::tie(p.phase, p.end_reason, p.on_stage, p.can_share_screen, p.sharing_screen, p.elapsed,
+                    p.quality, p.quality_label, p.stats_open, p.peer_id, p.peer_name, p.video, p.status, p.ringing,
                     p.can_accept, p.can_cancel, p.can_hang_up, p.can_toggle_camera, p.mic_muted,
                     p.camera_off, p.show_local_video, p.remote_mic_muted, p.remote_camera_off,
                     p.peer_muted, p.peer_volume, p.remote_pc, p.stats_line, p.bitrate_in_history,
@@ -52,9 +53,9 @@ bool operator==(const VoicePanel& a, const VoicePanel& b) {
 
 bool operator==(const View& a, const View& b) {
     return std::tie(a.link, a.online, a.self_id, a.self_name, a.peers, a.call, a.devices, a.conversation,
-                    a.invite_room, a.voice, a.notice) ==
+                    a.invite_room, a.voice, a.notice, a.update_ready) ==
            std::tie(b.link, b.online, b.self_id, b.self_name, b.peers, b.call, b.devices, b.conversation,
-                    b.invite_room, b.voice, b.notice);
+                    b.invite_room, b.voice, b.notice, b.update_ready);
 }
 
 }  // namespace peerline

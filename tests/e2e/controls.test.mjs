@@ -3,8 +3,8 @@
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  STEP_MS, TEST_MS, assertNoErrors, button, connectCall, inboundAudioEnergyOver,
-  remoteVideoSample, useSession, waitForRemoteMediaFlowing,
+  STEP_MS, TEST_MS, assertNoErrors, button, closeSettings, connectCall, inboundAudioEnergyOver,
+  openMore, openSettings, remoteVideoSample, useSession, waitForRemoteMediaFlowing,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
@@ -104,6 +104,7 @@ for (const [how, initScript] of [['blocked', cameraBlockedForThisSite], ['busy',
 test('mute the peer and set its volume: local only', { timeout: TEST_MS }, async () => {
   const [eve, finn] = await session.open('Eve', 'Finn');
   await connectCall(eve, finn);
+  await openMore(eve.page);
   await button(eve.page, 'Mute Finn').click();
   assert.equal(await pressed(eve.page, 'Mute Finn'), 'true');
   assert.equal((await remoteVideoSample(eve.page)).muted, true);
@@ -131,9 +132,11 @@ test('keyboard: M mutes, V turns the camera off, H hangs up; not while typing', 
   await gus.page.keyboard.press('v');
   assert.equal(await pressed(gus.page, 'Camera off'), 'true');
   // Typing in a field is not a shortcut: the speaker select keeps letters to itself.
+  await openSettings(gus.page);
   await gus.page.getByRole('combobox', { name: 'Microphone', exact: true }).focus();
   await gus.page.keyboard.press('m');
   assert.equal(await pressed(gus.page, 'Mute'), 'false');
+  await closeSettings(gus.page);
   // The shortcuts are listed on the page.
   assert.match(await gus.page.getByRole('complementary', { name: 'Shortcuts' }).textContent(), /M.*mute/);
   await gus.page.evaluate(() => document.activeElement?.blur());
@@ -164,6 +167,7 @@ test('keyboard focus stays on the call when the focused control goes away', { ti
 test('device selects list the fake devices and switching the camera keeps video flowing', { timeout: TEST_MS }, async () => {
   const [ivy, jon] = await session.open('Ivy', 'Jon');
   await connectCall(ivy, jon);
+  await openSettings(ivy.page);
   for (const label of ['Microphone', 'Camera', 'Speaker']) {
     await ivy.page.getByRole('combobox', { name: label, exact: true }).waitFor();
   }
@@ -207,6 +211,7 @@ test('a camera chosen while the call\'s devices are still opening is the one sen
                                  null, { timeout: STEP_MS });
   await button(kim.page, 'Call Leo').click();
   await button(leo.page, 'Accept').click();
+  await openSettings(leo.page);
   const camera = leo.page.getByRole('combobox', { name: 'Camera', exact: true });
   const choice = await camera.evaluate((select) => select.options[select.options.length - 1].value);
   await camera.selectOption(choice);  // while the first getUserMedia still waits
@@ -238,6 +243,7 @@ test('switching cameras where only one can be open lets go of the first and trie
   await connectCall(max, nia);
   await max.page.waitForFunction(() => document.getElementById('cameraSelect').options.length > 1,
                                  null, { timeout: STEP_MS });
+  await openSettings(max.page);
   const camera = max.page.getByRole('combobox', { name: 'Camera', exact: true });
   const choice = await camera.evaluate((select) => select.options[select.options.length - 1].value);
   const before = await max.page.evaluate(() => document.getElementById('localVideo').srcObject.getVideoTracks()[0].id);
@@ -255,6 +261,8 @@ test('the statistics panel shows a line with the path and a sparkline', { timeou
   const [kai, lea] = await session.open('Kai', 'Lea');
   await connectCall(kai, lea);
   const connectedAt = performance.now();
+  await openMore(kai.page);
+  await button(kai.page, 'Statistics').click();
   const panel = kai.page.getByRole('region', { name: 'Call statistics' });
   await panel.getByText(/host/).waitFor({ timeout: 4_000 });
   const line = await kai.page.locator('#statsLine').textContent();

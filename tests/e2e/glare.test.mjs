@@ -13,7 +13,7 @@ const session = useSession({ before, after, afterEach });
 // before the other's arrives (an offer needs getUserMedia first).
 async function clickTogether(pages, names) {
   await Promise.all(pages.map((page, i) => page.evaluate((name) => {
-    const target = [...document.querySelectorAll('#roster button')].find((b) => b.textContent === name);
+    const target = [...document.querySelectorAll('#roster button')].find((b) => b.getAttribute('aria-label') === name);
     target.click();
   }, names[i])));
 }
@@ -53,7 +53,7 @@ test('a call back that lands after the other\'s offer joins that call', { timeou
   await button(ada.page, `Call ${bob.name}`).click();
   await waitForRinging(bob.page, ada.name);
   const enabled = await bob.page.evaluate((name) => {
-    const target = [...document.querySelectorAll('#roster button')].find((b) => b.textContent === name);
+    const target = [...document.querySelectorAll('#roster button')].find((b) => b.getAttribute('aria-label') === name);
     const usable = !target.disabled;  // read first: once accepted, a call is in progress
     target.click();
     return usable;

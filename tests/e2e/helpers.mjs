@@ -147,6 +147,20 @@ export function assertNoErrors(...users) {
 // ---- what the page shows -------------------------------------------------------------------------
 
 export const button = (page, name) => page.getByRole('button', { name, exact: true });
+// The device selects live in the Settings dialog (the header's gear button); the peer's volume,
+// statistics, full screen and picture-in-picture behind the call's "More" button.
+export async function openSettings(page) {
+  await button(page, 'Settings').click();
+  await page.getByRole('dialog', { name: 'Devices' }).waitFor();
+}
+export async function closeSettings(page) {
+  await button(page, 'Done').click();
+  await page.getByRole('dialog', { name: 'Devices' }).waitFor({ state: 'hidden' });
+}
+export async function openMore(page) {
+  if (await button(page, 'More').getAttribute('aria-expanded') !== 'true') await button(page, 'More').click();
+  await page.getByRole('group', { name: 'More call options' }).waitFor();
+}
 export const phaseOf = (page) => page.locator('#callPanel').getAttribute('data-phase');
 export const endReasonOf = (page) => page.locator('#callPanel').getAttribute('data-end-reason');
 export const statusOf = (page) => page.locator('#callStatus').textContent();

@@ -1,7 +1,9 @@
 // Static files, /healthz, HTTP limits and the command line of the real peerline-server binary.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import { files, gzippedFile, runServerOnce, secret, startServer, WAIT_MS, withTimeout } from './helpers.mjs';
@@ -81,6 +83,37 @@ describe('static files', () => {
     const res = await request(server.port, '/style.css', { headers: { 'accept-encoding': 'gzip' } });
     assert.equal(res.headers['content-encoding'], undefined);
     assert.equal(res.body.toString(), files['style.css']);
+  });
+
+  test('a revalidation with the ETag is a 304 without a body; a changed file gets a new ETag', async () => {
+    const first = await request(server.port, '/data.json');
+    assert.equal(first.status, 200);
+    const etag = first.headers.etag;
+    assert.match(etag, /^"[0-9a-f]+-[0-9a-f]+"$/);
+    assert.equal(first.headers['cache-control'], 'no-cache');
+    for (const asked of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+      const again = await request(server.port, '/data.json', { headers: { 'if-none-match': asked } });
+      assert.equal(again.status, 304, asked);
+      assert.equal(again.body.length, 0);
+      assert.equal(again.headers.etag, etag);
+      assert.equal(again.headers['cache-control'], 'no-cache');
+    }
+    const stale = await request(server.port, '/data.json', { headers: { 'if-none-match': '"nope"' } });
+    assert.equal(stale.status, 200);
+    assert.equal(stale.body.toString(), files['data.json']);
+    // The gzip body is another representation: its own validator.
+    const plain = await request(server.port, `/${gzippedFile}`);
+    const zipped = await request(server.port, `/${gzippedFile}`, { headers: { 'accept-encoding': 'gzip' } });
+    assert.notEqual(plain.headers.etag, zipped.headers.etag);
+    const crossed = await request(server.port, `/${gzippedFile}`, { headers: { 'if-none-match': plain.headers.etag, 'accept-encoding': 'gzip' } });
+    assert.equal(crossed.status, 200);
+    // A rebuilt file (new size) answers the old validator with the new content.
+    writeFileSync(path.join(server.web.root, 'data.json'), '{"ok":true,"v":2}\n');
+    const rebuilt = await request(server.port, '/data.json', { headers: { 'if-none-match': etag } });
+    assert.equal(rebuilt.status, 200);
+    assert.notEqual(rebuilt.headers.etag, etag);
+    assert.equal(rebuilt.body.toString(), '{"ok":true,"v":2}\n');
+    writeFileSync(path.join(server.web.root, 'data.json'), files['data.json']);
   });
 
   test('HEAD gives the headers and length without a body', async () => {

@@ -1,0 +1,13 @@
+// Screen sharing (issue 19): StartScreenShare -> getDisplayMedia, its track (contentHint
+// "detail": text stays sharp rather than smooth) replaces the camera's on every video sender,
+// no renegotiation. Answers ScreenShareStarted / ScreenShareFailed, and ScreenShareEnded when
+// the capture ends by itself (the browser's own "Stop sharing" bar, a closed window).
+// StopScreenShare stops it and puts the camera's track back (or none, camera off).
+#pragma once
+
+namespace peerline::browser::screen_share {
+
+void start();
+void stop(bool camera);
+
+}  // namespace peerline::browser::screen_share
