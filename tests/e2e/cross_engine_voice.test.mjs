@@ -144,7 +144,11 @@ async function voiceMessage(sender, receiver) {
   const played = await card(receiver);
   const decoded = Number(played.decoded), level = Number(played.level);
   // As long as the recording ran (its start is seen a little late, so it may be a bit longer).
-  assert.ok(decoded >= 2.9 && decoded >= recorded - 0.2 && decoded <= recorded + 0.8,
+  // Shorter by up to 0.5 s: on a loaded machine Firefox's audio graph falls behind the wall clock
+  // and hands the recorder fewer samples than the seconds that passed (seen: 0.26–0.33 s short of
+  // 3.3 s while the service worker precached the shell beside the recording); the message still
+  // holds every sample the recorder got, which is what the other side must play.
+  assert.ok(decoded >= 2.9 && decoded >= recorded - 0.5 && decoded <= recorded + 0.8,
             `${receiver.name} (${receiver.engine}) decoded ${decoded} s of a ${recorded.toFixed(2)} s recording`);
   assert.ok(level > 0.2, `${receiver.name} (${receiver.engine}): the decoded message is silent (level ${level})`);
   assert.equal(played.button, 'Pause');
