@@ -106,6 +106,11 @@ Decoded decode(std::string_view payload, std::string& error) {
             error = "delivery without its header lines";
             return out;
         }
+        // The sender's instance names the channel a bounce goes to: only a well-formed id may.
+        if (!valid_instance_id(*instance)) {
+            error = "delivery from a malformed instance id";
+            return out;
+        }
         d.to = *to;
         d.sender_instance = *instance;
         d.sender = Rooms{std::string(*network), std::string(*invite)};

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seeds=$1
 mkdir -p "$seeds/sdp_fuzzer" "$seeds/candidate_fuzzer" "$seeds/transfer_fuzzer" "$seeds/signal_fuzzer" \
-  "$seeds/voice_fuzzer" "$seeds/ws_frames_fuzzer"
+  "$seeds/voice_fuzzer" "$seeds/ws_frames_fuzzer" "$seeds/cluster_fuzzer"
 
 # The SDP fixtures for the SDP target, their candidate lines (one per file) for the other.
 cp tests/fixtures/sdp/*.sdp "$seeds/sdp_fuzzer/"
@@ -42,3 +42,15 @@ printf '%s' '{"type":"hello","name":"x"}' >"$seeds/signal_fuzzer/hello"
 # To a server, 128 bytes a read: a 200-byte binary message (16-bit length), a close with a reason.
 { printf '\xfe\x10\x82\xfe\x00\xc8\x00\x00\x00\x00'; printf '%0200d' 0; printf '\x88\x85\x00\x00\x00\x00\x03\xe9bye'; } \
   >"$seeds/ws_frames_fuzzer/binary-to-server"
+
+# Cluster seeds ([mode][payload], cluster_fuzzer.cpp): a text and a binary delivery, a bounce, and
+# each kind of presence message, as server/cluster_messages.cpp writes them.
+printf '\x00Mtb1\none\nn:abc\n\n{"type":"signal","from":"a1","data":{}}' >"$seeds/cluster_fuzzer/text"
+printf '\x00Mbb1\none\nn:abc\ni:room\n\x00\x0c{"from":"a1"}payload' >"$seeds/cluster_fuzzer/binary"
+printf '\x00Usignal\na1' >"$seeds/cluster_fuzzer/bounce"
+member='{"device":"desktop","id":"a1","invite":"","joined":1700000000000000,"name":"Ada","network":"n:abc"}'
+printf '\x01{"i":"one","k":"J","m":%s}' "$member" >"$seeds/cluster_fuzzer/joined"
+printf '\x01{"i":"one","k":"J","m":%s,"u":true}' "$member" >"$seeds/cluster_fuzzer/renamed"
+printf '\x01{"i":"one","k":"S","m":[%s,%s]}' "$member" "${member/a1/b2}" >"$seeds/cluster_fuzzer/snapshot"
+printf '\x01{"i":"one","id":"a1","k":"L"}' >"$seeds/cluster_fuzzer/left"
+printf '\x01{"i":"one","k":"X"}' >"$seeds/cluster_fuzzer/shutdown"
