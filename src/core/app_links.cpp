@@ -117,6 +117,27 @@ void App::State::on(const FileReadFailed& e, Out& out) {
     if (auto* l = link_for_pick(e.pick)) l->on_file_read_failed(e.pick, e.file, e.reason, out);
 }
 
+// Storage answers name a key or sink that one link's transfers own (peer and pc are in it).
+void App::State::on(const StorageChecked& e, Out& out) {
+    for (auto& [peer, l] : links) {
+        if (l->on_storage_checked(e, out)) return;
+    }
+}
+
+void App::State::on(const FileSinkStored& e, Out& out) {
+    for (auto& [peer, l] : links) {
+        if (l->on_sink_stored(e.sink, out)) return;
+    }
+    // Its link was replaced meanwhile: nobody will offer it for saving.
+    out.push_back(CloseFileSink{e.sink, false});
+}
+
+void App::State::on(const FileSinkFailed& e, Out& out) {
+    for (auto& [peer, l] : links) {
+        if (l->on_sink_failed(e.sink, e.reason, out)) return;
+    }
+}
+
 void App::State::on(const ChannelOpened& e, Out& out) {
     if (auto* l = link_for_pc(e.pc)) l->on_channel_open(e.channel, e.max_message_size, out);
 }

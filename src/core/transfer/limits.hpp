@@ -36,6 +36,11 @@ constexpr std::size_t kMaxNameBytes = 255;   // what common file systems store
 constexpr std::size_t kMaxMimeBytes = 100;
 constexpr std::size_t kMaxReasonBytes = 200;
 
+// Accepting an offer needs its bytes, those still to come of transfers already accepted, and
+// this much more free in the origin's storage (navigator.storage.estimate()): the estimate is
+// approximate and the browser's own bookkeeping needs room too.
+constexpr std::uint64_t kStorageHeadroomBytes = 32 * kMiB;
+
 // Incoming offers waiting for the user's decision; more are refused (a peer cannot flood the UI).
 constexpr std::size_t kMaxPendingOffers = 16;
 // Finished transfers kept in the view (oldest dropped first).

@@ -78,14 +78,6 @@ auto find_by_local_id(List& list, const std::string& id) -> decltype(list.front(
 }
 }  // namespace
 
-void Transfers::accept(const std::string& id, Out& out) {
-    IncomingTransfer* t = find_by_local_id(incoming_, id);
-    if (!t || t->state != State::offered) return;
-    t->set_state(State::queued);
-    send(AcceptMessage{transfer_id(t->number())}, out);
-    after(out);
-}
-
 void Transfers::decline(const std::string& id, Out& out) {
     IncomingTransfer* t = find_by_local_id(incoming_, id);
     if (!t || t->state != State::offered) return;
@@ -128,7 +120,8 @@ void Transfers::stop_outgoing(OutgoingTransfer& t, State s, const std::string& w
 
 void Transfers::stop_incoming(IncomingTransfer& t, State s, const std::string& why, std::int64_t file,
                               bool tell_peer, Out& out) {
-    t.discard_open_sink(out);
+    t.discard_unsaved_sinks(out);
+    t.checking_storage = false;
     if (tell_peer) {
         const std::string wire = transfer_id(t.number());
         if (s == State::declined) send(DeclineMessage{wire, why}, out);
@@ -168,7 +161,8 @@ void Transfers::on_link_lost(const std::string& reason, Out& out) {
     }
     for (auto& t : incoming_) {
         if (t->finished()) continue;
-        t->discard_open_sink(out);
+        t->discard_unsaved_sinks(out);
+        t->checking_storage = false;
         t->end(State::failed, why);
     }
     after(out);
