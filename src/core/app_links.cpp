@@ -25,6 +25,7 @@ link::DataLink& App::State::new_link(const protocol::PeerInfo& peer, Out& out) {
     auto fresh = std::make_unique<link::DataLink>(std::move(ids), call_settings().configuration_json);
     if (auto* old = link_with(peer.id)) {
         old->close("replaced by a new connection", false, out);
+        old->delete_received_files(out);
         fresh->adopt_chat(old->chat());
     }
     auto& slot = links[peer.id];

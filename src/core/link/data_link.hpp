@@ -112,6 +112,8 @@ public:
     // Ends the link here (and tells the peer when `tell`): unfinished transfers fail, chat
     // messages not acknowledged fail.
     void close(const std::string& reason, bool tell, Out& out);
+    // The link is being replaced: the received files only it shows are deleted from storage.
+    void delete_received_files(Out& out) { transfers_.delete_stored_files(out); }
 
     Chat& chat() { return chat_; }
     const Chat& chat() const { return chat_; }

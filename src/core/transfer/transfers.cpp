@@ -229,9 +229,26 @@ void Transfers::after(Out& out) {
     std::sort(finished.begin(), finished.end());
     const std::uint64_t keep_from = finished[finished.size() - kMaxEndedTransfers];
     const auto old = [keep_from](const auto& t) { return t->finished() && t->order < keep_from; };
+    // A received file leaving the list can no longer be saved: its stored copy goes too.
+    for (const auto& t : incoming_) {
+        if (old(t)) delete_stored(*t, out);
+    }
     outgoing_.erase(std::remove_if(outgoing_.begin(), outgoing_.end(), old), outgoing_.end());
     incoming_.erase(std::remove_if(incoming_.begin(), incoming_.end(), old), incoming_.end());
     ++*revision_;
+}
+
+void Transfers::delete_stored(IncomingTransfer& t, Out& out) {
+    for (auto& f : t.files) {
+        if (f.state != State::done || f.sink.empty()) continue;
+        out.push_back(CloseFileSink{f.sink, false});
+        f.sink.clear();
+    }
+    ++*revision_;
+}
+
+void Transfers::delete_stored_files(Out& out) {
+    for (auto& t : incoming_) delete_stored(*t, out);
 }
 
 void Transfers::refuse(Error error) {

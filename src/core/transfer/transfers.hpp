@@ -66,6 +66,9 @@ public:
     bool on_storage_checked(const StorageChecked& e, Out& out);
     bool on_sink_stored(const std::string& sink, Out& out);
     bool on_sink_failed(const std::string& sink, const std::string& reason, Out& out);
+    // This object is about to go (its link was replaced): nothing will show the files it
+    // stored any more, so they are deleted.
+    void delete_stored_files(Out& out);
     // The browser's send() threw for a files-channel message whose first bytes are `head`: the
     // transfer it belonged to (by the frame header; else the one being sent) fails with `reason`.
     void on_send_failed(std::string_view head, const std::string& reason, Out& out);
@@ -118,6 +121,7 @@ private:
     void pump(Out& out);   // pump_.pump + what follows when the sending transfer is through
     void after(Out& out);  // timer on/off, history bounded
     void refuse(Error error);
+    void delete_stored(IncomingTransfer& t, Out& out);  // CloseFileSink{keep: false} for its done files
 
     LinkIds ids_;
     bool open_ = false;

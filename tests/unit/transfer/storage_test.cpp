@@ -166,3 +166,28 @@ TEST_CASE("a verified file still being stored when the link is lost is deleted, 
     link.answer_held_stores(link.b);
     CHECK(link.view_of(link.b, "in-t1").state == State::failed);
 }
+
+TEST_CASE("a received file that leaves the bounded history is deleted from storage") {
+    LinkPair link;
+    link.open();
+    for (std::size_t i = 0; i <= kMaxEndedTransfers; ++i) {
+        link.offer(link.a, {{"f" + std::to_string(i), "bytes"}});
+        accept(link, link.b, "in-t" + std::to_string(i + 1));
+    }
+    const FakeSink& first = link.b.sinks.at("peer-a/1/in-t1/0");
+    CHECK(first.stored);
+    CHECK(first.deleted);
+    CHECK_FALSE(link.b.sinks.at("peer-a/1/in-t2/0").deleted);
+    for (const auto& v : link.b.transfers.view()) CHECK(v.id != "in-t1");
+}
+
+TEST_CASE("a link's Transfers going away deletes the files only it showed") {
+    LinkPair link;
+    link.open();
+    link.offer(link.a, {{"kept.bin", "abc"}});
+    accept(link, link.b, "in-t1");
+    REQUIRE(link.view_of(link.b, "in-t1").state == State::done);
+    link.act(link.b, [](Transfers& t, Transfers::Out& out) { t.delete_stored_files(out); });
+    CHECK(link.b.sinks.at("peer-a/1/in-t1/0").deleted);
+    CHECK(link.view_of(link.b, "in-t1").files.at(0).sink.empty());  // no Save link any more
+}
