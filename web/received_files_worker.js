@@ -79,7 +79,13 @@ function write(sink, at, bytes) {
   try {
     const data = new Uint8Array(bytes);
     const written = entry.handle.write(data, { at });
-    if (written !== data.byteLength) throw new DOMException(`wrote ${written} of ${data.byteLength} bytes`, 'QuotaExceededError');
+    if (written !== data.byteLength) {
+      // Chromium's in-memory file system (Incognito, throwaway contexts) reports a full store as
+      // a negative file error in an unsigned count: 2^32 - 8 is -8, FILE_ERROR_NO_SPACE.
+      const why = written > 2 ** 31 ? `the browser's storage is full (file error ${written - 2 ** 32})`
+                                    : `only ${written} of ${data.byteLength} bytes were written`;
+      throw new DOMException(why, 'QuotaExceededError');
+    }
   } catch (error) {
     return fail(sink, entry, error);
   }
