@@ -9,7 +9,9 @@
 'use strict';
 
 const CACHE = 'peerline-shell';
-const SHELL = ['./', 'style.css', 'peerline.js', 'peerline.wasm', 'voice/voice.js',
+// The received-files worker is part of the shell: the page and the worker it starts must come
+// from the same build (its messages are the page's own protocol).
+const SHELL = ['./', 'style.css', 'peerline.js', 'peerline.wasm', 'received_files_worker.js', 'voice/voice.js',
                'manifest.webmanifest', 'icons/icon.svg'];
 const scope = new URL(self.registration.scope);
 const shellKeys = new Set(SHELL.map((file) => new URL(file, scope).href));

@@ -10,6 +10,7 @@
 
 #include "dom.hpp"
 #include "files.hpp"
+#include "received_files.hpp"
 #include "shell.hpp"
 #include "transfer_format.hpp"
 
@@ -160,7 +161,7 @@ void render_files(TransferItem& item, const transfer::TransferView& t) {
             why.set("textContent", text("failed: " + f.reason));
             li.call<void>("append", why);
         }
-        const std::string url = f.sink.empty() ? std::string() : files::saved_url(f.sink);
+        const std::string url = f.sink.empty() ? std::string() : received_files::saved_url(f.sink);
         if (!url.empty()) {
             val save = dom::element("a");
             save.set("href", text(url));

@@ -16,24 +16,6 @@ namespace {
 std::map<int, std::vector<val>> picks;  // pick -> File objects
 int next_pick = 0;
 
-// A received file: bytes gather in a small buffer that becomes a Blob part when full, so the
-// renderer holds at most one buffer per file; Blob parts live in the browser's blob storage
-// (which pages large ones out to disk), not in this page's heap.
-constexpr std::size_t kPartBytes = 4 * 1024 * 1024;
-struct Sink {
-    std::string name, mime;
-    val parts = val::array();
-    std::string pending;
-    std::string url;  // once kept
-};
-std::map<std::string, Sink> sinks;
-
-void flush(Sink& sink) {
-    if (sink.pending.empty()) return;
-    sink.parts.call<void>("push", val::global("Blob").new_(array_of(bytes::view(sink.pending))));
-    sink.pending.clear();
-}
-
 void on_read(int pick, int file, double offset, val buffer) {
     if (!picks.count(pick)) return;
     dispatch(FileChunkRead{pick, file, static_cast<std::uint64_t>(offset), bytes::from_array_buffer(buffer)});
@@ -83,38 +65,6 @@ void read_chunk(int pick, int file, std::uint64_t offset, std::uint32_t length) 
 void release(int pick) {
     picks.erase(pick);
     file_streams::release(pick);
-}
-
-void open_sink(const std::string& sink, const std::string& name, const std::string& mime) {
-    sinks[sink] = Sink{name, mime, val::array(), {}, {}};
-}
-
-void write_sink(const std::string& sink, const std::string& data) {
-    auto found = sinks.find(sink);
-    if (found == sinks.end()) return;
-    found->second.pending += data;
-    if (found->second.pending.size() >= kPartBytes) flush(found->second);
-}
-
-void close_sink(const std::string& sink, bool keep) {
-    auto found = sinks.find(sink);
-    if (found == sinks.end()) return;
-    if (!keep) {
-        sinks.erase(found);
-        return;
-    }
-    Sink& s = found->second;
-    flush(s);
-    val options = val::object();
-    options.set("type", text(s.mime));
-    val blob = val::global("Blob").new_(s.parts, options);
-    s.url = val::global("URL").call<std::string>("createObjectURL", blob);
-    s.parts = val::array();
-}
-
-std::string saved_url(const std::string& sink) {
-    auto found = sinks.find(sink);
-    return found == sinks.end() ? std::string() : found->second.url;
 }
 
 EMSCRIPTEN_BINDINGS(peerline_files) {

@@ -21,6 +21,7 @@
 #include "media.hpp"
 #include "peer_connections.hpp"
 #include "permissions.hpp"
+#include "received_files.hpp"
 #include "screen_share.hpp"
 #include "socket.hpp"
 #include "timers.hpp"
@@ -108,11 +109,15 @@ void execute(const Action& action) {
             } else if constexpr (std::is_same_v<T, ReleaseFiles>) {
                 files::release(a.pick);
             } else if constexpr (std::is_same_v<T, OpenFileSink>) {
-                files::open_sink(a.sink, a.name, a.mime);
+                received_files::open_sink(a.sink, a.mime);
             } else if constexpr (std::is_same_v<T, WriteFileSink>) {
-                files::write_sink(a.sink, a.bytes);
+                received_files::write_sink(a.sink, a.bytes);
             } else if constexpr (std::is_same_v<T, CloseFileSink>) {
-                files::close_sink(a.sink, a.keep);
+                received_files::close_sink(a.sink, a.keep);
+            } else if constexpr (std::is_same_v<T, CheckStorage>) {
+                received_files::check_storage(a.key);
+            } else if constexpr (std::is_same_v<T, DeleteLeftoverFiles>) {
+                received_files::delete_leftovers();
             } else if constexpr (std::is_same_v<T, StartTimer>) {
                 timers::start(a.timer, a.ms);
             } else if constexpr (std::is_same_v<T, CancelTimer>) {

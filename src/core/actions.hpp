@@ -162,8 +162,9 @@ struct ReadFileChunk {  // File.slice(offset, offset + length); answers FileChun
 struct ReleaseFiles {  // the core will not read this pick again
     int pick = 0;
 };
-// A received file being assembled by the shell (Blob parts, or a streaming writer where the
-// browser has one), under a key the core chose.
+// A received file being written by the shell as it arrives, under a key the core chose: to the
+// Origin Private File System through a worker's sync access handle, or to Blob parts where the
+// browser has no such handle (docs/transfer.md "Where received bytes go").
 struct OpenFileSink {
     std::string sink;
     std::string name;  // already sanitized: no directory part, shown as text only
@@ -176,8 +177,18 @@ struct WriteFileSink {
 };
 struct CloseFileSink {
     std::string sink;
-    bool keep = false;  // true: verified, offer it for saving; false: discard what was written
+    // true: verified: flush it and offer it for saving; the shell answers FileSinkStored (or
+    // FileSinkFailed). false: delete what was written (also a file already stored).
+    bool keep = false;
 };
+// Before accepting an offer: navigator.storage.estimate(); answers StorageChecked with `key`.
+struct CheckStorage {
+    std::string key;
+    std::uint64_t bytes = 0;  // what the offer needs (for logs; the core decides on the answer)
+};
+// At start: delete the received files earlier visits left in the origin's storage (never those
+// of another tab that is still open).
+struct DeleteLeftoverFiles {};
 
 // ---- timers: the shell answers TimerFired after `ms` unless cancelled ----------------------------
 struct StartTimer {
@@ -201,7 +212,8 @@ using Action = std::variant<ConnectServer, SendToServer, LoadStoredVoices, Store
                             SetLocalDescription, SetRemoteDescription, AddIceCandidate,
                             CollectStats, ClosePeerConnection, CreateDataChannel,
                             SendChannelText, SendChannelBinary, ReadFileChunk, ReleaseFiles,
-                            OpenFileSink, WriteFileSink, CloseFileSink, StartTimer, CancelTimer,
+                            OpenFileSink, WriteFileSink, CloseFileSink, CheckStorage,
+                            DeleteLeftoverFiles, StartTimer, CancelTimer,
                             Render>;
 
 }  // namespace peerline

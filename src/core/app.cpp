@@ -51,6 +51,8 @@ void App::State::on(const AppStarted&, Out& out) {
     reconnect_timer = next_timer++;
     out.push_back(ConnectServer{});
     out.push_back(ListDevices{});
+    // Received files of earlier visits that were never saved or deleted (a closed tab).
+    out.push_back(DeleteLeftoverFiles{});
     voice_mail.start(out);
 }
 

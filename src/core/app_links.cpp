@@ -25,6 +25,7 @@ link::DataLink& App::State::new_link(const protocol::PeerInfo& peer, Out& out) {
     auto fresh = std::make_unique<link::DataLink>(std::move(ids), call_settings().configuration_json);
     if (auto* old = link_with(peer.id)) {
         old->close("replaced by a new connection", false, out);
+        old->delete_received_files(out);
         fresh->adopt_chat(old->chat());
     }
     auto& slot = links[peer.id];
@@ -115,6 +116,27 @@ void App::State::on(const FileChunkRead& e, Out& out) {
 
 void App::State::on(const FileReadFailed& e, Out& out) {
     if (auto* l = link_for_pick(e.pick)) l->on_file_read_failed(e.pick, e.file, e.reason, out);
+}
+
+// Storage answers name a key or sink that one link's transfers own (peer and pc are in it).
+void App::State::on(const StorageChecked& e, Out& out) {
+    for (auto& [peer, l] : links) {
+        if (l->on_storage_checked(e, out)) return;
+    }
+}
+
+void App::State::on(const FileSinkStored& e, Out& out) {
+    for (auto& [peer, l] : links) {
+        if (l->on_sink_stored(e.sink, out)) return;
+    }
+    // Its link was replaced meanwhile: nobody will offer it for saving.
+    out.push_back(CloseFileSink{e.sink, false});
+}
+
+void App::State::on(const FileSinkFailed& e, Out& out) {
+    for (auto& [peer, l] : links) {
+        if (l->on_sink_failed(e.sink, e.reason, out)) return;
+    }
 }
 
 void App::State::on(const ChannelOpened& e, Out& out) {

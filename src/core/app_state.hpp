@@ -171,6 +171,9 @@ struct App::State {
     link::DataLink* link_for_pick(int pick);
     void on(const FileChunkRead& e, Out& out);
     void on(const FileReadFailed& e, Out& out);
+    void on(const StorageChecked& e, Out& out);
+    void on(const FileSinkStored& e, Out& out);
+    void on(const FileSinkFailed& e, Out& out);
     void on(const ChannelOpened& e, Out& out);
     void on(const ChannelClosed& e, Out& out);
     void on(const ChannelText& e, Out& out);

@@ -200,6 +200,24 @@ struct FileReadFailed {
     int file = 0;
     std::string reason;
 };
+// Answers CheckStorage. `known` false: the browser gave no estimate (no StorageManager, or it
+// failed with `reason`); then the offer is accepted and a full disk fails the write instead.
+struct StorageChecked {
+    std::string key;
+    bool known = false;
+    std::uint64_t available = 0;  // quota - usage
+    std::string reason;
+};
+// Answers CloseFileSink{keep: true}: the file is flushed to storage and can be saved.
+struct FileSinkStored {
+    std::string sink;
+};
+// Opening, writing or flushing a sink failed (a full disk, storage taken away): the shell has
+// deleted what it held of it and ignores further writes.
+struct FileSinkFailed {
+    std::string sink;
+    std::string reason;
+};
 
 // ---- voice messages ---------------------------------------------------------------------------
 // The caller recorded (and previewed) a message for `peer` and pressed Send: an Ogg Opus file
@@ -293,6 +311,7 @@ using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, S
                            StatsReport, RenameIntent, OpenLinkIntent, SendChatIntent, ChatReadIntent, InviteIntent,
                            FilesChosen, AcceptFilesIntent, DeclineFilesIntent,
                            CancelTransferIntent, FileChunkRead, FileReadFailed,
+                           StorageChecked, FileSinkStored, FileSinkFailed,
                            VoiceRecordingStarted, VoiceMessageRecorded, StoredVoicesLoaded, VoiceStored,
                            VoicePlayedIntent, DeleteVoiceIntent, ChannelOpened,
                            ChannelClosed, ChannelText, ChannelBinary, ChannelBuffered, ChannelSendFailed,

@@ -3,7 +3,8 @@
 // mark; files both ways, 0 B, 1,234 B and 100 MiB, whose SHA-256 on arrival (read back in the
 // receiving page) must equal the sent file's. Chromium's own message limit is 262,144 bytes while
 // Firefox advertises max-message-size 1,073,741,823, so the Chromium→Firefox direction checks that
-// the sender sizes its chunks from what it can send, not only from what the peer can take.
+// the sender sizes its chunks from what it can send, not only from what the peer can take. Both
+// engines write what they receive to their private file system through a worker.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -98,6 +99,9 @@ async function sendFiles(from, to) {
   console.log(`${tag}: 100 MiB + 1,234 B + 0 B in ${seconds.toFixed(1)} s (${(BIG / 2 ** 20 / seconds).toFixed(1)} MiB/s incl. accept and hashing)`);
   const hashes = await savedHashes(to);
   for (const f of files) assert.equal(hashes[f.name], f.sha256, `${f.name} (${f.bytes} B) arrived intact at ${to.engine}`);
+  // Written to the private file system as it came (docs/transfer.md), not kept in memory.
+  const stored = Object.values(await to.evaluate(probes.storedFiles));
+  assert.deepEqual(stored.sort((a, b) => a - b), [0, 1234, BIG], `${to.engine} stored the three files on disk`);
   assert.match((await lastTransfer(from)).text, new RegExp(`Sent and verified by ${to.name}`));
   assertNoErrors(from, to);
 }

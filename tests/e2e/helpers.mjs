@@ -115,10 +115,12 @@ export function allowConsoleErrors(pattern) { expectedConsoleErrors.push(pattern
 export const consoleErrorExpected = (text) => expectedConsoleErrors.some((pattern) => pattern.test(text));
 
 // One user = one browser context (own storage), one page, every error it shows recorded.
-// `initScript` runs in the page before its own scripts (e.g. to take an API away).
-export async function openUser(browser, baseUrl, name, { initScript } = {}) {
+// `initScript` runs in the page before its own scripts (e.g. to take an API away); `prepare`
+// gets the page before it loads (e.g. to route a worker's script).
+export async function openUser(browser, baseUrl, name, { initScript, prepare } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (prepare) await prepare(page);
   page.setDefaultTimeout(STEP_MS);
   await page.addInitScript(recordPeerConnections);
   await page.addInitScript(reportCspViolations);
@@ -229,6 +231,19 @@ export const probes = {
     }
     return out;
   },
+  // Every file in the origin's private file system, where received files are written
+  // (docs/transfer.md "Where received bytes go"): { "folder/name": size }.
+  storedFiles: async () => {
+    const out = {};
+    const walk = async (dir, prefix) => {
+      for await (const [name, handle] of dir.entries()) {
+        if (handle.kind === 'directory') await walk(handle, `${prefix}${name}/`);
+        else out[`${prefix}${name}`] = (await handle.getFile()).size;
+      }
+    };
+    await walk(await navigator.storage.getDirectory(), '');
+    return out;
+  },
   // The newest voice card's download: its name, the Ogg magic and the Opus head, its size.
   voiceDownload: async () => {
     const link = document.querySelector('.voice-card a[download]');
@@ -310,7 +325,7 @@ export function useSession({ before, after, afterEach }) {
     await stopServer(session.server);
   }, { timeout: TEST_MS });
   let opened = [];
-  // Each argument is a name, or { name, initScript } (openUser).
+  // Each argument is a name, or { name, initScript, prepare } (openUser).
   session.open = async (...who) => {
     const users = await Promise.all(who.map((w) => (typeof w === 'string'
       ? openUser(session.browser, session.baseUrl, w)

@@ -28,13 +28,17 @@ struct Sink {
     std::uint64_t size = 0;
     bool open = true;
     bool kept = false;
+    bool deleted = false;
 };
 
 void check(bool ok) {
     if (!ok) std::abort();
 }
 
-void execute(const Transfers::Out& out, std::map<std::string, Sink>& sinks) {
+// Executes `out` as a shell would; the shell's answers (estimates, stored files) are handed to
+// `transfers` at once, and their actions executed in turn.
+void execute(Transfers& transfers, Transfers::Out out, std::map<std::string, Sink>& sinks, bool storage_full) {
+    Transfers::Out answers;
     for (const auto& action : out) {
         if (const auto* open = std::get_if<OpenFileSink>(&action)) {
             check(!sinks.count(open->sink));
@@ -47,14 +51,25 @@ void execute(const Transfers::Out& out, std::map<std::string, Sink>& sinks) {
             check(it->second.bytes.size() <= it->second.size);
         } else if (const auto* close = std::get_if<CloseFileSink>(&action)) {
             auto it = sinks.find(close->sink);
-            check(it != sinks.end() && it->second.open);
+            check(it != sinks.end() && !it->second.deleted);
+            if (!close->keep) {  // a delete: of an open sink, or of one kept before
+                it->second.deleted = true;
+                it->second.open = it->second.kept = false;
+                continue;
+            }
+            check(it->second.open);
             it->second.open = false;
-            it->second.kept = close->keep;
-            if (close->keep) check(it->second.bytes.size() == it->second.size);
+            it->second.kept = true;
+            check(it->second.bytes.size() == it->second.size);
+            check(transfers.on_sink_stored(close->sink, answers));
+        } else if (const auto* estimate = std::get_if<CheckStorage>(&action)) {
+            StorageChecked e{estimate->key, true, storage_full ? 0 : std::uint64_t{1} << 40, ""};
+            check(transfers.on_storage_checked(e, answers));
         } else if (const auto* text = std::get_if<SendChannelText>(&action)) {
             check(!nlohmann::json::parse(text->text, nullptr, false).is_discarded());
         }
     }
+    if (!answers.empty()) execute(transfers, std::move(answers), sinks, storage_full);
 }
 
 }  // namespace
@@ -132,7 +147,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 else transfers.on_link_lost(std::string(body), out);
                 break;
         }
-        execute(out, sinks);
+        execute(transfers, std::move(out), sinks, /*storage_full=*/(u8(1) & 0x40) != 0);
     }
 
     // Kept sinks belong to files shown done; failed or cancelled files have no kept sink.

@@ -393,9 +393,12 @@ void FakeWorld::execute(int client, const Action& action) {
             } else if constexpr (std::is_same_v<A, CloseFileSink>) {
                 if (a.keep) {
                     c.sinks[a.sink].kept = true;
+                    queue_.emplace_back(client, FileSinkStored{a.sink});
                 } else {
                     c.sinks.erase(a.sink);
                 }
+            } else if constexpr (std::is_same_v<A, CheckStorage>) {
+                queue_.emplace_back(client, StorageChecked{a.key, true, std::uint64_t{1} << 40, ""});
             }
             // The rest (tracks, codec preferences, stats, devices, Render) need no answer here.
         },

@@ -315,6 +315,24 @@ void DataLink::on_file_read_failed(int pick, int file, const std::string& reason
     with_transfers([&](Out& o) { transfers_.on_file_read_failed(pick, file, reason, o); }, out);
 }
 
+bool DataLink::on_storage_checked(const StorageChecked& e, Out& out) {
+    bool ours = false;
+    with_transfers([&](Out& o) { ours = transfers_.on_storage_checked(e, o); }, out);
+    return ours;
+}
+
+bool DataLink::on_sink_stored(const std::string& sink, Out& out) {
+    bool ours = false;
+    with_transfers([&](Out& o) { ours = transfers_.on_sink_stored(sink, o); }, out);
+    return ours;
+}
+
+bool DataLink::on_sink_failed(const std::string& sink, const std::string& reason, Out& out) {
+    bool ours = false;
+    with_transfers([&](Out& o) { ours = transfers_.on_sink_failed(sink, reason, o); }, out);
+    return ours;
+}
+
 // ---- voice messages ----------------------------------------------------------------------------
 
 void DataLink::send_voice(const std::string& id, std::string_view ogg, Out& out) {

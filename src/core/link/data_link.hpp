@@ -97,6 +97,10 @@ public:
     void cancel_transfer(const std::string& transfer, Out& out);
     void on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out);
     void on_file_read_failed(int pick, int file, const std::string& reason, Out& out);
+    // The shell's storage of received files; false: not this link's key or sink.
+    bool on_storage_checked(const StorageChecked& e, Out& out);
+    bool on_sink_stored(const std::string& sink, Out& out);
+    bool on_sink_failed(const std::string& sink, const std::string& reason, Out& out);
     // ---- voice messages (link/voice_link.hpp): ours go now, or when the channel opens
     void send_voice(const std::string& id, std::string_view ogg, Out& out);
     // The Mailbox decided on an arrival: nullopt acknowledges it, an error refuses it.
@@ -108,6 +112,8 @@ public:
     // Ends the link here (and tells the peer when `tell`): unfinished transfers fail, chat
     // messages not acknowledged fail.
     void close(const std::string& reason, bool tell, Out& out);
+    // The link is being replaced: the received files only it shows are deleted from storage.
+    void delete_received_files(Out& out) { transfers_.delete_stored_files(out); }
 
     Chat& chat() { return chat_; }
     const Chat& chat() const { return chat_; }

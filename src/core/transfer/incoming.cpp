@@ -40,7 +40,7 @@ std::optional<Error> IncomingTransfer::on_chunk(const ChunkFrame& frame, Out& ou
     return std::nullopt;
 }
 
-std::optional<Error> IncomingTransfer::on_file_end(const FileEndFrame& frame, Out& out, Digest& verified) {
+std::optional<Error> IncomingTransfer::on_file_end(const FileEndFrame& frame, Out& out) {
     if (auto wrong = check_position(frame.file, files.size() > file_ ? files[file_].done : 0)) return wrong;
     auto& f = files[file_];
     if (frame.size != f.size) {
@@ -59,15 +59,41 @@ std::optional<Error> IncomingTransfer::on_file_end(const FileEndFrame& frame, Ou
     open_sink(out);  // a 0-byte file has had no chunk to open it
     out.push_back(CloseFileSink{f.sink, true});
     sink_open_ = false;
-    f.state = State::done;
-    verified = digest;
+    storing_.emplace_back(file_, digest);
     ++file_;
     hash_.reset();
-    publish();
+    publish();  // all its bytes are written: the view says so while it is being stored
     return std::nullopt;
 }
 
-void IncomingTransfer::discard_open_sink(Out& out) {
+std::optional<std::pair<std::uint32_t, Digest>> IncomingTransfer::on_stored(const std::string& sink) {
+    for (auto it = storing_.begin(); it != storing_.end(); ++it) {
+        if (files[it->first].sink != sink) continue;
+        auto stored = *it;
+        storing_.erase(it);
+        files[stored.first].state = State::done;
+        publish();
+        return stored;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::uint32_t> IncomingTransfer::unfinished_file(const std::string& sink) const {
+    if (sink_open_ && files[file_].sink == sink) return file_;
+    for (const auto& [file, digest] : storing_) {
+        if (files[file].sink == sink) return file;
+    }
+    return std::nullopt;
+}
+
+bool IncomingTransfer::all_stored() const { return file_ == files.size() && storing_.empty(); }
+
+void IncomingTransfer::discard_unsaved_sinks(Out& out) {
+    for (const auto& [file, digest] : storing_) {
+        out.push_back(CloseFileSink{files[file].sink, false});
+        files[file].sink.clear();
+    }
+    storing_.clear();
     if (!sink_open_) return;
     out.push_back(CloseFileSink{files[file_].sink, false});
     files[file_].sink.clear();

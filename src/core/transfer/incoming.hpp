@@ -1,10 +1,12 @@
 // One transfer this side receives: checks every frame against the offer and the bytes so far,
 // streams chunks to the shell's file sinks (the core keeps no file data: bounded memory), and
-// verifies each file's XXH3-128 before its sink is kept.
+// verifies each file's XXH3-128 before its sink is kept. A verified file is `done` only once the
+// shell says it is stored (FileSinkStored): a write that fails late never shows as done.
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -35,14 +37,29 @@ public:
 
     std::uint32_t number() const { return number_; }
     std::uint32_t current_file() const { return file_; }
+    // "<peer>/<pc>/in-t<n>": names the storage check; each file's sink is this + "/<index>".
+    std::string key() const { return sink_prefix_.substr(0, sink_prefix_.size() - 1); }
+    bool owns_sink(const std::string& sink) const {
+        return !sink_prefix_.empty() && sink.compare(0, sink_prefix_.size(), sink_prefix_) == 0;
+    }
+    // Accept was pressed; the storage estimate is awaited (CheckStorage).
+    bool checking_storage = false;
 
     // nullopt: accepted. An error: nothing was written for this frame; the caller fails the
     // transfer (discard_open_sink) and tells the peer.
     std::optional<Error> on_chunk(const ChunkFrame& frame, Out& out);
-    // As on_chunk; on success the file is done (sink kept) and `verified` holds its checksum.
-    std::optional<Error> on_file_end(const FileEndFrame& frame, Out& out, Digest& verified);
-    // The transfer stops early: the sink being written is discarded.
-    void discard_open_sink(Out& out);
+    // As on_chunk; on success the file's checksum matched: its sink is closed to be kept, and
+    // the next frame is for the next file. The file is done on on_stored.
+    std::optional<Error> on_file_end(const FileEndFrame& frame, Out& out);
+    // The shell stored a verified file: it is done; its index and checksum for the sender's
+    // verdict. nullopt: not a sink of this transfer waiting to be stored.
+    std::optional<std::pair<std::uint32_t, Digest>> on_stored(const std::string& sink);
+    // The index of the unfinished file written to `sink` (open or being stored), if any.
+    std::optional<std::uint32_t> unfinished_file(const std::string& sink) const;
+    bool all_stored() const;
+    // The transfer stops early: every sink not yet done (open, or verified but not yet stored)
+    // is discarded.
+    void discard_unsaved_sinks(Out& out);
 
 private:
     std::optional<Error> check_position(std::uint32_t file, std::uint64_t offset) const;
@@ -53,6 +70,7 @@ private:
     std::uint32_t file_ = 0;      // the file being received
     bool sink_open_ = false;
     Checksum hash_;
+    std::vector<std::pair<std::uint32_t, Digest>> storing_;  // verified, waiting for FileSinkStored
 };
 
 }  // namespace peerline::transfer

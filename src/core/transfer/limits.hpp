@@ -28,6 +28,13 @@ constexpr std::uint32_t kLowWaterBytes = 2 * 1024 * 1024;
 // File.slice().arrayBuffer() round trips overlap: a few reads in flight keep the channel fed.
 constexpr int kMaxReadsInFlight = 4;
 
+// Resume (docs/transfer.md "Resume"): the unit a receiver proves it holds (XXH3-64 each) and a
+// sender re-sends from. 1 MiB: at most that much is sent twice after a drop (~50 ms at 20
+// MiB/s), and a 64 GiB file has 65,536 checksums (512 KiB), a 4 GiB one 4,096 (32 KiB).
+constexpr std::uint64_t kBlockBytes = 1 * kMiB;
+// How long a transfer waits for its peer's link to come back before it fails.
+constexpr int kResumeGraceMs = 60'000;
+
 // Offer limits: anything past them is refused with a reason, never half-accepted.
 constexpr std::size_t kMaxFilesPerOffer = 100;
 constexpr std::uint64_t kMaxFileBytes = 64 * kGiB;
@@ -35,6 +42,11 @@ constexpr std::uint64_t kMaxOfferBytes = 64 * kGiB;
 constexpr std::size_t kMaxNameBytes = 255;   // what common file systems store
 constexpr std::size_t kMaxMimeBytes = 100;
 constexpr std::size_t kMaxReasonBytes = 200;
+
+// Accepting an offer needs its bytes, those still to come of transfers already accepted, and
+// this much more free in the origin's storage (navigator.storage.estimate()): the estimate is
+// approximate and the browser's own bookkeeping needs room too.
+constexpr std::uint64_t kStorageHeadroomBytes = 32 * kMiB;
 
 // Incoming offers waiting for the user's decision; more are refused (a peer cannot flood the UI).
 constexpr std::size_t kMaxPendingOffers = 16;

@@ -78,14 +78,6 @@ auto find_by_local_id(List& list, const std::string& id) -> decltype(list.front(
 }
 }  // namespace
 
-void Transfers::accept(const std::string& id, Out& out) {
-    IncomingTransfer* t = find_by_local_id(incoming_, id);
-    if (!t || t->state != State::offered) return;
-    t->set_state(State::queued);
-    send(AcceptMessage{transfer_id(t->number())}, out);
-    after(out);
-}
-
 void Transfers::decline(const std::string& id, Out& out) {
     IncomingTransfer* t = find_by_local_id(incoming_, id);
     if (!t || t->state != State::offered) return;
@@ -128,7 +120,8 @@ void Transfers::stop_outgoing(OutgoingTransfer& t, State s, const std::string& w
 
 void Transfers::stop_incoming(IncomingTransfer& t, State s, const std::string& why, std::int64_t file,
                               bool tell_peer, Out& out) {
-    t.discard_open_sink(out);
+    t.discard_unsaved_sinks(out);
+    t.checking_storage = false;
     if (tell_peer) {
         const std::string wire = transfer_id(t.number());
         if (s == State::declined) send(DeclineMessage{wire, why}, out);
@@ -168,7 +161,8 @@ void Transfers::on_link_lost(const std::string& reason, Out& out) {
     }
     for (auto& t : incoming_) {
         if (t->finished()) continue;
-        t->discard_open_sink(out);
+        t->discard_unsaved_sinks(out);
+        t->checking_storage = false;
         t->end(State::failed, why);
     }
     after(out);
@@ -235,9 +229,26 @@ void Transfers::after(Out& out) {
     std::sort(finished.begin(), finished.end());
     const std::uint64_t keep_from = finished[finished.size() - kMaxEndedTransfers];
     const auto old = [keep_from](const auto& t) { return t->finished() && t->order < keep_from; };
+    // A received file leaving the list can no longer be saved: its stored copy goes too.
+    for (const auto& t : incoming_) {
+        if (old(t)) delete_stored(*t, out);
+    }
     outgoing_.erase(std::remove_if(outgoing_.begin(), outgoing_.end(), old), outgoing_.end());
     incoming_.erase(std::remove_if(incoming_.begin(), incoming_.end(), old), incoming_.end());
     ++*revision_;
+}
+
+void Transfers::delete_stored(IncomingTransfer& t, Out& out) {
+    for (auto& f : t.files) {
+        if (f.state != State::done || f.sink.empty()) continue;
+        out.push_back(CloseFileSink{f.sink, false});
+        f.sink.clear();
+    }
+    ++*revision_;
+}
+
+void Transfers::delete_stored_files(Out& out) {
+    for (auto& t : incoming_) delete_stored(*t, out);
 }
 
 void Transfers::refuse(Error error) {

@@ -62,6 +62,13 @@ public:
     void on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out);
     void on_file_read_failed(int pick, int file, const std::string& reason, Out& out);
     void on_link_lost(const std::string& reason, Out& out);
+    // ---- the shell's storage (transfers_storage.cpp); false: the key or sink is not ours
+    bool on_storage_checked(const StorageChecked& e, Out& out);
+    bool on_sink_stored(const std::string& sink, Out& out);
+    bool on_sink_failed(const std::string& sink, const std::string& reason, Out& out);
+    // This object is about to go (its link was replaced): nothing will show the files it
+    // stored any more, so they are deleted.
+    void delete_stored_files(Out& out);
     // The browser's send() threw for a files-channel message whose first bytes are `head`: the
     // transfer it belonged to (by the frame header; else the one being sent) fails with `reason`.
     void on_send_failed(std::string_view head, const std::string& reason, Out& out);
@@ -100,6 +107,8 @@ private:
     // frames
     void on_chunk(IncomingTransfer& t, const ChunkFrame& f, Out& out);
     void on_file_end(IncomingTransfer& t, const FileEndFrame& f, Out& out);
+    // Bytes that accepted incoming transfers other than `except` have still to write.
+    std::uint64_t bytes_still_coming(const IncomingTransfer* except) const;
 
     // endings
     void stop_outgoing(OutgoingTransfer& t, State s, const std::string& why, std::int64_t file,
@@ -112,6 +121,7 @@ private:
     void pump(Out& out);   // pump_.pump + what follows when the sending transfer is through
     void after(Out& out);  // timer on/off, history bounded
     void refuse(Error error);
+    void delete_stored(IncomingTransfer& t, Out& out);  // CloseFileSink{keep: false} for its done files
 
     LinkIds ids_;
     bool open_ = false;

@@ -26,13 +26,21 @@ struct Receiver {
         REQUIRE_FALSE(j.is_discarded());
         REQUIRE(transfers.on_control(j, out));
     }
+    // The shell's part: each verified file is stored at once (FileSinkStored), and the storage
+    // estimate says there is room; their answers join the same output.
     void frame(const std::string& bytes) {
         out.clear();
         transfers.on_binary(bytes, out);
+        for (const auto& close : sent<peerline::CloseFileSink>()) {
+            if (close.keep) transfers.on_sink_stored(close.sink, out);
+        }
     }
     void accept(const std::string& id) {
         out.clear();
         transfers.accept(id, out);
+        for (const auto& check : sent<peerline::CheckStorage>()) {
+            transfers.on_storage_checked(peerline::StorageChecked{check.key, true, std::uint64_t{1} << 40, ""}, out);
+        }
     }
     TransferView view(const std::string& id) const {
         for (const auto& v : transfers.view()) {

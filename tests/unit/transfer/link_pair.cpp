@@ -72,16 +72,50 @@ void LinkPair::take(FakeSide& from, Transfers::Out& out) {
             from.released.insert(release->pick);
         } else if (auto* open = std::get_if<OpenFileSink>(&action)) {
             if (from.sinks.count(open->sink)) throw std::runtime_error("sink opened twice: " + open->sink);
-            from.sinks[open->sink] = FakeSink{open->name, open->size, open->mime, {}, false, false};
+            from.sinks[open->sink] = FakeSink{open->name, open->size, open->mime, {}};
         } else if (auto* write = std::get_if<WriteFileSink>(&action)) {
             auto& sink = from.sinks.at(write->sink);
             if (sink.closed) throw std::runtime_error("write to a closed sink");
+            if (sink.failed) continue;  // the shell ignores writes to a failed sink
+            if (from.fail_writes_after && from.bytes_stored + write->bytes.size() > *from.fail_writes_after) {
+                sink.failed = true;
+                sink.bytes.clear();
+                tasks_.push_back([this, &from, key = write->sink] {
+                    Transfers::Out next;
+                    if (!from.transfers.on_sink_failed(key, "QuotaExceededError: the disk is full", next)) {
+                        throw std::runtime_error("sink failure not taken");
+                    }
+                    take(from, next);
+                });
+                continue;
+            }
+            from.bytes_stored += write->bytes.size();
             sink.bytes += write->bytes;
         } else if (auto* close = std::get_if<CloseFileSink>(&action)) {
             auto& sink = from.sinks.at(close->sink);
+            if (!close->keep) {  // delete: of an open sink, a stored one or a failed one
+                if (sink.deleted) throw std::runtime_error("sink deleted twice");
+                sink.closed = sink.deleted = true;
+                continue;
+            }
             if (sink.closed) throw std::runtime_error("sink closed twice");
             sink.closed = true;
-            sink.kept = close->keep;
+            sink.kept = true;
+            if (sink.failed) continue;
+            if (from.hold_stores) {
+                from.held_stores.push_back(close->sink);
+            } else {
+                tasks_.push_back([this, &from, key = close->sink] { store(from, key); });
+            }
+        } else if (auto* check = std::get_if<CheckStorage>(&action)) {
+            from.storage_checks.push_back(*check);
+            tasks_.push_back([this, &from, key = check->key] {
+                Transfers::Out next;
+                StorageChecked answer{key, from.storage_free.has_value(), from.storage_free.value_or(0), ""};
+                if (!from.storage_free) answer.reason = "no StorageManager";
+                if (!from.transfers.on_storage_checked(answer, next)) throw std::runtime_error("estimate not taken");
+                take(from, next);
+            });
         } else if (auto* start = std::get_if<StartTimer>(&action)) {
             if (start->timer != 7 || start->ms != kProgressTickMs) throw std::runtime_error("unexpected timer");
             from.timer_running = true;
@@ -125,6 +159,20 @@ void LinkPair::answer_held_reads(FakeSide& side) {
     auto reads = std::move(side.held_reads);
     side.held_reads.clear();
     for (const auto& read : reads) tasks_.push_back([this, &side, read] { answer_read(side, read); });
+    run();
+}
+
+void LinkPair::store(FakeSide& side, const std::string& key) {
+    Transfers::Out out;
+    side.sinks.at(key).stored = true;
+    if (!side.transfers.on_sink_stored(key, out)) throw std::runtime_error("stored sink not taken");
+    take(side, out);
+}
+
+void LinkPair::answer_held_stores(FakeSide& side) {
+    auto keys = std::move(side.held_stores);
+    side.held_stores.clear();
+    for (const auto& key : keys) tasks_.push_back([this, &side, key] { store(side, key); });
     run();
 }
 

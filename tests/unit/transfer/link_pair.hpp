@@ -8,6 +8,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ struct FakeSink {
     std::string bytes;
     bool closed = false;
     bool kept = false;
+    bool stored = false;   // the shell answered FileSinkStored
+    bool failed = false;   // the shell answered FileSinkFailed (and dropped the bytes)
+    bool deleted = false;  // CloseFileSink{keep: false}, also after it was stored
 };
 
 struct FakeSide {
@@ -51,6 +55,15 @@ struct FakeSide {
     std::size_t reads_asked = 0;
 
     std::vector<nlohmann::json> control_sent;  // every control message this side sent
+
+    // The shell's storage: what navigator.storage.estimate() answers (nullopt: no estimate),
+    // the estimates asked, and a write failure after this many bytes were stored in all.
+    std::optional<std::uint64_t> storage_free = std::uint64_t{1} << 40;
+    std::vector<CheckStorage> storage_checks;
+    std::optional<std::uint64_t> fail_writes_after;
+    std::uint64_t bytes_stored = 0;
+    bool hold_stores = false;  // keep-closes wait in held_stores until the test says
+    std::vector<std::string> held_stores;
 };
 
 class LinkPair {
@@ -67,6 +80,7 @@ public:
     int offer(FakeSide& from, std::vector<std::pair<std::string, std::string>> files);  // → pick
     void run(std::size_t max_tasks = 10'000'000);
     void answer_held_reads(FakeSide& side);
+    void answer_held_stores(FakeSide& side);  // FileSinkStored for each held keep-close
     // The stuck channel sends `bytes` of its queue and reports (as on bufferedamountlow).
     void drain(FakeSide& side, std::uint64_t bytes);
     // Fires the progress timer of a side once (if it is running).
@@ -78,6 +92,7 @@ public:
 private:
     void take(FakeSide& from, Transfers::Out& out);
     void answer_read(FakeSide& side, const ReadFileChunk& read);
+    void store(FakeSide& side, const std::string& key);
     std::deque<std::function<void()>> tasks_;
     int next_pick_ = 1;
 };

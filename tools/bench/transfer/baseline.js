@@ -79,33 +79,48 @@ window.blast = ({ bytes, chunk, high, low }) => new Promise((resolve, reject) =>
   pump();
 });
 
-window.fileBlast = ({ chunk, high, low, reads }) => new Promise((resolve, reject) => {
+// Reads the file the way Peerline does (src/browser/file_streams.cpp): one File.stream() with a
+// BYOB reader filling a recycled 1 MiB buffer (a default reader where the stream is not a byte
+// stream), sent in `chunk`-byte messages while bufferedAmount stays under `high`.
+window.fileBlast = ({ chunk, high, low }) => new Promise((resolve, reject) => {
   const channel = state.channel;
   const file = document.getElementById('file').files[0];
   const bytes = file.size;
   channel.bufferedAmountLowThreshold = low;
   channel.send(`expect ${bytes} keep`);
-  let asked = 0, sent = 0, held = 0;
-  const inFlight = [];  // reads in order: {promise of ArrayBuffer}
+  const stream = file.stream();
+  let reader;
+  let byob = true;
+  try { reader = stream.getReader({ mode: 'byob' }); } catch { reader = stream.getReader(); byob = false; }
+  let buffer = new ArrayBuffer(1024 * 1024);
+  const read = async () => {
+    if (!byob) {
+      const { value, done } = await reader.read();
+      return done ? null : value;
+    }
+    const { value, done } = await reader.read(new Uint8Array(buffer));
+    if (done) return null;
+    buffer = value.buffer;  // the same memory, handed back: reused by the next read
+    return value;
+  };
+  let carry = null;  // what the last read returned and is not sent yet
+  let sent = 0;
   const t0 = performance.now();
   state.onDone = () => { channel.onbufferedamountlow = null; resolve(performance.now() - t0); };
-  let running = false;  // one pump at a time, so chunks go out in file order
+  let running = false;  // one pump at a time, so bytes go out in file order
   const pump = async () => {
     if (running) return;
     running = true;
     try {
-      while (sent < bytes) {
-        // Keep `reads` slices on their way while the queue and what is read stay under `high`.
-        while (asked < bytes && inFlight.length < reads && channel.bufferedAmount + held <= high) {
-          const n = Math.min(chunk, bytes - asked);
-          inFlight.push(file.slice(asked, asked + n).arrayBuffer());
-          asked += n; held += n;
+      while (sent < bytes && channel.bufferedAmount <= high) {
+        if (!carry || carry.byteLength === 0) {
+          carry = await read();
+          if (!carry) break;
         }
-        if (!inFlight.length) break;  // the queue is full: bufferedamountlow resumes
-        const data = await inFlight.shift();
-        held -= data.byteLength;
-        channel.send(data);
-        sent += data.byteLength;
+        const n = Math.min(chunk, carry.byteLength);
+        channel.send(carry.subarray(0, n));  // send() copies: the buffer may be read into again
+        sent += n;
+        carry = carry.subarray(n);
       }
     } catch (error) { reject(error); } finally { running = false; }
   };

@@ -78,7 +78,7 @@ try {
       const baseline = await pair.blast({ sizeMiB: mib, ...DEFAULTS, timeoutMs: timeoutFor(mib) });
       log(`  baseline: ${baseline.error ?? `${fmt(rate(mib, baseline.ms))} MiB/s`}`);
       log(`round ${round}/${ROUNDS}, ${mib} MiB: JS file drop`);
-      const fileDrop = await pair.fileBlast({ file: files[mib], sizeMiB: mib, ...DEFAULTS, reads: 4, timeoutMs: timeoutFor(mib) });
+      const fileDrop = await pair.fileBlast({ file: files[mib], sizeMiB: mib, ...DEFAULTS, timeoutMs: timeoutFor(mib) });
       await pair.close();
       log(`  JS file drop: ${fileDrop.error ?? `${fmt(rate(mib, fileDrop.ms))} MiB/s`}`);
       runs.push({ mib, round, peerline, baseline, fileDrop });

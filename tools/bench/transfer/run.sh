@@ -12,6 +12,9 @@
 #
 # instead times Peerline's file drop Chromium→Chromium, Chromium→Firefox and Firefox→Chromium
 # (firefox-esr), rounds interleaved across the pairs (engines.mjs); no baseline, no sweep.
+#
+# Large files between two persistent profiles, with each browser's process-tree RSS (issue 17):
+#   node tools/bench/transfer/disk.mjs [SIZE_MIB, default 4096] [ROUNDS, default 1]
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 for need in build/native/server/peerline-server build/wasm/web/peerline.wasm; do
