@@ -101,7 +101,7 @@ bool LocalSwitchboard::deliver(const Rooms& sender, const std::string& to, const
 void LocalSwitchboard::announce(const Member& subject, Change change) {
     // Collect under the lock, send outside it: send() may end up releasing the last reference
     // to a session, whose destructor comes back here through the hub.
-    std::vector<std::pair<std::shared_ptr<Connection>, std::vector<std::string>>> targets;
+    PresenceTargets targets;
     {
         std::lock_guard lock(mutex_);
         for (const Peer* peer : members_sharing(subject.rooms)) {
@@ -111,25 +111,7 @@ void LocalSwitchboard::announce(const Member& subject, Change change) {
             }
         }
     }
-    // At most three distinct frames (network, invite, both): serialize each once, and every
-    // recipient queues the same immutable buffer.
-    std::map<std::vector<std::string>, Frame> frames;
-    auto frame_for = [&](const std::vector<std::string>& via) -> const Frame& {
-        auto& frame = frames[via];
-        if (frame) return frame;
-        if (change == Change::left) {
-            frame = make_frame(protocol::serialize(protocol::PeerLeft{subject.peer.id}));
-        } else {
-            protocol::PeerInfo peer = subject.peer;
-            peer.via = via;
-            frame = make_frame(protocol::serialize(
-                protocol::ServerMessage{protocol::PeerJoined{std::move(peer), change == Change::updated}}));
-        }
-        return frame;
-    };
-    for (const auto& [target, via] : targets) {
-        target->send(frame_for(change == Change::left ? std::vector<std::string>{} : via));
-    }
+    send_presence(subject, change, targets);
 }
 
 std::size_t LocalSwitchboard::room_count() const {

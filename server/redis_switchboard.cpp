@@ -470,29 +470,14 @@ void RedisSwitchboard::announce(const Member& subject, Change change) {
 }
 
 void RedisSwitchboard::announce_here(const Member& subject, Change change) {
-    std::vector<std::pair<std::shared_ptr<Connection>, std::vector<std::string>>> targets;
+    PresenceTargets targets;
     for (const Placed* placed : index_.sharing(subject.rooms)) {
         if (!placed->here() || placed->member.peer.id == subject.peer.id) continue;
         if (auto connection = placed->connection.lock()) {
             targets.emplace_back(std::move(connection), subject.rooms.shared_with(placed->member.rooms));
         }
     }
-    // At most three distinct frames (network, invite, both): each serialized once.
-    std::map<std::vector<std::string>, Frame> frames;
-    for (const auto& [target, via] : targets) {
-        auto& frame = frames[change == Change::left ? std::vector<std::string>{} : via];
-        if (!frame) {
-            if (change == Change::left) {
-                frame = make_frame(protocol::serialize(protocol::PeerLeft{subject.peer.id}));
-            } else {
-                protocol::PeerInfo peer = subject.peer;
-                peer.via = via;
-                frame = make_frame(protocol::serialize(
-                    protocol::ServerMessage{protocol::PeerJoined{std::move(peer), change == Change::updated}}));
-            }
-        }
-        target->send(frame);
-    }
+    send_presence(subject, change, targets);
 }
 
 // --- from other instances -------------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "connection.hpp"
@@ -20,6 +21,14 @@ struct Member {
 };
 
 enum class Change { joined, updated, left };
+
+// Who should hear of a presence change, each with the rooms it shares with the subject (`via`).
+using PresenceTargets = std::vector<std::pair<std::shared_ptr<Connection>, std::vector<std::string>>>;
+
+// Sends `subject`'s change to every target: at most three distinct frames (network, invite,
+// both), each serialized once, and every recipient queues the same immutable buffer. Every
+// switchboard announces through it, so peers hear the same words whichever instance they are on.
+void send_presence(const Member& subject, Change change, const PresenceTargets& targets);
 
 class Switchboard {
 public:
