@@ -37,6 +37,21 @@ describe('scale-out through Redis', () => {
     waitFor(async () => (await metric(server, 'peerline_remote_peers')) === count, ms,
       `${count} remote peers on ${server.port}`);
 
+  // The usual cast: a fresh Redis, instances one and two (each with `extra` flags), Ada on one
+  // and Bob on two, each already on the other's roster.
+  const adaOnOneBobOnTwo = async (extra = []) => {
+    redis = await startRedis();
+    const one = await instance('one', extra);
+    const two = await instance('two', extra);
+    const a = await open(one);
+    const wa = await a.hello('Ada');
+    await remotePeers(two, 1);
+    const b = await open(two);
+    const wb = await b.hello('Bob');
+    await a.expect('peer-joined');
+    return { one, two, a, wa, b, wb };
+  };
+
   afterEach(async () => {
     for (const c of clients.splice(0)) c.terminate();
     const errors = [];
@@ -107,15 +122,7 @@ describe('scale-out through Redis', () => {
   });
 
   test('an instance stopped with SIGTERM says goodbye: its peers leave at once', async () => {
-    redis = await startRedis();
-    const one = await instance('one');
-    const two = await instance('two');
-    const a = await open(one);
-    await a.hello('Ada');
-    await remotePeers(two, 1);
-    const b = await open(two);
-    const wb = await b.hello('Bob');
-    await a.expect('peer-joined');
+    const { one, two, a, b, wb } = await adaOnOneBobOnTwo();
     const stopped = Date.now();
     await two.stop();
     assert.equal((await a.expect('peer-left', 2000)).id, wb.id);
@@ -154,15 +161,7 @@ describe('scale-out through Redis', () => {
   });
 
   test('rate limits stay per connection when relaying across instances', async () => {
-    redis = await startRedis();
-    const one = await instance('one', ['--rate', '5', '--burst', '20']);
-    const two = await instance('two', ['--rate', '5', '--burst', '20']);
-    const a = await open(one);
-    await a.hello('Ada');
-    await remotePeers(two, 1);
-    const b = await open(two);
-    const wb = await b.hello('Bob');
-    await a.expect('peer-joined');
+    const { one, two, a, b, wb } = await adaOnOneBobOnTwo(['--rate', '5', '--burst', '20']);
     for (let i = 0; i < 40; i += 1) a.send({ type: 'signal', to: wb.id, data: { n: i } });
     let limited = 0;
     while (!(await a.quiet(300))) {
@@ -179,15 +178,7 @@ describe('scale-out through Redis', () => {
   });
 
   test('an instance killed with SIGKILL: its peers leave within 10 s, and resume elsewhere', async () => {
-    redis = await startRedis();
-    const one = await instance('one');
-    const two = await instance('two');
-    const a = await open(one);
-    const wa = await a.hello('Ada');
-    await remotePeers(two, 1);
-    const b = await open(two);
-    const wb = await b.hello('Bob');
-    await a.expect('peer-joined');
+    const { one, two, a, wa, b, wb } = await adaOnOneBobOnTwo();
 
     two.child.kill('SIGKILL');
     const killed = Date.now();
@@ -365,15 +356,7 @@ describe('scale-out through Redis', () => {
   });
 
   test('a storm of malformed payloads on the instances\' channels: counted, never delivered, no crash', async () => {
-    redis = await startRedis();
-    const one = await instance('one');
-    const two = await instance('two');
-    const a = await open(one);
-    await a.hello('Ada');
-    await remotePeers(two, 1);
-    const b = await open(two);
-    const wb = await b.hello('Bob');
-    await a.expect('peer-joined');
+    const { one, two, a, b, wb } = await adaOnOneBobOnTwo();
 
     // Near-misses of every shape the instances decode, and plain noise (seeded per run).
     const junk = [];
