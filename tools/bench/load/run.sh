@@ -13,13 +13,7 @@
 # generator alike, so the ratio stays fair; the table says so). Raw outputs stay in the printed
 # work folder.
 set -euo pipefail
-# With the scheduler's autogroups (Linux, sched_autogroup_enabled=1) CPU is shared fairly
-# between sessions whatever the nice values inside them, so NICE applies to a session of our
-# own: re-run in one, and set that session's autogroup priority.
-if [[ -n ${NICE:-} && -z ${PEERLINE_BENCH_SESSION:-} ]]; then
-  PEERLINE_BENCH_SESSION=1 exec setsid -w "$0" "$@"
-fi
-if [[ -n ${NICE:-} && -w /proc/self/autogroup ]]; then echo "$NICE" >/proc/self/autogroup || true; fi
+source "$(dirname "$0")/../nice_session.sh"  # NICE: the whole benchmark in a session at that priority
 cd "$(dirname "$0")/../../.."
 
 DURATION=${DURATION:-5}

@@ -13,11 +13,7 @@
 # window that must carry >= 1M messages, default 30), BUILD=0 to skip the build, NICE=-10 to run
 # everything (servers, Redis, PeerJS, load generator alike) at that priority on a shared machine.
 set -euo pipefail
-# As in run.sh: with scheduler autogroups NICE applies to a session of our own.
-if [[ -n ${NICE:-} && -z ${PEERLINE_BENCH_SESSION:-} ]]; then
-  PEERLINE_BENCH_SESSION=1 exec setsid -w "$0" "$@"
-fi
-if [[ -n ${NICE:-} && -w /proc/self/autogroup ]]; then echo "$NICE" >/proc/self/autogroup || true; fi
+source "$(dirname "$0")/../nice_session.sh"  # NICE: the whole benchmark in a session at that priority
 cd "$(dirname "$0")/../../.."
 
 DURATION=${DURATION:-5}
