@@ -124,6 +124,11 @@ void on_recorded(val result) {
     r.bytes = result["bytes"];
     r.duration = result["duration"].as<double>();
     r.stage = Stage::recorded;
+    // While they listen back the recording travels sealed under a key used once; Send releases
+    // the key, Discard never does (docs/voice.md "Sent while you listen back").
+    val key = val::global("Uint8Array").new_(32);
+    val::global("crypto").call<void>("getRandomValues", key);
+    dispatch(VoiceMessagePrepared{r.peer, bytes::from_array_buffer(r.bytes), bytes::from_array_buffer(key)});
     draw_recorder();
     r.send.call<void>("focus");
 }
@@ -194,6 +199,7 @@ void on_send(val) {
 
 void on_discard(val) {
     Recorder& r = *recorder;
+    if (r.stage == Stage::recorded) dispatch(VoiceMessageWithdrawn{r.peer});
     if (r.stage == Stage::recording || r.stage == Stage::stopping) r.handle.call<val>("cancel");
     stop_preview();
     r.handle = val::null();

@@ -40,6 +40,15 @@ struct App::State {
     std::map<int, std::string> picks;       // files the shell keeps → the peer they go to
     std::string open_conversation;          // peer whose chat and transfers are shown
     voice_mail::Mailbox voice_mail;
+    // The recording its maker listens back to, already on its way sealed (app_voice.cpp).
+    struct PreparedVoice {
+        std::string peer;
+        std::string sealed_id;
+        link::SealKey key{};
+        std::string digest;  // XXH3-128 of the bytes: Send must be for this very recording
+    };
+    std::optional<PreparedVoice> prepared_voice;
+    int next_sealed = 1;
     // Set by handlers of events that only move bytes or candidates (see App::handle).
     bool quiet = false;
     int link_seq = 0;
@@ -101,6 +110,9 @@ struct App::State {
     void on(const ServerBinary& e, Out& out);
     void on(const VoiceRecordingStarted& e, Out& out);
     void on(const VoiceMessageRecorded& e, Out& out);
+    void on(const VoiceMessagePrepared& e, Out& out);
+    void on(const VoiceMessageWithdrawn& e, Out& out);
+    void withdraw_prepared_voice(Out& out);
     void on(const StoredVoicesLoaded& e, Out& out);
     void on(const VoiceStored& e, Out& out);
     void on(const VoicePlayedIntent& e, Out& out);

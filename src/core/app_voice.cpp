@@ -1,10 +1,13 @@
 // App's voice messages (issue 20, docs/voice.md): routing between the Mailbox (what is kept,
 // sent and acknowledged) and the data links that carry messages end to end. The server never
 // carries voice bytes: a binary frame that claims to be one is refused.
+#include <algorithm>
 #include <iterator>
 #include <utility>
 
 #include "app_state.hpp"
+#include "transfer/checksum.hpp"
+#include "voice/limits.hpp"
 
 namespace peerline {
 
@@ -15,8 +18,27 @@ void App::State::on(const ServerBinary&, Out&) {
 }
 
 void App::State::on(const VoiceRecordingStarted& e, Out& out) {
+    withdraw_prepared_voice(out);  // a new recording replaces the one listened back to
     // Opening a link took 33-58 ms here (offer, answer, ICE, DTLS, SCTP); recording takes seconds.
     if (online && find_peer(e.peer)) ensure_link(e.peer, out);
+}
+
+void App::State::on(const VoiceMessagePrepared& e, Out& out) {
+    withdraw_prepared_voice(out);
+    auto* l = online && find_peer(e.peer) ? link_with(e.peer) : nullptr;
+    if (!l || e.key.size() != 32 || e.bytes.size() > voice::kMaxBytes) return;
+    PreparedVoice prepared{e.peer, "p" + std::to_string(next_sealed++), {}, transfer::to_hex(transfer::digest_of(e.bytes))};
+    std::copy(e.key.begin(), e.key.end(), prepared.key.begin());
+    // Sealed: until Send releases the key their page holds bytes it cannot play.
+    if (l->presend_voice(prepared.sealed_id, e.bytes, prepared.key, out)) prepared_voice = std::move(prepared);
+}
+
+void App::State::on(const VoiceMessageWithdrawn&, Out& out) { withdraw_prepared_voice(out); }
+
+void App::State::withdraw_prepared_voice(Out& out) {
+    if (!prepared_voice) return;
+    if (auto* l = link_with(prepared_voice->peer)) l->withdraw_voice(prepared_voice->sealed_id, out);
+    prepared_voice.reset();
 }
 
 void App::State::on(const VoiceMessageRecorded& e, Out& out) {
@@ -31,7 +53,19 @@ void App::State::on(const VoiceMessageRecorded& e, Out& out) {
     // browser) can follow it.
     Out storing;
     auto id = voice_mail.compose(e.peer, name, e.bytes, e.at_ms, storing);
-    if (id) deliver_voice(e.peer, *id, out);
+    auto prepared = std::exchange(prepared_voice, std::nullopt);
+    const bool same = prepared && prepared->peer == e.peer && prepared->digest == transfer::to_hex(transfer::digest_of(e.bytes));
+    // As for a plain message: someone no longer on the roster is offline, whatever a link that
+    // has not noticed yet says.
+    auto* sealed_on = same && online && find_peer(e.peer) ? link_with(e.peer) : nullptr;
+    if (id && sealed_on && sealed_on->open_voice(prepared->sealed_id, *id, prepared->key, e.bytes, out)) {
+        voice_mail.on_sending(*id);  // the bytes went while they listened back: only the key goes now
+    } else {
+        if (prepared) {
+            if (auto* l = link_with(prepared->peer)) l->withdraw_voice(prepared->sealed_id, out);
+        }
+        if (id) deliver_voice(e.peer, *id, out);
+    }
     out.insert(out.end(), std::make_move_iterator(storing.begin()), std::make_move_iterator(storing.end()));
 }
 

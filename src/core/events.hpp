@@ -232,6 +232,18 @@ struct VoiceMessageRecorded {
     std::string bytes;
     double at_ms = 0;  // when, by the browser's clock (ms since 1970)
 };
+// The caller stopped recording for `peer` and may now listen back: the recording can travel
+// sealed under `key` (32 random bytes from crypto.getRandomValues) while they decide, so Send
+// only releases the key (docs/voice.md "Sent while you listen back").
+struct VoiceMessagePrepared {
+    std::string peer;
+    std::string bytes;
+    std::string key;
+};
+// The caller discarded the recording they were listening back to: it is never opened.
+struct VoiceMessageWithdrawn {
+    std::string peer;
+};
 // What earlier visits kept (answer to LoadStoredVoices). `available` false: the browser has
 // no usable IndexedDB (a private window, storage blocked); `reason` says what it answered.
 struct StoredVoicesLoaded {
@@ -312,7 +324,8 @@ using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, S
                            FilesChosen, AcceptFilesIntent, DeclineFilesIntent,
                            CancelTransferIntent, FileChunkRead, FileReadFailed,
                            StorageChecked, FileSinkStored, FileSinkFailed,
-                           VoiceRecordingStarted, VoiceMessageRecorded, StoredVoicesLoaded, VoiceStored,
+                           VoiceRecordingStarted, VoiceMessageRecorded, VoiceMessagePrepared,
+                           VoiceMessageWithdrawn, StoredVoicesLoaded, VoiceStored,
                            VoicePlayedIntent, DeleteVoiceIntent, ChannelOpened,
                            ChannelClosed, ChannelText, ChannelBinary, ChannelBuffered, ChannelSendFailed,
                            TimerFired>;

@@ -198,6 +198,16 @@ async function voiceMessage(sender, receiver) {
   // Deleted: gone now, and after the next reload.
   await receiver.click(`Delete the voice message from ${sender.name}, ${reloaded.from.split(', ')[1]}`);
   await explained(receiver, receiver.waitFor(() => !document.querySelector('#voiceMessages .voice-card')));
+  // The card goes at once; the browser's store commits a moment later: wait for the store
+  // itself (a reload in between would abort the delete), then check the next visit lists nothing.
+  await explained(receiver, receiver.waitFor(() => new Promise((resolve) => {
+    const opened = indexedDB.open('peerline-voice');
+    opened.onsuccess = () => {
+      const count = opened.result.transaction('messages').objectStore('messages').count();
+      count.onsuccess = () => { opened.result.close(); resolve(count.result === 0); };
+    };
+    opened.onerror = () => resolve(false);
+  })));
   await receiver.visit(`${session.baseUrl}/?name=${encodeURIComponent(receiver.name)}`);
   await sleep(500);  // the stored messages are read right after the page starts
   assert.equal(await receiver.evaluate(() => document.querySelectorAll('#voiceMessages .voice-card').length), 0);

@@ -7,7 +7,10 @@
 // Input: records of [op u8][len u16 LE][len bytes]. op 0: the bytes as one text message; op 1:
 // as one binary message (a part). op 2: the bytes as a voice message, encoded by our own sender
 // (part size from the length) and delivered whole. op 3: the same, with one part replaced by
-// the bytes themselves. Others: an answer for the sender, and a link failure.
+// the bytes themselves. op 6: the bytes sealed by our own sender, delivered whole and opened with
+// their key (the arrival must be exactly the bytes); op 7: sealed and delivered, never opened
+// (later text records may open or withdraw it). Others: an answer for the sender, and a link
+// failure.
 #include <cstdint>
 #include <cstdlib>
 #include <set>
@@ -77,7 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const std::size_t len = std::min<std::size_t>(data[at + 1] | data[at + 2] << 8, size - at - 3);
         const std::string bytes(reinterpret_cast<const char*>(data + at + 3), len);
         at += 3 + len;
-        switch (op % 6) {
+        switch (op % 8) {
             case 0:
                 r.take(bytes);
                 r.settle(nullptr);
@@ -91,11 +94,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 const std::string id = "v" + std::to_string(++sent);
                 auto message = link::VoiceLink::encode(id, bytes, voice::kMaxBytes, 1024 + len * 7);
                 if (message.parts.empty()) break;
-                if (op % 6 == 3) message.parts[len % message.parts.size()] = bytes;
+                if (op % 8 == 3) message.parts[len % message.parts.size()] = bytes;
                 sender.sent(id);
                 r.take(message.header);
                 for (const auto& p : message.parts) r.part(p);
-                r.settle(op % 6 == 2 ? &bytes : nullptr);
+                r.settle(op % 8 == 2 ? &bytes : nullptr);
+                break;
+            }
+            case 6:
+            case 7: {
+                link::SealKey key{};
+                key[0] = static_cast<std::uint8_t>(len);
+                const std::string sealed_id = "p" + std::to_string(++sent);
+                auto message = link::VoiceLink::seal(sealed_id, bytes, key, voice::kMaxBytes, 1024 + len * 7);
+                if (message.parts.empty()) break;
+                r.take(message.header);
+                for (const auto& p : message.parts) r.part(p);
+                check(r.wire.take_arrivals().empty());  // nothing arrives before its opening
+                if (op % 8 == 7) break;
+                r.take(link::VoiceLink::opening(sealed_id, "v" + std::to_string(sent), key, bytes));
+                auto arrivals = r.wire.take_arrivals();
+                check(arrivals.size() == 1 && arrivals[0].bytes == bytes);
                 break;
             }
             case 4: {

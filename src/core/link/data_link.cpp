@@ -189,6 +189,7 @@ void DataLink::on_channel_open(int channel, std::uint64_t transport_limit, Out& 
     out.push_back(CancelTimer{ids_.connect_timer});
     for (auto& text : chat_.take_unsent()) send_control(std::move(text), out);
     for (auto& text : std::exchange(queued_control_, {})) send_control(std::move(text), out);
+    send_control(VoiceLink::features(), out);
     for (auto& [id, ogg] : std::exchange(queued_voice_, {})) send_voice_now(id, ogg, out);
     with_transfers([&](Out& o) { transfers_.on_channels_open(o); }, out);
 }
@@ -271,6 +272,14 @@ void DataLink::on_send_failed(int channel, const std::string& reason, const std:
     }
     if (channel != kControlChannel) return;
     if (!binary && chat_.on_send_failed(head, reason)) return;
+    if (binary && presend_ && last_part_of_ == presend_->sealed_id) {
+        // A part of a sealed message: what is left of it would arrive without its start; Send
+        // then goes the plain way.
+        presend_->intact = false;
+        auto gone = [&](const VoiceOut& v) { return v.id == presend_->sealed_id; };
+        voice_out_.erase(std::remove_if(voice_out_.begin(), voice_out_.end(), gone), voice_out_.end());
+        return;
+    }
     if (auto failure = voice_.on_send_failed(head, binary, reason); failure.ours) {
         // What is left of a failed message would reach the peer without its header.
         auto gone = [&](const VoiceOut& v) { return v.id == failure.failed; };
@@ -333,43 +342,6 @@ bool DataLink::on_sink_failed(const std::string& sink, const std::string& reason
     return ours;
 }
 
-// ---- voice messages ----------------------------------------------------------------------------
-
-void DataLink::send_voice(const std::string& id, std::string_view ogg, Out& out) {
-    if (closed() || ogg.empty() || ogg.size() > voice::kMaxBytes) return;
-    voice_.sent(id);  // from now on it is answered, or fails with the link or the timer
-    if (control_open_) return send_voice_now(id, ogg, out);
-    queued_voice_.emplace_back(id, std::string(ogg));
-}
-
-void DataLink::send_voice_now(const std::string& id, std::string_view ogg, Out& out) {
-    // Parts as large as both sides take (known once the channel is open), at most
-    // kMaxVoicePartBytes.
-    const auto part = sdp::largest_sendable_message(message_limits_, kMaxVoicePartBytes);
-    auto wire = VoiceLink::encode(id, ogg, voice::kMaxBytes, part);
-    voice_out_.push_back(VoiceOut{id, false, std::move(wire.header)});
-    for (auto& bytes : wire.parts) voice_out_.push_back(VoiceOut{id, true, std::move(bytes)});
-    pump_voice(out);
-    out.push_back(StartTimer{ids_.voice_timer, kVoiceAnswerMs});
-}
-
-void DataLink::pump_voice(Out& out) {
-    while (!voice_out_.empty() && control_buffered_ < kVoiceHighWaterBytes) {
-        auto next = std::move(voice_out_.front());
-        voice_out_.pop_front();
-        if (!next.binary) {
-            send_control(std::move(next.bytes), out);
-            continue;
-        }
-        control_buffered_ += next.bytes.size();  // until the shell reports the real amount
-        out.push_back(SendChannelBinary{ids_.pc, kControlChannel, std::move(next.bytes)});
-    }
-}
-
-void DataLink::answer_voice(const std::string& id, const std::optional<Error>& refusal, Out& out) {
-    if (!closed()) send_control(VoiceLink::answer(id, refusal), out);
-}
-
 // ---- time and the end ----------------------------------------------------------------------------
 
 bool DataLink::on_timer(int timer, Out& out) {
@@ -408,6 +380,7 @@ void DataLink::close(const std::string& reason, bool tell, Out& out) {
     queued_control_.clear();
     queued_voice_.clear();
     voice_out_.clear();
+    presend_.reset();
     chat_.fail_pending(reason);
     voice_.fail_unanswered(reason);
     Out produced;

@@ -103,6 +103,13 @@ public:
     bool on_sink_failed(const std::string& sink, const std::string& reason, Out& out);
     // ---- voice messages (link/voice_link.hpp): ours go now, or when the channel opens
     void send_voice(const std::string& id, std::string_view ogg, Out& out);
+    // While its maker listens back (docs/voice.md "Sent while you listen back"): the recording
+    // goes out sealed under `key` as `sealed_id`; false if this link cannot carry it now (not
+    // open, or an older page on the other side). open_voice releases it as message `id` (false:
+    // the sealed bytes did not all go out, send it plainly); withdraw_voice drops it on both sides.
+    bool presend_voice(const std::string& sealed_id, std::string_view ogg, const SealKey& key, Out& out);
+    bool open_voice(const std::string& sealed_id, const std::string& id, const SealKey& key, std::string_view ogg, Out& out);
+    void withdraw_voice(const std::string& sealed_id, Out& out);
     // The Mailbox decided on an arrival: nullopt acknowledges it, an error refuses it.
     void answer_voice(const std::string& id, const std::optional<Error>& refusal, Out& out);
     std::vector<VoiceArrival> take_voice_arrivals() { return voice_.take_arrivals(); }
@@ -155,6 +162,12 @@ private:
         std::string bytes;
     };
     std::deque<VoiceOut> voice_out_;
+    std::string last_part_of_;  // the message whose part was handed to the browser last
+    struct Presend {
+        std::string sealed_id;
+        bool intact = true;  // false once a part of it failed to go out
+    };
+    std::optional<Presend> presend_;
     std::uint64_t control_buffered_ = 0;
     VoiceLink voice_;
     sdp::MessageSizeLimits message_limits_;    // both descriptions' and the transport's

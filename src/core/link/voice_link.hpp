@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "link/voice_seal.hpp"
 #include "result.hpp"
 
 namespace peerline::link {
@@ -55,6 +56,7 @@ constexpr const char* kTooLarge = "voice-too-large";      // the header announce
 constexpr const char* kOutOfOrder = "voice-out-of-order"; // a part of another message, or skipped
 constexpr const char* kChecksum = "voice-checksum";       // the bytes are not what was announced
 constexpr const char* kDuplicate = "voice-duplicate";     // already kept (the Mailbox says so)
+constexpr const char* kNotSealed = "voice-not-sealed";    // an opening for no sealed message we hold
 }  // namespace voice_refusal
 
 class VoiceLink {
@@ -66,6 +68,15 @@ public:
         std::vector<std::string> parts;
     };
     static Wire encode(const std::string& id, std::string_view ogg, std::size_t max_bytes, std::size_t part_bytes);
+    // The same, sealed under `key` (voice_seal.hpp) while its maker listens back: the header says
+    // "sealed" and carries no checksum of the bytes; `opening` releases it as message `id`.
+    static Wire seal(const std::string& sealed_id, std::string_view ogg, const SealKey& key, std::size_t max_bytes,
+                     std::size_t part_bytes);
+    static std::string opening(const std::string& sealed_id, const std::string& id, const SealKey& key, std::string_view ogg);
+    static std::string withdrawal(const std::string& sealed_id);
+    // What this page tells a new link it can take (sent once the control channel opens).
+    static std::string features();
+    bool peer_takes_sealed() const { return peer_takes_sealed_; }
     // `id` went out: it now waits for an answer (or fails with the link, the timer, a send()).
     void sent(const std::string& id);
 
@@ -73,7 +84,8 @@ public:
         bool handled = false;              // the message was one of ours
         std::optional<std::string> send;   // a refusal to send back at once
     };
-    // A control message: voice, voice-ack or voice-refused; a binary one: a part. Arrivals and
+    // A control message: voice, voice-open, voice-withdrawn, voice-features, voice-ack or
+    // voice-refused; a binary one: a part. Arrivals and
     // outcomes collect for take_arrivals() / take_outcomes().
     Reply on_message(const nlohmann::json& message, std::size_t max_bytes);
     std::optional<std::string> on_part(std::string_view bytes);
@@ -102,14 +114,25 @@ private:
         std::size_t part_bytes = 0;
         std::size_t parts = 0;
         std::size_t parts_seen = 0;
-        std::string xxh3;  // 32 hex digits
+        std::string xxh3;  // 32 hex digits; "" while sealed
+        bool sealed = false;
+        std::string bytes;
+    };
+    struct Sealed {  // arrived whole, waiting for its key (or its withdrawal)
+        std::string id;
         std::string bytes;
     };
     std::optional<std::string> on_header(const nlohmann::json& message, std::size_t max_bytes);
+    std::optional<std::string> on_open(const nlohmann::json& message);
+    void on_withdrawn(const nlohmann::json& message);
     void on_answer(const nlohmann::json& message, bool ack);
     void finish(const std::string& id, VoiceOutcome outcome);
 
     std::optional<Assembly> assembling_;
+    // One sealed message at a time: its maker listens back to one recording; a newer one
+    // replaces it (the older was discarded or is being re-sent plainly).
+    std::optional<Sealed> sealed_;
+    bool peer_takes_sealed_ = false;
     std::vector<std::string> unanswered_;  // ids sent, oldest first
     std::vector<VoiceArrival> arrivals_;
     std::vector<VoiceOutcome> outcomes_;
