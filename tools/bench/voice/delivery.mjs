@@ -11,6 +11,10 @@
 // Both pages share one machine clock (performance.timeOrigin + now).
 // The recorder is held for RECORD_MS (default 3000) before Stop, as a person records: the page
 // opens the data link when recording starts, so "no link open yet" means none before that.
+// Between Stop and Send the person waits PREVIEW_MS (default 1000): the time it takes to read
+// "Recorded. Play it back, then send or discard." and click, shorter than listening back. The
+// page sends the recording sealed in that time (docs/voice.md "Sent while you listen back");
+// the old page sat idle. PREVIEW_MS=0 clicks Send as soon as it shows.
 // Usage: node tools/bench/voice/delivery.mjs <message.opus> <pairs>   (delivery.sh makes the file)
 // Env: PEERLINE_WEB_BEFORE=<built web folder of the old page> (delivery.sh builds it).
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,6 +27,7 @@ const [messageFile, pairsArg] = process.argv.slice(2);
 const PAIRS = Number(pairsArg ?? 10);
 const WAIT_MS = 30_000;
 const RECORD_MS = Number(process.env.RECORD_MS ?? 3000);
+const PREVIEW_MS = Number(process.env.PREVIEW_MS ?? 1000);
 const message = (await readFile(messageFile)).toString('base64');
 
 // Before any page script: PeerlineVoice.record gives the prepared file instead of recording.
@@ -55,6 +60,7 @@ function fakeMicrophone() {
     const result = send.call(this, data);
     if (typeof data !== 'string' && this.label === 'control') mark('partSent');
     if (typeof data === 'string' && data.includes('"voice-ack"')) mark('ackSent');
+    if (typeof data === 'string' && data.includes('"voice-open"')) mark('openSent');
     return result;
   };
   const create = RTCPeerConnection.prototype.createDataChannel;
@@ -68,6 +74,7 @@ function fakeMicrophone() {
           window.__benchSteps.lastPartArrived = window.__benchNow();
         }
         else if (event.data.includes('"voice-ack"')) mark('ackArrived');
+        else if (event.data.includes('"voice-open"')) mark('openArrived');
       });
     }
     return channel;
@@ -122,6 +129,7 @@ async function send(ada, bob, { old }) {
   await sleep(RECORD_MS);  // as long as the shortest message a person records
   await button(ada, 'Stop recording').click();
   await button(ada, 'Send voice message').waitFor();
+  await sleep(PREVIEW_MS);  // reading the prompt; the new page sends the sealed bytes meanwhile
   const deliveredText = old ? null : `Delivered to ${bob.name}.`;
   await ada.page.evaluate((text) => {
     window.__benchDelivered = text === null ? Promise.resolve(null) : new Promise((resolve) => {
@@ -138,7 +146,7 @@ async function send(ada, bob, { old }) {
   const since = (t) => (t === undefined ? null : t - sentAt);
   const linkOpened = await ada.page.evaluate(() => window.__benchLinkOpenAt - window.__benchRecordAt);
   const steps = { linkOpenedAfterRecord: old ? null : linkOpened, partSent: since(a.partSent), partArrived: since(b.partArrived), lastPartArrived: since(b.lastPartArrived),
-                  ackSent: since(b.ackSent), ackArrived: since(a.ackArrived) };
+                  openSent: since(a.openSent), openArrived: since(b.openArrived), ackSent: since(b.ackSent), ackArrived: since(a.ackArrived) };
   return { delivered: deliveredAt === null ? null : deliveredAt - sentAt, listed: listedAt - sentAt, steps };
 }
 
@@ -176,7 +184,8 @@ try {
   const m = (side, which, what) => median(rows[side].map((r) => r[which][what]));
   const oldFirst = m('old', 'first', 'listed'), oldSecond = m('old', 'second', 'listed');
   const f = (x) => x.toFixed(0);
-  console.log(`\n60 s message (${(Buffer.from(message, 'base64').length / 1024).toFixed(0)} KiB), ${PAIRS} pairs per side, medians in ms:\n`);
+  console.log(`\n60 s message (${(Buffer.from(message, 'base64').length / 1024).toFixed(0)} KiB), ${PAIRS} pairs per side, ` +
+              `${PREVIEW_MS} ms between Stop and Send, medians in ms:\n`);
   console.log('| path | link | Send → Delivered (sender) | Send → listed (receiver) | Delivered ÷ old listed |');
   console.log('|---|---|---|---|---|');
   console.log(`| old: through the server | - | (no ack) | ${f(oldFirst)} / ${f(oldSecond)} | 1.00× |`);
