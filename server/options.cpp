@@ -6,6 +6,7 @@
 #include <boost/asio/ip/address.hpp>
 
 #include <charconv>
+#include <fstream>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -58,6 +59,7 @@ std::string usage_text() {
            "  --stun URL              (*) e.g. stun:stun.example.org:3478 (default: none)\n"
            "  --turn-uri URI          (*) e.g. turn:turn.example.org:3478?transport=udp\n"
            "  --turn-secret S         coturn static-auth-secret (TURN REST credentials)\n"
+           "  --turn-secret-file PATH the same, from the file's first line (not visible in ps)\n"
            "  --turn-ttl SEC          lifetime of TURN credentials (default 86400)\n"
            "\n"
            "Limits (each violation answers a typed error; see docs/protocol.md)\n"
@@ -215,7 +217,20 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
         {"--allow-origin", append(o.allow_origins)},
         {"--stun", append(o.stun_urls)},
         {"--turn-uri", append(o.turn_uris)},
-        {"--turn-secret", text(o.turn_secret)},
+        {"--turn-secret", [&](const std::string& v) -> std::string {
+             if (!o.turn_secret.empty()) return "given twice, or with --turn-secret-file";
+             o.turn_secret = v;
+             return v.empty() ? "must not be empty" : "";
+         }},
+        {"--turn-secret-file", [&](const std::string& v) -> std::string {
+             // A secret on the command line is in every `ps` listing; a file can be 0600.
+             if (!o.turn_secret.empty()) return "given twice, or with --turn-secret";
+             std::ifstream in(v, std::ios::binary);
+             if (!in) return "cannot read '" + v + "'";
+             std::getline(in, o.turn_secret);
+             while (!o.turn_secret.empty() && (o.turn_secret.back() == '\r' || o.turn_secret.back() == ' ')) o.turn_secret.pop_back();
+             return o.turn_secret.empty() ? "'" + v + "' holds no secret on its first line" : "";
+         }},
         {"--turn-ttl", duration(turn_ttl, false)},
         {"--max-text-bytes", count(l.max_text_bytes, 256, protocol::kMaxTextFrameBytes)},
         {"--max-binary-bytes", count(l.max_binary_bytes, 256, protocol::kMaxBinaryFrameBytes)},
@@ -275,7 +290,7 @@ ParsedOptions parse_options(const std::vector<std::string>& args) {
     if (o.tls_cert.empty() != o.tls_key.empty()) return fail("--tls-cert and --tls-key go together");
     if (!o.tls_cert.empty() && o.tls_self_signed) return fail("--tls-self-signed excludes --tls-cert/--tls-key");
     if (!o.secret_file.empty() && !o.secret_hex.empty()) return fail("--secret and --secret-file exclude each other");
-    if (!o.turn_uris.empty() && o.turn_secret.empty()) return fail("--turn-uri needs --turn-secret");
+    if (!o.turn_uris.empty() && o.turn_secret.empty()) return fail("--turn-uri needs --turn-secret or --turn-secret-file");
     if (!o.instance_id.empty() && o.redis_url.empty()) return fail("--instance-id needs --redis");
     return out;
 }
