@@ -32,6 +32,13 @@ struct MarkStoredVoicePlayed {
     std::string key;
 };
 
+// ---- call history: the browser's storage (localStorage, docs/using.md "Recent calls") --------
+// The shell answers CallHistoryLoaded with what is stored.
+struct LoadCallHistory {};
+struct SaveCallHistory {
+    std::string json;  // call_history::serialize: replaces what is stored
+};
+
 // ---- local media ---------------------------------------------------------------------------------
 struct RequestMedia {  // getUserMedia with the selected devices; answers MediaReady or MediaFailed
     bool audio = true;
@@ -203,7 +210,7 @@ struct CancelTimer {
 struct Render {};
 
 using Action = std::variant<ConnectServer, SendToServer, LoadStoredVoices, StoreVoiceMessage,
-                            DeleteStoredVoice, MarkStoredVoicePlayed,
+                            DeleteStoredVoice, MarkStoredVoicePlayed, LoadCallHistory, SaveCallHistory,
                             RequestMedia, StopMedia, SetTrackEnabled,
                             ListDevices, SwitchDevice, StartScreenShare, StopScreenShare,
                             CreatePeerConnection, AddLocalTracks,

@@ -127,6 +127,10 @@ public:
     bool outgoing() const { return outgoing_; }
     bool video() const { return video_; }
     EndReason end_reason() const { return end_reason_; }
+    bool answered() const { return answered_; }
+    bool was_connected() const { return connected_once_; }  // media flowed at some point
+    // How long media flowed, by the stats reports' clock (as the call timer shows it); 0 before.
+    double duration_s() const;
     void fill(CallPanel& panel) const;
 
 private:
@@ -161,6 +165,7 @@ private:
     bool ring_timer_started_ = false;  // caller: with the first offer (so the callee knows the call)
     bool answered_ = false;            // the callee said yes (on either side's knowledge)
     bool media_ready_ = false;
+    bool connected_once_ = false;
 
     // Media controls.
     bool mic_muted_ = false;
