@@ -61,10 +61,18 @@ struct SwitchDevice {   // new track from that device, replaceTrack on every sen
 // getDisplayMedia, then replaceTrack of the camera's track on every video sender (no
 // renegotiation), contentHint "detail". Answers ScreenShareStarted or ScreenShareFailed, and
 // ScreenShareEnded when the capture ends by itself.
-struct StartScreenShare {};
+// `add_video`: the call sends no video (audio only, or no camera): the screen goes on a video
+// transceiver of call `pc` made to send (an existing receive-only one, else a new one), which
+// renegotiates (the browser's negotiationneeded, then NegotiationNeeded).
+struct StartScreenShare {
+    bool add_video = false;
+    int pc = 0;
+};
 // Stops the screen capture; the camera's track goes back on the senders if `camera`, else none.
+// `remove_video`: undoes add_video: that transceiver stops sending again (renegotiates).
 struct StopScreenShare {
     bool camera = true;
+    bool remove_video = false;
 };
 
 // ---- RTCPeerConnection, keyed by an id the core chose ----------------------------------------

@@ -234,8 +234,8 @@ void App::State::on(const SetPeerVolume& e, Out&) { if (in_call()) call->set_pee
 
 void App::State::on(const ShareScreenIntent& e, Out& out) { if (in_call()) call->share_screen(e.on, out); }
 
-void App::State::on(const ScreenShareStarted&, Out&) {
-    if (in_call()) call->on_screen_share_started();
+void App::State::on(const ScreenShareStarted&, Out& out) {
+    if (in_call()) call->on_screen_share_started(out);
 }
 
 void App::State::on(const ScreenShareFailed& e, Out& out) {

@@ -155,7 +155,7 @@ struct App::State {
     void on(const SetPeerMuted& e, Out&);
     void on(const SetPeerVolume& e, Out&);
     void on(const ShareScreenIntent& e, Out& out);
-    void on(const ScreenShareStarted&, Out&);
+    void on(const ScreenShareStarted&, Out& out);
     void on(const ScreenShareFailed& e, Out& out);
     void on(const ScreenShareEnded&, Out& out);
     void on(const ShowStatsIntent& e, Out&) { stats_open = e.open; }

@@ -58,8 +58,9 @@ void Call::fill(CallPanel& p) const {
     p.can_hang_up = live;
     p.on_stage = live || phase_ == CallPhase::ringing_out;
     p.can_toggle_camera = live && video_ && has_camera_ && share_ == Share::off;
-    p.can_share_screen = live && video_ && has_camera_;
+    p.can_share_screen = live && (sends_camera() || negotiator_.negotiated_once());
     p.sharing_screen = share_ != Share::off;
+    p.remote_sharing = live && remote_screen_;
     p.mic_muted = mic_muted_;
     p.camera_off = camera_off_;
     p.show_local_video = active() && media_ready_ && video_ && has_camera_ && !camera_off_;

@@ -64,6 +64,8 @@ struct CallPanel {
     bool can_toggle_camera = false;
     bool can_share_screen = false;  // a live video call with our camera's sender
     bool sharing_screen = false;    // our screen is on the video sender (or being picked)
+    bool remote_sharing = false;    // the peer says its screen is on its video sender: shown even
+                                    // in an audio-only call
     // Our side.
     bool mic_muted = false;
     bool camera_off = false;

@@ -13,7 +13,7 @@ auto fields(const CallStats& s) {
 }
 
 auto fields(const CallPanel& p) {
-    return std::tie(p.phase, p.end_reason, p.on_stage, p.can_share_screen, p.sharing_screen, p.elapsed,
+    return std::tie(p.phase, p.end_reason, p.on_stage, p.can_share_screen, p.sharing_screen, p.remote_sharing, p.elapsed,
                     p.quality, p.quality_label, p.stats_open, p.peer_id, p.peer_name, p.video, p.status, p.ringing,
                     p.can_accept, p.can_cancel, p.can_hang_up, p.can_toggle_camera, p.mic_muted,
                     p.camera_off, p.show_local_video, p.remote_mic_muted, p.remote_camera_off,
