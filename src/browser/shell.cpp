@@ -71,9 +71,9 @@ void execute(const Action& action) {
             } else if constexpr (std::is_same_v<T, SwitchDevice>) {
                 devices::switch_device(a.kind, a.device_id);
             } else if constexpr (std::is_same_v<T, StartScreenShare>) {
-                screen_share::start();
+                screen_share::start(a.add_video, a.pc);
             } else if constexpr (std::is_same_v<T, StopScreenShare>) {
-                screen_share::stop(a.camera);
+                screen_share::stop(a.camera, a.remove_video);
             } else if constexpr (std::is_same_v<T, CreatePeerConnection>) {
                 peer_connections::create(a.pc, a.configuration_json);
             } else if constexpr (std::is_same_v<T, AddLocalTracks>) {
