@@ -217,7 +217,9 @@ val send_video(int pc, const val& track, const val& stream) {
     sending_video = t;
     val sender = t["sender"];
     if (!stream.isUndefined() && is_function(sender["setStreams"])) try_call(sender, "setStreams", array_of(stream));
-    t.set("direction", val("sendrecv"));
+    // Reflect.set: setting a direction throws on a transceiver the browser has just stopped.
+    Outcome turned = try_call(val::global("Reflect"), "set", array_of(t, val("direction"), val("sendrecv")));
+    if (!turned.ok) return val::global("Promise").call<val>("reject", text(turned.error));
     Outcome replaced = try_call(sender, "replaceTrack", array_of(track));
     return replaced.ok ? replaced.value : val::global("Promise").call<val>("reject", text(replaced.error));
 }
