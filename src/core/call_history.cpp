@@ -90,7 +90,8 @@ bool operator==(const Entry& a, const Entry& b) {
 Result<Parsed> parse(std::string_view text) {
     if (text.size() > kMaxStoredBytes) return make_error("too-big", "the stored call history is too big");
     if (json_nests_deeper_than(text, 4)) return make_error("too-deep", "the stored call history nests too deep");
-    json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    // Iterators, as protocol.cpp parses: the same template instance, not a second copy in the Wasm.
+    json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
     if (doc.is_discarded()) return make_error("bad-json", "the stored call history is not JSON");
     if (!doc.is_object()) return make_error("bad-format", "the stored call history is not an object");
     auto version = doc.find("v");
@@ -108,9 +109,13 @@ Result<Parsed> parse(std::string_view text) {
             parsed.entries.push_back(std::move(*e));
         }
     }
-    // Newest first, whatever order another writer left them in.
-    std::stable_sort(parsed.entries.begin(), parsed.entries.end(),
-                     [](const Entry& a, const Entry& b) { return a.at_ms > b.at_ms; });
+    // Newest first, whatever order another writer left them in. Stable (equal times keep their
+    // order, so a list read and written again is the same list); an insertion sort, as 50
+    // entries need nothing more and std::stable_sort costs kilobytes of Wasm.
+    auto& e = parsed.entries;
+    for (std::size_t i = 1; i < e.size(); ++i) {
+        for (std::size_t j = i; j > 0 && e[j - 1].at_ms < e[j].at_ms; --j) std::swap(e[j - 1], e[j]);
+    }
     return parsed;
 }
 
@@ -121,8 +126,8 @@ std::string serialize(const std::vector<Entry>& entries) {
                              {"video", e.video}, {"name", e.peer_name}, {"device", e.peer_device},
                              {"at", e.at_ms}, {"duration", e.duration_s}});
     }
-    // Names are the server's sanitized UTF-8, so dump cannot meet invalid UTF-8; replace anyway.
-    return json{{"v", kFormat}, {"calls", std::move(calls)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    // Names are the server's sanitized UTF-8; dump_json replaces anything invalid anyway.
+    return protocol::dump_json(json{{"v", kFormat}, {"calls", std::move(calls)}});
 }
 
 void History::add(Entry entry) {
