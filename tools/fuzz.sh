@@ -7,7 +7,7 @@
 # New inputs collect in build/fuzz/corpus/<target>, never in the source tree, until --minimise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(sdp_fuzzer candidate_fuzzer transfer_fuzzer signal_fuzzer voice_fuzzer voice_link_fuzzer cluster_fuzzer ws_frames_fuzzer)
+targets=(sdp_fuzzer candidate_fuzzer transfer_fuzzer signal_fuzzer voice_fuzzer voice_link_fuzzer cluster_fuzzer ws_frames_fuzzer call_history_fuzzer)
 out=build/fuzz
 
 [ -f "$out/build.ninja" ] || cmake --preset fuzz >/dev/null

@@ -84,7 +84,12 @@ void show(val& video, val& shown, val wanted) {
     // A track the peer stops sending is removed from the stream. Chromium's player does not
     // notice: one that waited for the first frame of a video track that never got one (a
     // caller whose camera failed after its offer) stays silent. Attaching again restarts it.
-    if (video.strictlyEquals(panel->remote_video)) dom::listen(wanted, "removetrack", "onRemoteTrackRemoved");
+    // A video track the peer adds later (a screen shared from an audio-only call) gets the
+    // same restart, so the player takes up the picture.
+    if (video.strictlyEquals(panel->remote_video)) {
+        dom::listen(wanted, "removetrack", "onRemoteTrackRemoved");
+        dom::listen(wanted, "addtrack", "onRemoteTrackRemoved");
+    }
 }
 
 void on_remote_track_removed(val event) {
@@ -201,7 +206,8 @@ void render(const CallPanel& c) {
     // The stage: the peer's video, or its avatar when it sends no picture (camera off, audio
     // only, not connected yet) so nobody stares at a frozen frame.
     const bool in_call = live(c) || c.phase == CallPhase::ringing_out;
-    const bool picture = live(c) && c.video && c.remote_pc != 0 && !c.remote_camera_off;
+    // A shared screen is a picture too, also in an audio-only call (it added video for it).
+    const bool picture = live(c) && c.remote_pc != 0 && ((c.video && !c.remote_camera_off) || c.remote_sharing);
     p.remote_picture.set(p.stage, "data-remote-picture", picture ? "on" : "off");
     p.remote_hidden.set(p.remote_video, "hidden", c.remote_pc == 0);
     p.avatar_hidden.set(p.avatar, "hidden", !in_call || picture);

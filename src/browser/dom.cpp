@@ -28,6 +28,19 @@ val icon(const char* symbol) {
     return svg;
 }
 
+// "7 Dec, 14:05" in the reader's own locale and time zone.
+// One formatter for the page: making one per card costs more than the card itself.
+std::string when(double at_ms) {
+    if (at_ms <= 0) return "";
+    static val format = [] {
+        val options = val::object();
+        options.set("dateStyle", val("medium"));
+        options.set("timeStyle", val("short"));
+        return val::global("Intl")["DateTimeFormat"].new_(val::undefined(), options);
+    }();
+    return format.call<std::string>("format", at_ms);
+}
+
 namespace {
 // Length in bytes of the UTF-8 sequence that starts with `lead`.
 std::size_t sequence_length(unsigned char lead) {

@@ -24,6 +24,9 @@ void listen(const val& target, const char* type, const char* handler, Bound&&...
     target.call<void>("addEventListener", val(type), callback(handler, std::forward<Bound>(bound)...));
 }
 
+// "7 Dec, 14:05" in the reader's own locale and time zone; "" for no time (0).
+std::string when(double at_ms);
+
 // Up to two initials of a UTF-8 name ("Ada Lovelace" -> "AL"), for avatars.
 std::string initials(const std::string& name);
 

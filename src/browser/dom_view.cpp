@@ -10,6 +10,7 @@
 #include "incoming_call.hpp"
 #include "invite.hpp"
 #include "name_editor.hpp"
+#include "recent_calls.hpp"
 #include "roster.hpp"
 #include "service_worker.hpp"
 #include "shortcuts.hpp"
@@ -48,6 +49,7 @@ void attach(const View& initial) {
     header->fallback_name = initial.self_name;
     header->self_name_text.set(header->self_name, initial.self_name);
     roster::attach();
+    recent_calls::attach();
     call_panel::attach();
     device_picker::attach();
     stats_panel::attach();
@@ -69,6 +71,7 @@ void render(const View& view) {
     h.connection_state.set(h.connection, "data-state", to_string(view.link));
 
     roster::render(view.peers);
+    recent_calls::render(view);
     conversation::render(view.conversation);
     invite::render(view);
     voice_recorder::render(view.voice);

@@ -250,6 +250,11 @@ val all() {
     return list;
 }
 
+val sent_stream(int pc) {
+    auto found = table.find(pc);
+    return found == table.end() ? val::undefined() : found->second.sent;
+}
+
 val remote_stream(int pc) {
     auto found = table.find(pc);
     return found == table.end() ? val::undefined() : found->second.remote;

@@ -30,5 +30,7 @@ emscripten::val all();
 
 // The MediaStream of remote tracks received on `pc`, or undefined.
 emscripten::val remote_stream(int pc);
+// The stream our AddTransceiver transceivers name (their msid), or undefined (addTrack's instead).
+emscripten::val sent_stream(int pc);
 
 }  // namespace peerline::browser::peer_connections

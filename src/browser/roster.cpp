@@ -65,7 +65,7 @@ Tile make_tile(const std::string& peer_id) {
     return tile;
 }
 
-void on_call_click(std::string peer, bool video, val) { dispatch(CallIntent{std::move(peer), video}); }
+void on_call_click(std::string peer, bool video, val) { dispatch(CallIntent{std::move(peer), video, val::global("Date").call<double>("now")}); }
 void on_chat_click(std::string peer, val) { dispatch(OpenLinkIntent{std::move(peer)}); }
 
 val tile_of(const std::string& peer) {

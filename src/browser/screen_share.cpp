@@ -7,6 +7,7 @@
 
 #include "js.hpp"
 #include "media.hpp"
+#include "peer_connections.hpp"
 #include "shell.hpp"
 #include "transceivers.hpp"
 
@@ -15,6 +16,9 @@ namespace {
 
 std::optional<val> track;
 int generation = 0;  // an answer for an older start (stopped meanwhile) is dropped
+// StartScreenShare{add_video}: the call has no video sender; the screen gets one on this pc.
+bool adds_video = false;
+int share_pc = 0;
 
 void stop_all(const val& stream) {
     val tracks = stream.call<val>("getTracks");
@@ -23,6 +27,14 @@ void stop_all(const val& stream) {
 
 std::string name_of(const val& error) {
     return error["name"].isString() ? error["name"].as<std::string>() : "";
+}
+
+// The screen on a video sender of the call's pc, in the stream its audio goes in (the caller's
+// transceivers name peer_connections' stream, the callee's addTrack the local one).
+val send_with_audio(const val& picture) {
+    val stream = peer_connections::sent_stream(share_pc);
+    if (stream.isUndefined()) stream = media::local_stream();
+    return transceivers::send_video(share_pc, picture, stream);
 }
 
 void on_stream(int request, val stream) {
@@ -36,8 +48,9 @@ void on_stream(int request, val stream) {
     picture.set("contentHint", val("detail"));
     track = picture;
     picture.call<void>("addEventListener", val("ended"), callback("onScreenEnded", request));
-    val all = val::global("Promise").call<val>("all", transceivers::replace_track(picture));
-    all.call<void>("then", callback("onScreenShared", request), callback("onScreenError", request));
+    val sent = adds_video ? send_with_audio(picture)
+                          : val::global("Promise").call<val>("all", transceivers::replace_track(picture));
+    sent.call<void>("then", callback("onScreenShared", request), callback("onScreenError", request));
 }
 
 void on_shared(int request, val) {
@@ -46,6 +59,7 @@ void on_shared(int request, val) {
 
 void on_error(int request, val error) {
     if (request != generation) return;
+    if (adds_video) transceivers::stop_video_sending();
     if (track) {
         track->call<void>("stop");
         track.reset();
@@ -61,8 +75,10 @@ void on_ignored(val) {}
 
 }  // namespace
 
-void start() {
+void start(bool add_video, int pc) {
     ++generation;
+    adds_video = add_video;
+    share_pc = pc;
     val devices = val::global("navigator")["mediaDevices"];
     if (devices.isUndefined() || devices["getDisplayMedia"].typeOf().as<std::string>() != "function") {
         dispatch(ScreenShareFailed{"NotSupportedError", "this browser cannot share a screen"});
@@ -79,11 +95,15 @@ void start() {
     asked.value.call<void>("then", callback("onScreenStream", generation), callback("onScreenError", generation));
 }
 
-void stop(bool camera) {
+void stop(bool camera, bool remove_video) {
     ++generation;
     if (track) {
         track->call<void>("stop");
         track.reset();
+    }
+    if (remove_video) {
+        transceivers::stop_video_sending();  // renegotiates: the peer's picture goes away
+        return;
     }
     val stream = media::local_stream();
     val cameras = stream.isUndefined() ? val::array() : stream.call<val>("getVideoTracks");

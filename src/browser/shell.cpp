@@ -11,6 +11,7 @@
 #include <emscripten/bind.h>
 
 #include "app.hpp"
+#include "call_history_store.hpp"
 #include "data_channels.hpp"
 #include "devices.hpp"
 #include "dom.hpp"
@@ -51,6 +52,10 @@ void execute(const Action& action) {
                 voice_store::remove(a.key);
             } else if constexpr (std::is_same_v<T, MarkStoredVoicePlayed>) {
                 voice_store::mark_played(a.key);
+            } else if constexpr (std::is_same_v<T, LoadCallHistory>) {
+                call_history_store::load();
+            } else if constexpr (std::is_same_v<T, SaveCallHistory>) {
+                call_history_store::save(a.json);
             } else if constexpr (std::is_same_v<T, RequestMedia>) {
                 media::request(a.audio, a.video, a.audio_device, a.video_device);
             } else if constexpr (std::is_same_v<T, StopMedia>) {
@@ -66,9 +71,9 @@ void execute(const Action& action) {
             } else if constexpr (std::is_same_v<T, SwitchDevice>) {
                 devices::switch_device(a.kind, a.device_id);
             } else if constexpr (std::is_same_v<T, StartScreenShare>) {
-                screen_share::start();
+                screen_share::start(a.add_video, a.pc);
             } else if constexpr (std::is_same_v<T, StopScreenShare>) {
-                screen_share::stop(a.camera);
+                screen_share::stop(a.camera, a.remove_video);
             } else if constexpr (std::is_same_v<T, CreatePeerConnection>) {
                 peer_connections::create(a.pc, a.configuration_json);
             } else if constexpr (std::is_same_v<T, AddLocalTracks>) {
@@ -187,6 +192,7 @@ int main() {
     dom_view::attach(app->view());
     devices::watch();
     permissions::watch();
+    call_history_store::watch();
     dom::listen(val::global("window"), "pagehide", "onPageHide");
     dispatch(AppStarted{});
     return 0;

@@ -26,7 +26,7 @@ void on_open(int socket_generation, val) {
 void on_message(int socket_generation, val event) {
     if (!is_current(socket_generation)) return;
     val data = event["data"];
-    if (data.isString()) return dispatch(ServerText{data.as<std::string>()});
+    if (data.isString()) return dispatch(ServerText{data.as<std::string>(), val::global("Date").call<double>("now")});
     // binaryType is "arraybuffer": binary frames carry voice messages (docs/protocol.md).
     if (data.instanceof(val::global("ArrayBuffer"))) dispatch(ServerBinary{bytes::from_array_buffer(data)});
 }

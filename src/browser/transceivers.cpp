@@ -196,6 +196,44 @@ val replace_track(const val& track) {
     return promises;
 }
 
+namespace {
+val sending_video = val::undefined();  // the transceiver send_video made send
+}  // namespace
+
+val send_video(int pc, const val& track, const val& stream) {
+    val connection = peer_connections::connection(pc);
+    if (connection.isUndefined()) return val::global("Promise").call<val>("reject", val("no such peer connection"));
+    std::vector<val> videos = of_kind(connection, "video");
+    if (videos.empty()) {
+        val init = val::object();
+        init.set("direction", val("sendrecv"));
+        if (!stream.isUndefined()) init.set("streams", array_of(stream));
+        Outcome added = try_call(connection, "addTransceiver", array_of(track, init));
+        if (!added.ok) return val::global("Promise").call<val>("reject", text(added.error));
+        sending_video = added.value;
+        return val::global("Promise").call<val>("resolve");
+    }
+    val t = videos.front();
+    sending_video = t;
+    val sender = t["sender"];
+    if (!stream.isUndefined() && is_function(sender["setStreams"])) try_call(sender, "setStreams", array_of(stream));
+    // Reflect.set: setting a direction throws on a transceiver the browser has just stopped.
+    Outcome turned = try_call(val::global("Reflect"), "set", array_of(t, val("direction"), val("sendrecv")));
+    if (!turned.ok) return val::global("Promise").call<val>("reject", text(turned.error));
+    Outcome replaced = try_call(sender, "replaceTrack", array_of(track));
+    return replaced.ok ? replaced.value : val::global("Promise").call<val>("reject", text(replaced.error));
+}
+
+void stop_video_sending() {
+    if (sending_video.isUndefined()) return;
+    val t = sending_video;
+    sending_video = val::undefined();
+    if (t["currentDirection"].isString() && t["currentDirection"].as<std::string>() == "stopped") return;
+    Outcome cleared = try_call(t["sender"], "replaceTrack", array_of(val::null()));
+    if (cleared.ok) cleared.value.call<void>("catch", callback("onTransceiverIgnored"));
+    try_call(val::global("Reflect"), "set", array_of(t, val("direction"), val("recvonly")));
+}
+
 EMSCRIPTEN_BINDINGS(peerline_transceivers) {
     emscripten::function("onTransceiverIgnored", &on_ignored);
 }

@@ -27,5 +27,13 @@ void stop_sending(int pc, const std::string& kind);
 // replaceTrack(track) on every sender of track.kind of every peer connection; a JS array of
 // the promises.
 emscripten::val replace_track(const emscripten::val& track);
+// A call that sends no video starts sending `track` (a shared screen): on its first video
+// transceiver, made to send (sendrecv) and tied to `stream` (the msid of its audio, so the peer
+// sees one stream), else on a new one. The browser then asks to renegotiate. Returns the
+// replaceTrack promise (resolved for a new transceiver); undo with stop_video_sending.
+emscripten::val send_video(int pc, const emscripten::val& track, const emscripten::val& stream);
+// That transceiver sends nothing again (track null, recvonly; it stays to receive a share of
+// the peer's, and to be reused by our next share without growing the description).
+void stop_video_sending();
 
 }  // namespace peerline::browser::transceivers

@@ -118,19 +118,6 @@ void on_card_ended(std::string id, val) {
     show_playing(*c, false);
 }
 
-// "7 Dec, 14:05" in the reader's own locale and time zone.
-// One formatter for the page: making one per card costs more than the card itself.
-std::string when(double at_ms) {
-    if (at_ms <= 0) return "";
-    static val format = [] {
-        val options = val::object();
-        options.set("dateStyle", val("medium"));
-        options.set("timeStyle", val("short"));
-        return val::global("Intl")["DateTimeFormat"].new_(val::undefined(), options);
-    }();
-    return format.call<std::string>("format", at_ms);
-}
-
 val download_link(const std::string& key, const std::string& label, const val& data) {
     val link = dom::element("a", "button-like");
     link.set("textContent", val("Download"));
@@ -163,7 +150,7 @@ void add_card(const voice_mail::Note& note) {
     c.label = dom::element("span", "voice-from");
     c.label.set("textContent", text("From " + c.name + ", " + c.length));
     val time = dom::element("time", "voice-when");
-    time.set("textContent", text(when(note.at_ms)));
+    time.set("textContent", text(dom::when(note.at_ms)));
     c.fresh = dom::element("span", "voice-new");
     c.fresh.set("textContent", val("New"));
     c.play = dom::element("button");

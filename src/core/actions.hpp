@@ -32,6 +32,13 @@ struct MarkStoredVoicePlayed {
     std::string key;
 };
 
+// ---- call history: the browser's storage (localStorage, docs/using.md "Recent calls") --------
+// The shell answers CallHistoryLoaded with what is stored.
+struct LoadCallHistory {};
+struct SaveCallHistory {
+    std::string json;  // call_history::serialize: replaces what is stored
+};
+
 // ---- local media ---------------------------------------------------------------------------------
 struct RequestMedia {  // getUserMedia with the selected devices; answers MediaReady or MediaFailed
     bool audio = true;
@@ -54,10 +61,18 @@ struct SwitchDevice {   // new track from that device, replaceTrack on every sen
 // getDisplayMedia, then replaceTrack of the camera's track on every video sender (no
 // renegotiation), contentHint "detail". Answers ScreenShareStarted or ScreenShareFailed, and
 // ScreenShareEnded when the capture ends by itself.
-struct StartScreenShare {};
+// `add_video`: the call sends no video (audio only, or no camera): the screen goes on a video
+// transceiver of call `pc` made to send (an existing receive-only one, else a new one), which
+// renegotiates (the browser's negotiationneeded, then NegotiationNeeded).
+struct StartScreenShare {
+    bool add_video = false;
+    int pc = 0;
+};
 // Stops the screen capture; the camera's track goes back on the senders if `camera`, else none.
+// `remove_video`: undoes add_video: that transceiver stops sending again (renegotiates).
 struct StopScreenShare {
     bool camera = true;
+    bool remove_video = false;
 };
 
 // ---- RTCPeerConnection, keyed by an id the core chose ----------------------------------------
@@ -203,7 +218,7 @@ struct CancelTimer {
 struct Render {};
 
 using Action = std::variant<ConnectServer, SendToServer, LoadStoredVoices, StoreVoiceMessage,
-                            DeleteStoredVoice, MarkStoredVoicePlayed,
+                            DeleteStoredVoice, MarkStoredVoicePlayed, LoadCallHistory, SaveCallHistory,
                             RequestMedia, StopMedia, SetTrackEnabled,
                             ListDevices, SwitchDevice, StartScreenShare, StopScreenShare,
                             CreatePeerConnection, AddLocalTracks,

@@ -1,6 +1,6 @@
 // App: routes each event to the part of the client it concerns (the signaling link, the
-// roster, the current call, the device choice, voice mail; data links in app_links.cpp) and
-// derives the View afterwards (app_view.cpp).
+// roster, the current call, the device choice, voice mail; data links in app_links.cpp, the
+// call history in app_history.cpp) and derives the View afterwards (app_view.cpp).
 #include "app.hpp"
 
 #include <algorithm>
@@ -54,6 +54,7 @@ void App::State::on(const AppStarted&, Out& out) {
     // Received files of earlier visits that were never saved or deleted (a closed tab).
     out.push_back(DeleteLeftoverFiles{});
     voice_mail.start(out);
+    out.push_back(LoadCallHistory{});
 }
 
 void App::State::on(const ServerOpened&, Out& out) {
@@ -72,6 +73,7 @@ void App::State::on(const ServerClosed&, Out& out) {
 }
 
 void App::State::on(const ServerText& e, Out& out) {
+    if (e.at_ms > 0) clock_ms = e.at_ms;
     auto message = protocol::parse_server_message(e.text);
     if (!message) {
         notice = "Unreadable message from the server: " + message.error().message;
@@ -165,16 +167,21 @@ void App::State::on_server(const protocol::SignalFrom& m, Out& out) {
         // Glare: we are calling the one who calls us. Exactly one call must survive, so both
         // sides apply the same rule: the call placed by the smaller id wins.
         const bool glare = call->phase() == CallPhase::ringing_out && call->ids().peer == m.from;
-        if (!glare) return send_signal(m.from, signal::Hangup{call_id, "busy"}, out);
+        if (!glare) {
+            record_busy(*peer, offer->video, out);
+            return send_signal(m.from, signal::Hangup{call_id, "busy"}, out);
+        }
         // Ours wins; they drop theirs when they see our offer.
         if (self_id < m.from) return call->note_glare_loser(call_id);
         const bool video = call->video();  // what we chose when we called
         call->abandon(out);
         call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);
+        note_call(*peer);
         call->accept(video, out);  // we wanted this call: no ring
         return;
     }
     call = Call::receive(new_call_ids(*peer, call_id), *offer, call_settings(), out);
+    note_call(*peer);
 }
 
 // docs/protocol.md "The signal.data payload": a malformed signal is answered, not dropped in
@@ -195,6 +202,7 @@ void App::State::on_server(const protocol::ErrorMessage& m, Out&) {
 }
 
 void App::State::on(const CallIntent& e, Out& out) {
+    if (e.at_ms > 0) clock_ms = e.at_ms;
     // Calling the one whose call is ringing here means "yes": the late half of a glare.
     if (in_call() && call->ringing_from(e.peer)) return call->accept(e.video, out);
     if (in_call()) return;
@@ -207,6 +215,7 @@ void App::State::on(const CallIntent& e, Out& out) {
     const bool allowed = microphone.allowed() && (camera.allowed() || !e.video);
     call = Call::place(new_call_ids(*peer, self_id + "-" + std::to_string(++call_seq)), e.video,
                        allowed, call_settings(), out);
+    note_call(*peer);
 }
 
 void App::State::on(const AcceptIntent& e, Out& out) { if (in_call()) call->accept(e.video, out); }
@@ -225,8 +234,8 @@ void App::State::on(const SetPeerVolume& e, Out&) { if (in_call()) call->set_pee
 
 void App::State::on(const ShareScreenIntent& e, Out& out) { if (in_call()) call->share_screen(e.on, out); }
 
-void App::State::on(const ScreenShareStarted&, Out&) {
-    if (in_call()) call->on_screen_share_started();
+void App::State::on(const ScreenShareStarted&, Out& out) {
+    if (in_call()) call->on_screen_share_started(out);
 }
 
 void App::State::on(const ScreenShareFailed& e, Out& out) {
@@ -334,31 +343,6 @@ void App::State::on(const TimerFired& e, Out& out) {
     }
 }
 
-void App::State::on(const RenameIntent& e, Out& out) {
-    // sanitize_name would make a blank name "Anonymous"; a person renaming meant something else.
-    const bool blank = std::all_of(e.name.begin(), e.name.end(), [](char c) {
-        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
-    });
-    std::string name = protocol::sanitize_name(e.name);
-    if (blank) {
-        notice = "A name needs at least one visible character";
-        return;
-    }
-    notice.clear();  // a refusal of an earlier try no longer applies
-    if (name == config.name) return;
-    config.name = name;  // the next hello (after a reconnect) carries it too
-    if (online) out.push_back(SendToServer{protocol::serialize(protocol::ClientMessage{protocol::Rename{std::move(name)}})});
-}
-
-void App::State::on(const InviteIntent& e, Out& out) {
-    if (!protocol::is_valid_room(e.room) || e.room == config.room) return;
-    config.room = e.room;
-    // A new hello joins the room; the resume token keeps our id, so calls and links go on.
-    online = false;
-    link = LinkState::connecting;
-    out.push_back(ConnectServer{});
-}
-
 App::App(AppConfig config) : state_(std::make_unique<State>()) {
     config.name = protocol::sanitize_name(config.name);
     config.device = protocol::sanitize_device(config.device);
@@ -377,6 +361,7 @@ std::vector<Action> App::handle(const Event& event) {
     state_->quiet = false;
     std::visit([&](const auto& e) { state_->on(e, out); }, event);
     state_->settle_voice(out);
+    state_->settle_history(out);
     // Rebuilding and comparing the View costs more than most events: a file moves as ~1000
     // events a second and a call's setup trickles dozens of candidates. Events that only move
     // bytes or candidates change the page only through what the stamp covers, so they skip it.

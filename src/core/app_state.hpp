@@ -1,7 +1,8 @@
 // App's private state (app.hpp keeps it opaque), shared by the files that implement it by topic:
 // app.cpp (the signaling link, the roster, calls, media, timers, App::handle), app_links.cpp
-// (data links: chat and files), app_voice.cpp (voice messages), app_view.cpp (the View and the
-// stamp that lets quiet events skip it). Not for use outside those four.
+// (data links: chat and files), app_voice.cpp (voice messages), app_history.cpp (the call
+// history), app_self.cpp (our name, the invite room), app_view.cpp (the View and the stamp that
+// lets quiet events skip it). Not for use outside those files.
 #pragma once
 
 #include <cstddef>
@@ -15,6 +16,7 @@
 
 #include "app.hpp"
 #include "call.hpp"
+#include "call_history.hpp"
 #include "link/data_link.hpp"
 #include "protocol.hpp"
 #include "signal.hpp"
@@ -49,6 +51,16 @@ struct App::State {
     };
     std::optional<PreparedVoice> prepared_voice;
     int next_sealed = 1;
+    call_history::History history;
+    // The browser's clock as the last event that carried it said (ServerText, CallIntent): dates
+    // a call when it begins. The core reads no clock.
+    double clock_ms = 0;
+    // The current call, as the history will record it (app_history.cpp): who, since when.
+    struct CallRecord {
+        std::string call;  // call id; "" : none pending
+        std::string peer_device;
+        double at_ms = 0;
+    } call_record;
     // Set by handlers of events that only move bytes or candidates (see App::handle).
     bool quiet = false;
     int link_seq = 0;
@@ -124,6 +136,19 @@ struct App::State {
     // After every event: what became of messages we sent.
     void settle_voice(Out& out);
 
+    // ---- call history (app_history.cpp) -----------------------------------------------------------
+    void on(const CallHistoryLoaded& e, Out&);
+    void on(const CallBackIntent& e, Out& out);
+    // A call begins with `peer`: noted, to be recorded when it ends.
+    void note_call(const protocol::PeerInfo& peer);
+    // After every event: a call that ended is added to the history (once) and stored.
+    void settle_history(Out& out);
+    // A call that rang while we were in another one (answered busy): a missed call for us.
+    void record_busy(const protocol::PeerInfo& peer, bool video, Out& out);
+    // The peer online now who is the one of `entry` (name and device: ids change every visit).
+    const protocol::PeerInfo* match(const call_history::Entry& entry) const;
+    void fill_recent(View& v) const;
+
     // ---- server messages ---------------------------------------------------------------------
     void on_server(const protocol::Welcome& m, Out&);
     void on_server(const protocol::PeerJoined& m, Out&);
@@ -142,7 +167,7 @@ struct App::State {
     void on(const SetPeerMuted& e, Out&);
     void on(const SetPeerVolume& e, Out&);
     void on(const ShareScreenIntent& e, Out& out);
-    void on(const ScreenShareStarted&, Out&);
+    void on(const ScreenShareStarted&, Out& out);
     void on(const ScreenShareFailed& e, Out& out);
     void on(const ScreenShareEnded&, Out& out);
     void on(const ShowStatsIntent& e, Out&) { stats_open = e.open; }

@@ -43,6 +43,7 @@ View App::State::build_view() const {
     v.call.stats_open = stats_open;
     v.invite_room = config.room;
     fill_voice(v.voice);
+    fill_recent(v);
     fill_conversation(v.conversation);
     return v;
 }

@@ -54,7 +54,8 @@ void Call::send(signal::Payload payload, Out& out) const {
 
 void Call::send_media_state(Out& out) const {
     // Before our devices open, "no camera" is not known yet: only the user's choice counts.
-    send(signal::MediaState{ids_.call, mic_muted_, camera_off_ || (media_ready_ && !has_camera_)}, out);
+    send(signal::MediaState{ids_.call, mic_muted_, camera_off_ || (media_ready_ && !has_camera_), share_ == Share::on},
+         out);
 }
 
 // ---- the user -------------------------------------------------------------------------------
@@ -105,17 +106,22 @@ void Call::share_screen(bool on, Out& out) {
     const bool live = phase_ == CallPhase::connecting || phase_ == CallPhase::connected ||
                       phase_ == CallPhase::reconnecting;
     if (on) {
-        if (!live || !video_ || !has_camera_ || share_ != Share::off) return;
+        // Adding a video sender renegotiates, which waits for the first negotiation to finish.
+        if (!live || share_ != Share::off || (!sends_camera() && !negotiator_.negotiated_once())) return;
         share_ = Share::starting;
-        out.push_back(StartScreenShare{});
+        share_adds_video_ = !sends_camera();
+        out.push_back(StartScreenShare{share_adds_video_, ids_.pc});
     } else if (share_ != Share::off) {
         leave_share(true, out);
     }
 }
 
 void Call::leave_share(bool stop_capture, Out& out) {
+    const bool told = share_ == Share::on;
     share_ = Share::off;
-    if (stop_capture) out.push_back(StopScreenShare{!camera_off_});
+    if (stop_capture) out.push_back(StopScreenShare{!camera_off_ && !share_adds_video_, share_adds_video_});
+    share_adds_video_ = false;
+    if (told) send_media_state(out);
     if (deferred_camera_) out.push_back(SwitchDevice{"videoinput", *deferred_camera_});
     deferred_camera_.reset();
 }
@@ -126,8 +132,10 @@ bool Call::defer_camera_switch(const std::string& device_id) {
     return true;
 }
 
-void Call::on_screen_share_started() {
-    if (share_ == Share::starting) share_ = Share::on;
+void Call::on_screen_share_started(Out& out) {
+    if (share_ != Share::starting) return;
+    share_ = Share::on;
+    send_media_state(out);  // the peer shows it whole, also in a call that had no picture
 }
 
 void Call::on_screen_share_failed(Out& out) {
@@ -189,6 +197,7 @@ void Call::on_signal(const signal::Payload& payload, Out& out) {
     if (const auto* state = std::get_if<signal::MediaState>(&payload)) {
         remote_muted_ = state->muted;
         remote_camera_off_ = state->camera_off;
+        remote_screen_ = state->screen;
         return;
     }
     const auto& hangup = std::get<signal::Hangup>(payload);
@@ -274,8 +283,9 @@ void Call::end(EndReason reason, std::string detail, Out& out) {
     for (int timer : {t.ring, t.connect, t.restart, t.reconnect, t.stats, t.peer_gone}) {
         out.push_back(CancelTimer{timer});
     }
-    if (share_ != Share::off) out.push_back(StopScreenShare{false});
+    if (share_ != Share::off) out.push_back(StopScreenShare{false, share_adds_video_});
     share_ = Share::off;
+    share_adds_video_ = false;
     deferred_camera_.reset();
     remote_media_ = false;
     phase_ = CallPhase::ended;

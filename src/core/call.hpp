@@ -78,9 +78,11 @@ public:
     }
     void set_peer_volume(double volume);
     // Screen sharing (issue 19): replaces the camera's track on the video sender, no
-    // renegotiation; off (or the capture ending by itself) puts the camera back.
+    // renegotiation; off (or the capture ending by itself) puts the camera back. A call that
+    // sends no video (audio only, no camera) adds a video sender instead, by a renegotiation,
+    // and removes it again when the share ends. The peer is told either way (media-state).
     void share_screen(bool on, Out& out);
-    void on_screen_share_started();
+    void on_screen_share_started(Out& out);
     void on_screen_share_failed(Out& out);
     void on_screen_share_ended(Out& out);
     // A camera chosen while the screen is shared waits until the camera is back on the sender
@@ -127,6 +129,10 @@ public:
     bool outgoing() const { return outgoing_; }
     bool video() const { return video_; }
     EndReason end_reason() const { return end_reason_; }
+    bool answered() const { return answered_; }
+    bool was_connected() const { return connected_once_; }  // media flowed at some point
+    // How long media flowed, by the stats reports' clock (as the call timer shows it); 0 before.
+    double duration_s() const;
     void fill(CallPanel& panel) const;
 
 private:
@@ -161,6 +167,7 @@ private:
     bool ring_timer_started_ = false;  // caller: with the first offer (so the callee knows the call)
     bool answered_ = false;            // the callee said yes (on either side's knowledge)
     bool media_ready_ = false;
+    bool connected_once_ = false;
 
     // Media controls.
     bool mic_muted_ = false;
@@ -174,6 +181,10 @@ private:
 
     enum class Share { off, starting, on };
     Share share_ = Share::off;
+    bool share_adds_video_ = false;  // this share put a video sender in the call (renegotiated)
+    bool remote_screen_ = false;     // the peer's media-state says its screen is shared
+    // Our camera is on a video sender: a share replaces its track.
+    bool sends_camera() const { return video_ && has_camera_; }
     std::optional<std::string> deferred_camera_;
     void leave_share(bool stop_capture, Out& out);
 

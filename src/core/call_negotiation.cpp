@@ -104,6 +104,7 @@ void Call::on_pc_state(const std::string& state, Out& out) {
 
 void Call::on_connected(Out& out) {
     phase_ = CallPhase::connected;
+    connected_once_ = true;
     const auto& t = ids_.timers;
     for (int timer : {t.connect, t.restart, t.reconnect}) out.push_back(CancelTimer{timer});
     // A first sample now, so the panel has rates after one interval, not two; after a

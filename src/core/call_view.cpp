@@ -27,6 +27,11 @@ std::string ended_line(EndReason reason, bool outgoing, bool answered, const std
 
 }  // namespace
 
+double Call::duration_s() const {
+    if (first_report_ms_ < 0) return 0;
+    return (last_report_ms_ - first_report_ms_ + call_timing::kStatsEveryMs) / 1000.0;
+}
+
 void Call::fill(CallPanel& p) const {
     const std::string& name = ids_.peer_name;
     p.phase = phase_;
@@ -53,8 +58,9 @@ void Call::fill(CallPanel& p) const {
     p.can_hang_up = live;
     p.on_stage = live || phase_ == CallPhase::ringing_out;
     p.can_toggle_camera = live && video_ && has_camera_ && share_ == Share::off;
-    p.can_share_screen = live && video_ && has_camera_;
+    p.can_share_screen = live && (sends_camera() || negotiator_.negotiated_once());
     p.sharing_screen = share_ != Share::off;
+    p.remote_sharing = live && remote_screen_;
     p.mic_muted = mic_muted_;
     p.camera_off = camera_off_;
     p.show_local_video = active() && media_ready_ && video_ && has_camera_ && !camera_off_;
@@ -63,9 +69,7 @@ void Call::fill(CallPanel& p) const {
     p.peer_muted = peer_muted_;
     p.peer_volume = peer_volume_;
     p.remote_pc = active() && remote_media_ ? ids_.pc : 0;
-    if (live && first_report_ms_ >= 0) {
-        p.elapsed = format_call_duration((last_report_ms_ - first_report_ms_ + call_timing::kStatsEveryMs) / 1000.0);
-    }
+    if (live && first_report_ms_ >= 0) p.elapsed = format_call_duration(duration_s());
     if (phase_ == CallPhase::connected) {
         const bool warm = stats_tracker_.bitrate_in_history().size() >= quality_thresholds::kVideoWarmupSamples;
         p.quality = grade_call_quality(stats_, warm && video_ && remote_media_ && !remote_camera_off_);

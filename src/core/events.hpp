@@ -20,6 +20,7 @@ struct ServerOpened {};
 struct ServerClosed {};
 struct ServerText {
     std::string text;  // one WebSocket text frame, not yet parsed
+    double at_ms = 0;  // when it arrived, by the browser's clock: dates a call that rings here
 };
 struct ServerBinary {
     std::string bytes;  // one WebSocket binary frame (docs/protocol.md "Binary messages")
@@ -29,6 +30,19 @@ struct ServerBinary {
 struct CallIntent {
     std::string peer;  // id from the roster
     bool video = true; // false: an audio-only call
+    double at_ms = 0;  // when, by the browser's clock: dates the call in the history
+};
+// "Call back" on an entry of the call history: `entry` is its place in View::recent (newest
+// first); the core finds who that is now (ids change between visits, call_history.hpp).
+struct CallBackIntent {
+    int entry = 0;
+    double at_ms = 0;
+};
+// Answer to LoadCallHistory, and again whenever another tab of this page changed it.
+// `available` false: the browser keeps nothing for this page (storage blocked).
+struct CallHistoryLoaded {
+    bool available = true;
+    std::string json;  // as stored; "" : nothing stored yet
 };
 struct AcceptIntent {
     bool video = true; // false: "Accept audio only"
@@ -313,6 +327,7 @@ struct TimerFired {
 };
 
 using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, ServerBinary, CallIntent,
+                           CallBackIntent, CallHistoryLoaded,
                            AcceptIntent, DeclineIntent, HangUpIntent, SetMicMuted, SetCameraOff,
                            SetPeerMuted, SetPeerVolume, ShareScreenIntent, ScreenShareStarted,
                            ScreenShareFailed, ScreenShareEnded, ShowStatsIntent, PageRequestFailed, ShellUpdateReady, ShellInstallFailed,

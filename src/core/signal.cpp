@@ -36,7 +36,7 @@ struct ToJson {
     json operator()(const Ringing& m) const { return json{{"kind", "ringing"}, {"call", m.call}}; }
     json operator()(const Accepted& m) const { return json{{"kind", "accepted"}, {"call", m.call}}; }
     json operator()(const MediaState& m) const {
-        return json{{"kind", "media-state"}, {"call", m.call}, {"muted", m.muted}, {"cameraOff", m.camera_off}};
+        return json{{"kind", "media-state"}, {"call", m.call}, {"muted", m.muted}, {"cameraOff", m.camera_off}, {"screen", m.screen}};
     }
     json operator()(const Hangup& m) const {
         return json{{"kind", "hangup"}, {"call", m.call}, {"reason", m.reason}};
@@ -104,7 +104,8 @@ Result<Payload> parse(const json& data) {
     if (*kind == "accepted") return Payload{Accepted{*call}};
     if (*kind == "link-request") return Payload{LinkRequest{*call}};
     if (*kind == "media-state") {
-        return Payload{MediaState{*call, bool_field(data, "muted", false), bool_field(data, "cameraOff", false)}};
+        return Payload{MediaState{*call, bool_field(data, "muted", false), bool_field(data, "cameraOff", false),
+                                          bool_field(data, "screen", false)}};
     }
     if (*kind == "hangup") {
         return Payload{Hangup{*call, bounded_string(data, "reason", 64).value_or("hung-up")}};

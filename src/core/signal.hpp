@@ -56,6 +56,7 @@ struct MediaState {
     std::string call;
     bool muted = false;
     bool camera_off = false;
+    bool screen = false;  // the sender's screen is on its video sender (issue 19); older pages omit it
 };
 struct Hangup {
     std::string call;

@@ -64,6 +64,8 @@ struct CallPanel {
     bool can_toggle_camera = false;
     bool can_share_screen = false;  // a live video call with our camera's sender
     bool sharing_screen = false;    // our screen is on the video sender (or being picked)
+    bool remote_sharing = false;    // the peer says its screen is on its video sender: shown even
+                                    // in an audio-only call
     // Our side.
     bool mic_muted = false;
     bool camera_off = false;
@@ -101,6 +103,19 @@ struct VoicePanel {
     std::string notice;                       // about kept messages (dropped, not storable)
 };
 
+// One entry of the call history (call_history.hpp) as the idle page lists it, newest first.
+struct RecentCall {
+    std::string peer_name;
+    std::string peer_device;
+    bool incoming = false;
+    bool missed = false;        // an incoming call not taken: marked and counted
+    std::string summary;        // "Missed · video", "Outgoing · audio · 3:12"
+    double at_ms = 0;           // the shell writes it in the reader's locale
+    bool can_call_back = false;
+    std::string call_back_reason;  // why not, for a person: "Ada is not online"; "" when it can
+};
+bool operator==(const RecentCall& a, const RecentCall& b);
+
 struct View {
     LinkState link = LinkState::connecting;
     bool online = false;      // welcomed by the server right now
@@ -112,6 +127,8 @@ struct View {
     Conversation conversation;
     std::string invite_room;  // the invite room we are in; "" : none
     VoicePanel voice;
+    std::vector<RecentCall> recent;  // the call history, newest first
+    int recent_missed = 0;           // missed calls among them
     std::string notice;       // last error or notice for the user; empty: none
     bool update_ready = false;  // a newer page is cached: offer "Reload"
 };

@@ -13,7 +13,7 @@ auto fields(const CallStats& s) {
 }
 
 auto fields(const CallPanel& p) {
-    return std::tie(p.phase, p.end_reason, p.on_stage, p.can_share_screen, p.sharing_screen, p.elapsed,
+    return std::tie(p.phase, p.end_reason, p.on_stage, p.can_share_screen, p.sharing_screen, p.remote_sharing, p.elapsed,
                     p.quality, p.quality_label, p.stats_open, p.peer_id, p.peer_name, p.video, p.status, p.ringing,
                     p.can_accept, p.can_cancel, p.can_hang_up, p.can_toggle_camera, p.mic_muted,
                     p.camera_off, p.show_local_video, p.remote_mic_muted, p.remote_camera_off,
@@ -51,11 +51,18 @@ bool operator==(const VoicePanel& a, const VoicePanel& b) {
            std::tie(b.offer_to, b.offer_to_name, b.outbox, b.received, b.unsent, b.notice);
 }
 
+bool operator==(const RecentCall& a, const RecentCall& b) {
+    return std::tie(a.peer_name, a.peer_device, a.incoming, a.missed, a.summary, a.at_ms, a.can_call_back,
+                    a.call_back_reason) ==
+           std::tie(b.peer_name, b.peer_device, b.incoming, b.missed, b.summary, b.at_ms, b.can_call_back,
+                    b.call_back_reason);
+}
+
 bool operator==(const View& a, const View& b) {
     return std::tie(a.link, a.online, a.self_id, a.self_name, a.peers, a.call, a.devices, a.conversation,
-                    a.invite_room, a.voice, a.notice, a.update_ready) ==
+                    a.invite_room, a.voice, a.recent, a.recent_missed, a.notice, a.update_ready) ==
            std::tie(b.link, b.online, b.self_id, b.self_name, b.peers, b.call, b.devices, b.conversation,
-                    b.invite_room, b.voice, b.notice, b.update_ready);
+                    b.invite_room, b.voice, b.recent, b.recent_missed, b.notice, b.update_ready);
 }
 
 }  // namespace peerline

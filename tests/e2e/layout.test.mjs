@@ -1,5 +1,5 @@
 // The page as people see it (issue 19): the key screens (roster, ringing, in a call, its menu and
-// statistics, sharing a screen, a file transfer) at a desktop, a phone in portrait and the same phone in landscape, light and dark.
+// statistics, sharing a screen, a file transfer, the recent calls) at a desktop, a phone in portrait and the same phone in landscape, light and dark.
 // Each is saved as a screenshot (PEERLINE_SCREENS, default build/screens) and checked for layout
 // facts: nothing overflows sideways; in a call on a phone the remote video covers at least 45 %
 // of the viewport and every call control is inside it. axe-core checks every screen against
@@ -136,5 +136,14 @@ test('the key screens at desktop, phone and landscape sizes, light and dark: lai
   await button(bob.page, 'Accept').click();
   await ada.page.locator('#transfers .transfer[data-state="done"]').waitFor({ timeout: STEP_MS });
   await visit(ada.page, 'transfer-done', Object.keys(viewports));
+
+  // The idle roster with its Recent section: a call Bob gave up on while it rang is marked
+  // missed and counted (the danger colour must hold its contrast in both schemes).
+  await button(ada.page, 'Close the chat').click();
+  await button(bob.page, 'Call Ada').click();
+  await waitForRinging(ada.page, 'Bob');
+  await button(bob.page, 'Cancel').click();
+  await ada.page.getByRole('heading', { name: 'Recent 1 missed' }).waitFor();
+  await visit(ada.page, 'recent', Object.keys(viewports));
   assertNoErrors(ada, bob);
 });

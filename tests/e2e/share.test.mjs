@@ -2,7 +2,8 @@
 // answers getDisplayMedia with a fake 1280×720 "screen" (its camera is 640×480), so the peer's
 // picture size tells which one arrives. The screen's track replaces the camera's on the same
 // sender (no renegotiation); stopping, or the capture ending by itself, brings the camera back;
-// a refusal leaves the call as it was, with a plain notice.
+// a refusal leaves the call as it was, with a plain notice. An audio-only call has no video
+// sender to replace: sharing adds one by a renegotiation and stopping removes it again.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -97,10 +98,60 @@ test('a refused screen share says so plainly and the call goes on with the camer
   assertNoErrors(ada, bob);
 });
 
-test('an audio-only call offers no screen sharing', { timeout: TEST_MS }, async () => {
-  const [ada, bob] = await session.open('Ada', 'Bob');
+// Whether the page's stage shows the peer's picture (a camera or a shared screen) or its avatar.
+const picture = (page) => page.locator('#stage').getAttribute('data-remote-picture');
+const waitForPicture = (page, state) => page.waitForFunction(
+  (s) => document.getElementById('stage').dataset.remotePicture === s, state, { timeout: STEP_MS });
+// The page's video transceivers: how many, and how many send a track now.
+const videoSenders = (page) => page.evaluate(() => {
+  const videos = window.__peerConnections.at(-1).getTransceivers()
+    .filter((t) => t.receiver.track.kind === 'video' && t.currentDirection !== 'stopped');
+  return { transceivers: videos.length, sending: videos.filter((t) => t.sender.track).length };
+});
+// What the browser does when its bar's "Stop sharing" is pressed: the track ends.
+const endCaptureFromBrowserBar = (page) => page.evaluate(() => {
+  const track = window.__peerConnections.at(-1).getSenders().find((s) => s.track?.kind === 'video').track;
+  track.stop();
+  track.dispatchEvent(new Event('ended'));
+});
+
+test('an audio-only call shares a screen by adding video, and stopping returns to audio only', { timeout: TEST_MS }, async () => {
+  const [ada, bob] = await session.open({ name: 'Ada', initScript: countNegotiations },
+                                        { name: 'Bob', initScript: countNegotiations });
   await connectCall(ada, bob, { video: false });
-  assert.equal(await button(ada.page, 'Share screen').count(), 0);
-  assert.equal(await button(ada.page, 'Hang up').isVisible(), true);
+  await waitForRemoteMediaFlowing(bob.page, { video: false });
+  assert.equal(await picture(bob.page), 'off');
+  assert.deepEqual(await videoSenders(ada.page), { transceivers: 0, sending: 0 });
+  const before = await negotiations(ada.page);
+
+  // The caller shares: a video sender is added, by a renegotiation, and Bob sees the screen whole.
+  await button(ada.page, 'Share screen').click();
+  await waitForRemoteWidth(bob.page, 1280);
+  await waitForPicture(bob.page, 'on');
+  assert.equal(await pressed(ada.page, 'Share screen'), 'true');
+  assert.match((await sent(ada.page)).label, /^screen:/);
+  assert.ok(await negotiations(ada.page) > before, 'the new video sender was negotiated');
+  assert.equal(await bob.page.evaluate(() => getComputedStyle(document.getElementById('remoteVideo')).objectFit), 'contain');
+  assert.equal(await button(ada.page, 'Camera off').isVisible(), false);  // still no camera in this call
+
+  // Stopped from the browser's own bar: the sender goes, Bob is back to Ada's avatar, sound flows.
+  await endCaptureFromBrowserBar(ada.page);
+  await waitForPicture(bob.page, 'off');
+  assert.equal(await pressed(ada.page, 'Share screen'), 'false');
+  await ada.page.waitForFunction(() => !window.__peerConnections.at(-1).getSenders().some((s) => s.track?.kind === 'video'),
+                                 null, { timeout: STEP_MS });
+  await waitForRemoteMediaFlowing(bob.page, { video: false });
+
+  // The callee shares too (either side may renegotiate), and stops with the button; the video
+  // transceiver of the first share is reused, so the description does not grow.
+  await button(bob.page, 'Share screen').click();
+  await waitForRemoteWidth(ada.page, 1280);
+  await waitForPicture(ada.page, 'on');
+  assert.deepEqual(await videoSenders(bob.page), { transceivers: 1, sending: 1 });
+  await button(bob.page, 'Share screen').click();
+  await waitForPicture(ada.page, 'off');
+  assert.equal(await pressed(bob.page, 'Share screen'), 'false');
+  await waitForRemoteMediaFlowing(ada.page, { video: false });
+  assert.deepEqual([await phaseOf(ada.page), await phaseOf(bob.page)], ['connected', 'connected']);
   assertNoErrors(ada, bob);
 });

@@ -195,16 +195,6 @@ TEST_CASE("screen sharing replaces the camera and comes back to it, without rene
     CHECK(w.count<CreateOffer>(ada) + w.count<CreateOffer>(bob) == offers);
 }
 
-TEST_CASE("an audio-only call does not offer screen sharing", "[call][screen]") {
-    FakeWorld w;
-    int ada = w.join("Ada");
-    int bob = w.join("Bob");
-    connect(w, ada, bob, false);
-    CHECK_FALSE(w.view(ada).call.can_share_screen);
-    w.send(ada, ShareScreenIntent{true});
-    CHECK(w.count<StartScreenShare>(ada) == 0);
-}
-
 TEST_CASE("a refused full-screen or picture-in-picture request is said plainly", "[call][stage]") {
     FakeWorld w;
     int ada = w.join("Ada");
