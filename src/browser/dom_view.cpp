@@ -33,7 +33,9 @@ struct Header {
 
 std::optional<Header> header;
 
-const char* link_text(LinkState link) {
+const char* link_text(LinkState link, bool network_down) {
+    // Offline is the device's state, not ours: say what will bring the page back.
+    if (network_down && link != LinkState::online) return "Offline — reconnecting when your network is back";
     switch (link) {
         case LinkState::connecting: return "Connecting…";
         case LinkState::online: return "Online";
@@ -67,7 +69,7 @@ void render(const View& view) {
     if (!header) return;
     Header& h = *header;
     h.self_name_text.set(h.self_name, view.self_name.empty() ? h.fallback_name : view.self_name);
-    h.connection_text.set(h.connection, link_text(view.link));
+    h.connection_text.set(h.connection, link_text(view.link, view.network_down));
     h.connection_state.set(h.connection, "data-state", to_string(view.link));
 
     roster::render(view.peers);

@@ -139,6 +139,8 @@ void execute(const Action& action) {
 // The page is going away (closed, reloaded, navigated): end the call now so the peer learns at
 // once instead of waiting for ICE to time out. The socket still sends during pagehide.
 void on_page_hide(val) { dispatch(HangUpIntent{}); }
+void on_network_online(val) { dispatch(NetworkChanged{true}); }
+void on_network_offline(val) { dispatch(NetworkChanged{false}); }
 
 void run_pending() {
     if (dispatching) return;
@@ -176,6 +178,8 @@ const View& current_view() { return app->view(); }
 
 EMSCRIPTEN_BINDINGS(peerline_shell) {
     emscripten::function("onPageHide", &on_page_hide);
+    emscripten::function("onNetworkOnline", &on_network_online);
+    emscripten::function("onNetworkOffline", &on_network_offline);
     emscripten::function("recoverAfterThrow", &recover_after_throw);
 }
 
@@ -194,6 +198,9 @@ int main() {
     permissions::watch();
     call_history_store::watch();
     dom::listen(val::global("window"), "pagehide", "onPageHide");
+    dom::listen(val::global("window"), "online", "onNetworkOnline");
+    dom::listen(val::global("window"), "offline", "onNetworkOffline");
     dispatch(AppStarted{});
+    if (!val::global("navigator")["onLine"].as<bool>()) dispatch(NetworkChanged{false});
     return 0;
 }

@@ -57,6 +57,17 @@ void App::State::on(const AppStarted&, Out& out) {
     out.push_back(LoadCallHistory{});
 }
 
+void App::State::on(const NetworkChanged& e, Out& out) {
+    network_down = !e.online;
+    // Back on a network while we wait to reconnect: try now rather than after up to 8 s of
+    // backoff built up while nothing could work.
+    if (e.online && !online && link == LinkState::reconnecting && reconnect_timer != 0) {
+        out.push_back(CancelTimer{reconnect_timer});
+        reconnect_attempt = 0;
+        out.push_back(ConnectServer{});
+    }
+}
+
 void App::State::on(const ServerOpened&, Out& out) {
     // The resume token keeps our id across reconnects and server restarts, so a call's
     // signaling (addressed by id) survives them.

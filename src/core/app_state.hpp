@@ -61,6 +61,7 @@ struct App::State {
         std::string peer_device;
         double at_ms = 0;
     } call_record;
+    bool network_down = false;  // the browser says the device has no network (NetworkChanged)
     // Set by handlers of events that only move bytes or candidates (see App::handle).
     bool quiet = false;
     int link_seq = 0;
@@ -114,6 +115,7 @@ struct App::State {
 
     // ---- the signaling link -------------------------------------------------------------------
     void on(const AppStarted&, Out& out);
+    void on(const NetworkChanged& e, Out& out);
     void on(const ServerOpened&, Out& out);
     void on(const ServerClosed&, Out& out);
     void on(const ServerText& e, Out& out);

@@ -19,6 +19,7 @@ View App::State::build_view() const {
     View v;
     v.link = link;
     v.online = online;
+    v.network_down = network_down;
     v.self_id = self_id;
     v.self_name = config.name;
     v.notice = notice;

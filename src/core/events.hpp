@@ -14,6 +14,11 @@ namespace peerline {
 
 // ---- the page -----------------------------------------------------------------------------------
 struct AppStarted {};  // the shell is ready: the core asks it to connect
+// The browser says the device lost or regained its network (the window's offline/online events,
+// navigator.onLine at start): the page says so, and reconnects at once when it is back.
+struct NetworkChanged {
+    bool online = true;
+};
 
 // ---- the signaling connection ---------------------------------------------------------------
 struct ServerOpened {};
@@ -326,7 +331,7 @@ struct TimerFired {
     int timer = 0;
 };
 
-using Event = std::variant<AppStarted, ServerOpened, ServerClosed, ServerText, ServerBinary, CallIntent,
+using Event = std::variant<AppStarted, NetworkChanged, ServerOpened, ServerClosed, ServerText, ServerBinary, CallIntent,
                            CallBackIntent, CallHistoryLoaded,
                            AcceptIntent, DeclineIntent, HangUpIntent, SetMicMuted, SetCameraOff,
                            SetPeerMuted, SetPeerVolume, ShareScreenIntent, ScreenShareStarted,

@@ -119,6 +119,7 @@ bool operator==(const RecentCall& a, const RecentCall& b);
 struct View {
     LinkState link = LinkState::connecting;
     bool online = false;      // welcomed by the server right now
+    bool network_down = false;  // the browser says the device has no network
     std::string self_id;
     std::string self_name;
     std::vector<PeerTile> peers;

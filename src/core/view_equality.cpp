@@ -59,9 +59,9 @@ bool operator==(const RecentCall& a, const RecentCall& b) {
 }
 
 bool operator==(const View& a, const View& b) {
-    return std::tie(a.link, a.online, a.self_id, a.self_name, a.peers, a.call, a.devices, a.conversation,
+    return std::tie(a.link, a.online, a.network_down, a.self_id, a.self_name, a.peers, a.call, a.devices, a.conversation,
                     a.invite_room, a.voice, a.recent, a.recent_missed, a.notice, a.update_ready) ==
-           std::tie(b.link, b.online, b.self_id, b.self_name, b.peers, b.call, b.devices, b.conversation,
+           std::tie(b.link, b.online, b.network_down, b.self_id, b.self_name, b.peers, b.call, b.devices, b.conversation,
                     b.invite_room, b.voice, b.recent, b.recent_missed, b.notice, b.update_ready);
 }
 

@@ -411,3 +411,29 @@ TEST_CASE("render is asked for only when the view changed", "[call]") {
     w.join("Bob");
     CHECK(w.count<Render>(ada) == renders + 1);
 }
+
+TEST_CASE("a device that lost its network says so, and reconnects the moment it is back", "[recovery][network]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    w.stop_server();  // the network went: the socket closed
+    w.send(ada, NetworkChanged{false});
+    CHECK(w.view(ada).link == LinkState::reconnecting);
+    CHECK(w.view(ada).network_down);
+    // Backoff built up while nothing could work: 0.5, 1, 2 s …
+    REQUIRE(w.fire_timer(ada, 500));
+    REQUIRE(w.fire_timer(ada, 1000));
+    CHECK(w.view(ada).link == LinkState::reconnecting);
+
+    // Back: no waiting out the 2 s timer.
+    w.start_server();
+    const auto connects = w.count<ConnectServer>(ada);
+    w.send(ada, NetworkChanged{true});
+    CHECK(w.count<ConnectServer>(ada) == connects + 1);
+    CHECK(w.view(ada).link == LinkState::online);
+    CHECK_FALSE(w.view(ada).network_down);
+    CHECK_FALSE(w.fire_timer(ada, 2000));  // the backoff timer was cancelled
+
+    // Online again while connected: nothing to do.
+    w.send(ada, NetworkChanged{true});
+    CHECK(w.count<ConnectServer>(ada) == connects + 1);
+}
