@@ -25,7 +25,24 @@ const char* to_string(Phase phase) {
 DataLink::DataLink(LinkIds ids, std::string configuration_json)
     : ids_(std::move(ids)),
       configuration_json_(std::move(configuration_json)),
-      transfers_(transfer::LinkIds{ids_.peer, ids_.pc, kControlChannel, kFilesChannel, ids_.progress_timer}) {}
+      transfers_(transfer_ids()) {}
+
+transfer::LinkIds DataLink::transfer_ids() const {
+    return transfer::LinkIds{ids_.peer, ids_.pc, kControlChannel, kFilesChannel, ids_.progress_timer, ids_.resume_timer};
+}
+
+transfer::Transfers DataLink::take_transfers(Out& out) {
+    transfers_.drop_finished(out);
+    transfer::Transfers taken = std::move(transfers_);
+    transfers_ = transfer::Transfers(transfer_ids());  // this link is closed; it shows nothing more
+    return taken;
+}
+
+void DataLink::adopt_transfers(transfer::Transfers transfers) {
+    transfers_ = std::move(transfers);
+    transfers_.rebind(transfer_ids());
+    apply_message_limit();
+}
 
 void DataLink::open_connection(bool polite, Out& out) {
     negotiator_.emplace(ids_.pc, polite, sdp::MediaPolicy{});
@@ -267,6 +284,11 @@ void DataLink::on_buffered(int channel, std::uint64_t amount, Out& out) {
 void DataLink::on_send_failed(int channel, const std::string& reason, const std::string& head, bool binary, Out& out) {
     if (closed()) return;
     if (channel == kFilesChannel) {
+        // The channel is no longer open (the peer's side went): the link is lost, not the
+        // transfer, which may resume on the next link. Chromium says InvalidStateError.
+        if (reason.find("InvalidStateError") != std::string::npos) {
+            return close("the connection to " + ids_.peer_name + " closed", false, out);
+        }
         return with_transfers([&](Out& o) { transfers_.on_send_failed(head, reason, o); }, out);
     }
     if (channel != kControlChannel) return;
@@ -373,10 +395,11 @@ void DataLink::answer_voice(const std::string& id, const std::optional<Error>& r
 // ---- time and the end ----------------------------------------------------------------------------
 
 bool DataLink::on_timer(int timer, Out& out) {
-    if (timer == ids_.progress_timer) {
-        with_transfers([&](Out& o) { transfers_.on_timer(timer, o); }, out);
-        return true;
-    }
+    // The transfers' timers: progress, and a resume grace period perhaps started by the link
+    // they came from (so asked first, by whatever id).
+    bool ours = false;
+    with_transfers([&](Out& o) { ours = transfers_.on_timer(timer, o); }, out);
+    if (ours) return true;
     if (timer == ids_.voice_timer) {
         // Sent, and their page never said yes or no: an older page that cannot take voice
         // messages, or one that stopped reading. The Mailbox tries again when they are back.
