@@ -59,6 +59,13 @@ void App::State::on_link_offer(const protocol::PeerInfo& peer, const signal::Off
 
 void App::State::on_link_request(const protocol::PeerInfo& peer, Out& out) {
     if (self_id > peer.id) return;  // only the smaller id offers; a confused peer is ignored
+    // After a drop both sides reconnect at once: our new link's offer (carrying the transfers
+    // that wait to resume) is on its way and answers this request; replacing it would cost a
+    // second connection.
+    if (auto* l = link_with(peer.id); l && l->offerer() && l->phase() == link::Phase::connecting &&
+                                      l->transfers().resumable()) {
+        return;
+    }
     // They have no link to us, so whatever we hold is stale.
     new_link(peer, out).start(self_id + "-l" + std::to_string(++link_seq), out);
 }

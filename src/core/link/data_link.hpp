@@ -66,6 +66,7 @@ public:
     Phase phase() const { return phase_; }
     bool closed() const { return phase_ == Phase::closed; }
     bool waiting_for_offer() const { return phase_ == Phase::waiting; }
+    bool offerer() const { return offerer_; }  // we made the first offer (the smaller id)
     const std::string& reason() const { return reason_; }
 
     // ---- the peer, through the server (signals carrying our link id)
