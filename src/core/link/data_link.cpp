@@ -27,23 +27,6 @@ DataLink::DataLink(LinkIds ids, std::string configuration_json)
       configuration_json_(std::move(configuration_json)),
       transfers_(transfer_ids()) {}
 
-transfer::LinkIds DataLink::transfer_ids() const {
-    return transfer::LinkIds{ids_.peer, ids_.pc, kControlChannel, kFilesChannel, ids_.progress_timer, ids_.resume_timer};
-}
-
-transfer::Transfers DataLink::take_transfers(Out& out) {
-    transfers_.drop_finished(out);
-    transfer::Transfers taken = std::move(transfers_);
-    transfers_ = transfer::Transfers(transfer_ids());  // this link is closed; it shows nothing more
-    return taken;
-}
-
-void DataLink::adopt_transfers(transfer::Transfers transfers) {
-    transfers_ = std::move(transfers);
-    transfers_.rebind(transfer_ids());
-    apply_message_limit();
-}
-
 void DataLink::open_connection(bool polite, Out& out) {
     negotiator_.emplace(ids_.pc, polite, sdp::MediaPolicy{});
     out.push_back(CreatePeerConnection{ids_.pc, configuration_json_});
@@ -223,19 +206,6 @@ void DataLink::send_control(std::string text, Out& out) {
     }
 }
 
-template <typename Step>
-void DataLink::with_transfers(Step&& step, Out& out) {
-    Out produced;
-    step(produced);
-    for (auto& action : produced) {
-        if (auto* text = std::get_if<SendChannelText>(&action); text && !control_open_) {
-            send_control(std::move(text->text), out);
-        } else {
-            out.push_back(std::move(action));
-        }
-    }
-}
-
 void DataLink::on_text(int channel, const std::string& text, bool visible, Out& out) {
     if (closed() || channel != kControlChannel) return;
     on_control(text, visible, out);
@@ -307,52 +277,6 @@ void DataLink::on_send_failed(int channel, const std::string& reason, const std:
 void DataLink::send_chat(const std::string& text, Out& out) {
     if (closed()) return;
     if (auto wire = chat_.write(text, control_open_)) send_control(std::move(*wire), out);
-}
-
-void DataLink::offer_files(int pick, const std::vector<FileMeta>& files, Out& out) {
-    if (closed()) {
-        out.push_back(ReleaseFiles{pick});
-        return;
-    }
-    with_transfers([&](Out& o) { transfers_.offer(pick, files, o); }, out);
-}
-
-void DataLink::accept_files(const std::string& transfer, Out& out) {
-    with_transfers([&](Out& o) { transfers_.accept(transfer, o); }, out);
-}
-
-void DataLink::decline_files(const std::string& transfer, Out& out) {
-    with_transfers([&](Out& o) { transfers_.decline(transfer, o); }, out);
-}
-
-void DataLink::cancel_transfer(const std::string& transfer, Out& out) {
-    with_transfers([&](Out& o) { transfers_.cancel(transfer, o); }, out);
-}
-
-void DataLink::on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out) {
-    with_transfers([&](Out& o) { transfers_.on_file_read(pick, file, offset, bytes, o); }, out);
-}
-
-void DataLink::on_file_read_failed(int pick, int file, const std::string& reason, Out& out) {
-    with_transfers([&](Out& o) { transfers_.on_file_read_failed(pick, file, reason, o); }, out);
-}
-
-bool DataLink::on_storage_checked(const StorageChecked& e, Out& out) {
-    bool ours = false;
-    with_transfers([&](Out& o) { ours = transfers_.on_storage_checked(e, o); }, out);
-    return ours;
-}
-
-bool DataLink::on_sink_stored(const std::string& sink, Out& out) {
-    bool ours = false;
-    with_transfers([&](Out& o) { ours = transfers_.on_sink_stored(sink, o); }, out);
-    return ours;
-}
-
-bool DataLink::on_sink_failed(const std::string& sink, const std::string& reason, Out& out) {
-    bool ours = false;
-    with_transfers([&](Out& o) { ours = transfers_.on_sink_failed(sink, reason, o); }, out);
-    return ours;
 }
 
 // ---- voice messages ----------------------------------------------------------------------------

@@ -169,4 +169,18 @@ private:
     transfer::Transfers transfers_;
 };
 
+// Defined here: data_link.cpp and data_link_files.cpp both run transfer steps through it.
+template <typename Step>
+void DataLink::with_transfers(Step&& step, Out& out) {
+    Out produced;
+    step(produced);
+    for (auto& action : produced) {
+        if (auto* text = std::get_if<SendChannelText>(&action); text && !control_open_) {
+            send_control(std::move(text->text), out);
+        } else {
+            out.push_back(std::move(action));
+        }
+    }
+}
+
 }  // namespace peerline::link
