@@ -49,11 +49,22 @@ void Transfers::on_link_lost(const std::string& reason, Out& out) {
         t->checking_storage = false;
         t->end(State::failed, why);
     }
-    // Said while the link was going (verdicts, cancels): the next link carries them, if any.
-    if (!waiting && !resumable()) unsent_control_.clear();
     if (waiting && grace_timer_ < 0 && ids_.resume_timer >= 0) {
         grace_timer_ = ids_.resume_timer;
         out.push_back(StartTimer{grace_timer_, kResumeGraceMs});
+    }
+    // Said but not yet sent: the next link carries only what is about transfers that wait
+    // (verdicts, cancels, failures), and only within a grace period (the App retries links for
+    // it). Offers and answers belong to transfers this loss has ended.
+    if (grace_timer_ < 0) {
+        unsent_control_.clear();
+    } else {
+        const auto stale = [](const std::string& text) {
+            const auto type = nlohmann::json::parse(text, nullptr, false).value("type", std::string());
+            return type != "transfer-cancel" && type != "transfer-failed" && type != "transfer-verified";
+        };
+        unsent_control_.erase(std::remove_if(unsent_control_.begin(), unsent_control_.end(), stale),
+                              unsent_control_.end());
     }
     after(out);
 }

@@ -238,3 +238,24 @@ TEST_CASE("a new offer from a sender that started over replaces the transfer wai
     CHECK(link.view_of(link.b, "in-t1").files[0].name == "new");
     CHECK(link.b.sinks.begin()->second.deleted);
 }
+
+TEST_CASE("what was said before a link opened is not carried to the next one when nothing waits to resume") {
+    LinkPair link;  // never opened: the offer waits in the unsent messages
+    link.offer(link.a, {{"f", "bytes"}});
+    link.drop("could not reach the peer");
+    CHECK(link.view_of(link.a, "t1").state == State::failed);
+    CHECK_FALSE(link.a.transfers.resumable());  // so the App makes no new link for it
+    CHECK(link.a.grace_timer == -1);
+}
+
+TEST_CASE("an offer made while a transfer waits to resume ends with the lost link and is not sent later") {
+    LinkPair link;
+    stalled_then_dropped(link, random_bytes(8 * kMiB, 65));
+    link.offer(link.a, {{"late", "bytes"}});  // the link is down: the offer waits unsent
+    link.act(link.a, [](Transfers& t, Transfers::Out& out) { t.on_link_lost("still down", out); });
+    CHECK(link.view_of(link.a, "t2").state == State::failed);
+    link.a.channel_drains = true;
+    link.reconnect();
+    for (const auto& v : link.b.transfers.view()) CHECK(v.id != "in-t2");
+    CHECK(link.view_of(link.b, "in-t1").state == State::done);
+}
