@@ -5,6 +5,7 @@
 //
 // Page → worker, in order:  {op:'start', folder}   {op:'sweep'}
 //   {op:'open', sink, name}  {op:'write', sink, at, bytes: ArrayBuffer}  {op:'close', sink, keep}
+//   {op:'truncate', sink, size}  (a resumed transfer drops the bytes past its last verified block)
 // Worker → page:  {op:'started', sync} | {op:'unavailable', reason}
 //   {op:'stored', sink, file: File}  {op:'failed', sink, reason}  {op:'deleted', sink}
 'use strict';
@@ -91,6 +92,16 @@ function write(sink, at, bytes) {
   }
 }
 
+function truncate(sink, size) {
+  const entry = sinks.get(sink);
+  if (!entry || entry.failed) return;
+  try {
+    entry.handle.truncate(size);
+  } catch (error) {
+    return fail(sink, entry, error);
+  }
+}
+
 async function close(sink, keep) {
   const entry = sinks.get(sink);
   if (!entry) return;
@@ -124,6 +135,7 @@ function handle(m) {
     case 'open': return open(m.sink, m.name);
     case 'write': return write(m.sink, m.at, m.bytes);
     case 'close': return close(m.sink, m.keep);
+    case 'truncate': return truncate(m.sink, m.size);
     default: return undefined;
   }
 }

@@ -143,6 +143,7 @@ std::string transfer_status(const transfer::TransferView& t, const std::string& 
             if (t.eta_seconds >= 0) line += " · " + transfer_format::duration(t.eta_seconds) + " left";
             return line;
         }
+        case State::reconnecting: return "Reconnecting… (resumes automatically)";
         case State::done: return incoming ? "Received and verified" : "Sent and verified by " + peer_name;
         case State::declined: return t.reason.empty() ? "Declined" : "Declined: " + t.reason;
         case State::cancelled: return t.reason.empty() ? "Cancelled" : "Cancelled: " + t.reason;
@@ -202,6 +203,8 @@ void render_transfers(Panel& p, const Conversation& c) {
         item.status_text.set(item.status, transfer_status(t, c.peer_name));
         item.state.set(item.item, "data-state", transfer::to_string(t.state));
         item.item.call<void>("setAttribute", val("data-direction"), val(transfer::to_string(t.direction)));
+        // For tests and the benchmark: what a dropped link cost (TransferView::resent).
+        item.item.call<void>("setAttribute", val("data-resent"), val(std::to_string(t.resent)));
         item.progress.set("max", static_cast<double>(t.total ? t.total : 1));
         item.progress.set("value", static_cast<double>(t.total ? t.done : (t.state == transfer::State::done ? 1 : 0)));
         item.progress.call<void>("setAttribute", val("aria-label"), text(transfer_title(t, c.peer_name)));

@@ -151,6 +151,7 @@ void write_sink(const std::string& sink, const std::string& data) {
     Sink& s = found->second;
     if (!s.on_disk) {
         s.pending += data;
+        s.written += data.size();  // counted here too: a rewind needs it
         if (s.pending.size() >= kPartBytes) flush(s);
         return;
     }
@@ -189,6 +190,27 @@ void close_sink(const std::string& sink, bool keep) {
     val blob = val::global("Blob").new_(s.parts, options);
     s.parts = val::array();
     stored(sink, blob);
+}
+
+void rewind_sink(const std::string& sink, std::uint64_t size) {
+    auto found = sinks.find(sink);
+    if (found == sinks.end()) return;
+    Sink& s = found->second;
+    if (size >= s.written) return;
+    s.written = size;
+    if (s.on_disk) {
+        val m = message("truncate", sink);
+        m.set("size", val(static_cast<double>(size)));
+        post(m);
+        return;
+    }
+    // Blob parts: a slice of them is a new Blob over the same bytes, not a copy in the heap.
+    flush(s);
+    val options = val::object();
+    options.set("type", text(s.mime));
+    val whole = val::global("Blob").new_(s.parts, options);
+    s.parts = val::array();
+    s.parts.call<void>("push", whole.call<val>("slice", val(0), val(static_cast<double>(size))));
 }
 
 std::string saved_url(const std::string& sink) {

@@ -17,6 +17,8 @@ void check_storage(const std::string& key);
 void open_sink(const std::string& sink, const std::string& mime);
 void write_sink(const std::string& sink, const std::string& bytes);
 void close_sink(const std::string& sink, bool keep);
+// A resumed transfer continues at `size`: drop what was written past it (RewindFileSink).
+void rewind_sink(const std::string& sink, std::uint64_t size);
 // An object URL of a stored sink (disk-backed where the worker stored it), or "".
 std::string saved_url(const std::string& sink);
 

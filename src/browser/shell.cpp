@@ -119,6 +119,8 @@ void execute(const Action& action) {
                 received_files::write_sink(a.sink, a.bytes);
             } else if constexpr (std::is_same_v<T, CloseFileSink>) {
                 received_files::close_sink(a.sink, a.keep);
+            } else if constexpr (std::is_same_v<T, RewindFileSink>) {
+                received_files::rewind_sink(a.sink, a.size);
             } else if constexpr (std::is_same_v<T, CheckStorage>) {
                 received_files::check_storage(a.key);
             } else if constexpr (std::is_same_v<T, DeleteLeftoverFiles>) {

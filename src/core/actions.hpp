@@ -196,6 +196,12 @@ struct CloseFileSink {
     // FileSinkFailed). false: delete what was written (also a file already stored).
     bool keep = false;
 };
+// A resumed transfer (framing v2) continues at `size`: the sink drops what was written past it
+// (bytes after the last verified block) and the next write goes there.
+struct RewindFileSink {
+    std::string sink;
+    std::uint64_t size = 0;
+};
 // Before accepting an offer: navigator.storage.estimate(); answers StorageChecked with `key`.
 struct CheckStorage {
     std::string key;
@@ -227,7 +233,7 @@ using Action = std::variant<ConnectServer, SendToServer, LoadStoredVoices, Store
                             SetLocalDescription, SetRemoteDescription, AddIceCandidate,
                             CollectStats, ClosePeerConnection, CreateDataChannel,
                             SendChannelText, SendChannelBinary, ReadFileChunk, ReleaseFiles,
-                            OpenFileSink, WriteFileSink, CloseFileSink, CheckStorage,
+                            OpenFileSink, WriteFileSink, CloseFileSink, RewindFileSink, CheckStorage,
                             DeleteLeftoverFiles, StartTimer, CancelTimer,
                             Render>;
 

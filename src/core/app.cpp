@@ -373,6 +373,7 @@ std::vector<Action> App::handle(const Event& event) {
     std::visit([&](const auto& e) { state_->on(e, out); }, event);
     state_->settle_voice(out);
     state_->settle_history(out);
+    state_->resume_transfers(out);
     // Rebuilding and comparing the View costs more than most events: a file moves as ~1000
     // events a second and a call's setup trickles dozens of candidates. Events that only move
     // bytes or candidates change the page only through what the stamp covers, so they skip it.

@@ -20,13 +20,16 @@ link::DataLink* App::State::link_with(const std::string& peer) {
 }
 
 link::DataLink& App::State::new_link(const protocol::PeerInfo& peer, Out& out) {
-    link::LinkIds ids{peer.id, peer.name, next_pc++, next_timer, next_timer + 1, next_timer + 2, next_timer + 3, next_timer + 4};
-    next_timer += 5;
+    link::LinkIds ids{peer.id,        peer.name,      next_pc++,      next_timer,     next_timer + 1,
+                      next_timer + 2, next_timer + 3, next_timer + 4, next_timer + 5};
+    next_timer += 6;
     auto fresh = std::make_unique<link::DataLink>(std::move(ids), call_settings().configuration_json);
     if (auto* old = link_with(peer.id)) {
         old->close("replaced by a new connection", false, out);
-        old->delete_received_files(out);
         fresh->adopt_chat(old->chat());
+        // Transfers waiting to resume go on with the new link, as the chat does.
+        if (old->transfers().resumable()) fresh->adopt_transfers(old->take_transfers(out));
+        else old->delete_received_files(out);
     }
     auto& slot = links[peer.id];
     slot = std::move(fresh);
@@ -56,8 +59,25 @@ void App::State::on_link_offer(const protocol::PeerInfo& peer, const signal::Off
 
 void App::State::on_link_request(const protocol::PeerInfo& peer, Out& out) {
     if (self_id > peer.id) return;  // only the smaller id offers; a confused peer is ignored
+    // After a drop both sides reconnect at once: our new link's offer (carrying the transfers
+    // that wait to resume) is on its way and answers this request; replacing it would cost a
+    // second connection.
+    if (auto* l = link_with(peer.id); l && l->offerer() && l->phase() == link::Phase::connecting &&
+                                      l->transfers().resumable()) {
+        return;
+    }
     // They have no link to us, so whatever we hold is stale.
     new_link(peer, out).start(self_id + "-l" + std::to_string(++link_seq), out);
+}
+
+void App::State::resume_transfers(Out& out) {
+    if (!online) return;
+    std::vector<std::string> waiting;
+    for (const auto& [peer, l] : links) {
+        if (l->closed() && l->transfers().resumable() && find_peer(peer)) waiting.push_back(peer);
+    }
+    // A new link (the smaller id offers, the larger asks it to): it adopts what waits to resume.
+    for (const auto& peer : waiting) ensure_link(peer, out);
 }
 
 bool App::State::visible(const std::string& peer) const { return open_conversation == peer; }

@@ -110,6 +110,9 @@ struct App::State {
     link::DataLink* ensure_link(const std::string& peer_id, Out& out);
     void on_link_offer(const protocol::PeerInfo& peer, const signal::Offer& offer, Out& out);
     void on_link_request(const protocol::PeerInfo& peer, Out& out);
+    // After every event: a closed link whose file transfers wait to resume (framing v2) is
+    // replaced by a new one while the peer is online.
+    void resume_transfers(Out& out);
     bool visible(const std::string& peer) const;
     const link::DataLink* link_of(const std::string& peer) const;
 

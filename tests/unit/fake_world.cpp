@@ -370,6 +370,15 @@ void FakeWorld::execute(int client, const Action& action) {
             } else if constexpr (std::is_same_v<A, SendChannelBinary>) {
                 if (send_throws(client, a.pc, a.channel, true, a.bytes.size(), a.bytes.substr(0, kSendFailedHeadBytes))) return;
                 auto [to, pc] = far_end(client, a.pc);
+                if (cut_countdown_ > 0 && --cut_countdown_ == 0) {
+                    c.pcs[a.pc].closed = true;
+                    queue_.emplace_back(client, ChannelClosed{a.pc, a.channel});
+                    if (to >= 0) {
+                        clients_[to].pcs[pc].closed = true;
+                        queue_.emplace_back(to, ChannelClosed{pc, a.channel});
+                    }
+                    return;
+                }
                 std::string bytes = a.bytes;
                 if (corrupt_countdown_ > 0 && --corrupt_countdown_ == 0 && !bytes.empty()) bytes.back() ^= 0x5a;
                 if (to >= 0) queue_.emplace_back(to, ChannelBinary{pc, a.channel, std::move(bytes), 1.7e12});
@@ -397,6 +406,8 @@ void FakeWorld::execute(int client, const Action& action) {
                 } else {
                     c.sinks.erase(a.sink);
                 }
+            } else if constexpr (std::is_same_v<A, RewindFileSink>) {
+                c.sinks[a.sink].bytes.resize(a.size);
             } else if constexpr (std::is_same_v<A, CheckStorage>) {
                 queue_.emplace_back(client, StorageChecked{a.key, true, std::uint64_t{1} << 40, ""});
             }

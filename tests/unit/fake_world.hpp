@@ -77,6 +77,9 @@ public:
     // Bytes in flight on data channels are corrupted: the n-th binary message (from now, 1-based)
     // a client sends gets one byte flipped.
     void corrupt_binary_message(int n) { corrupt_countdown_ = n; }
+    // The n-th binary message from now is lost with its link: both ends' connections close and
+    // each page hears its channels close (a network that dies mid-transfer).
+    void cut_link_at_binary_message(int n) { cut_countdown_ = n; }
 
     // What the client's browser holds in its voice store now, by key.
     const std::map<std::string, voice_mail::Record>& voice_store(int client) const;
@@ -143,6 +146,7 @@ private:
     std::vector<std::pair<int, std::string>> held_;
     int next_pick_ = 1000;
     int corrupt_countdown_ = 0;
+    int cut_countdown_ = 0;
 };
 
 template <typename A>

@@ -108,6 +108,31 @@ TEST_CASE("a corrupted chunk fails the file on both sides, never done", "[link][
     CHECK(only_transfer(w, ada).state == transfer::State::failed);
 }
 
+TEST_CASE("a link cut mid-file: the next link with the same peer resumes the transfer, which arrives whole", "[link][transfer]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    w.send(ada, OpenLinkIntent{w.id(bob)});
+    const std::string data = random_bytes(3 * 1024 * 1024 + 5, 9);
+    w.choose_files(ada, w.id(bob), {{"big.bin", data}});
+    const auto id = only_transfer(w, bob).id;
+    const std::size_t pcs_before = w.count<CreatePeerConnection>(bob);
+    w.cut_link_at_binary_message(8);  // past the first block, inside the second
+    w.send(bob, AcceptFilesIntent{w.id(ada), id});
+
+    // The Apps made a new link by themselves, and it carried the transfer on.
+    CHECK(w.count<CreatePeerConnection>(bob) == pcs_before + 1);
+    const auto received = only_transfer(w, bob);
+    CHECK(received.state == transfer::State::done);
+    const auto* saved = w.saved_file(bob, received.files[0].sink);
+    REQUIRE(saved);
+    CHECK(*saved == data);
+    CHECK(received.resent > 0);  // what came after the last verified block came again
+    CHECK(received.resent < transfer::kBlockBytes);
+    w.send(ada, OpenLinkIntent{w.id(bob)});
+    CHECK(only_transfer(w, ada).state == transfer::State::done);
+}
+
 TEST_CASE("an unreachable peer: the link closes with a reason and chat shows not delivered", "[link]") {
     FakeWorld w;
     int ada = w.join("Ada", unreachable());

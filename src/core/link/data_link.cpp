@@ -25,7 +25,7 @@ const char* to_string(Phase phase) {
 DataLink::DataLink(LinkIds ids, std::string configuration_json)
     : ids_(std::move(ids)),
       configuration_json_(std::move(configuration_json)),
-      transfers_(transfer::LinkIds{ids_.peer, ids_.pc, kControlChannel, kFilesChannel, ids_.progress_timer}) {}
+      transfers_(transfer_ids()) {}
 
 void DataLink::open_connection(bool polite, Out& out) {
     negotiator_.emplace(ids_.pc, polite, sdp::MediaPolicy{});
@@ -207,19 +207,6 @@ void DataLink::send_control(std::string text, Out& out) {
     }
 }
 
-template <typename Step>
-void DataLink::with_transfers(Step&& step, Out& out) {
-    Out produced;
-    step(produced);
-    for (auto& action : produced) {
-        if (auto* text = std::get_if<SendChannelText>(&action); text && !control_open_) {
-            send_control(std::move(text->text), out);
-        } else {
-            out.push_back(std::move(action));
-        }
-    }
-}
-
 void DataLink::on_text(int channel, const std::string& text, bool visible, Out& out) {
     if (closed() || channel != kControlChannel) return;
     on_control(text, visible, out);
@@ -268,6 +255,11 @@ void DataLink::on_buffered(int channel, std::uint64_t amount, Out& out) {
 void DataLink::on_send_failed(int channel, const std::string& reason, const std::string& head, bool binary, Out& out) {
     if (closed()) return;
     if (channel == kFilesChannel) {
+        // The channel is no longer open (the peer's side went): the link is lost, not the
+        // transfer, which may resume on the next link. Chromium says InvalidStateError.
+        if (reason.find("InvalidStateError") != std::string::npos) {
+            return close("the connection to " + ids_.peer_name + " closed", false, out);
+        }
         return with_transfers([&](Out& o) { transfers_.on_send_failed(head, reason, o); }, out);
     }
     if (channel != kControlChannel) return;
@@ -296,59 +288,14 @@ void DataLink::send_chat(const std::string& text, Out& out) {
     if (auto wire = chat_.write(text, control_open_)) send_control(std::move(*wire), out);
 }
 
-void DataLink::offer_files(int pick, const std::vector<FileMeta>& files, Out& out) {
-    if (closed()) {
-        out.push_back(ReleaseFiles{pick});
-        return;
-    }
-    with_transfers([&](Out& o) { transfers_.offer(pick, files, o); }, out);
-}
-
-void DataLink::accept_files(const std::string& transfer, Out& out) {
-    with_transfers([&](Out& o) { transfers_.accept(transfer, o); }, out);
-}
-
-void DataLink::decline_files(const std::string& transfer, Out& out) {
-    with_transfers([&](Out& o) { transfers_.decline(transfer, o); }, out);
-}
-
-void DataLink::cancel_transfer(const std::string& transfer, Out& out) {
-    with_transfers([&](Out& o) { transfers_.cancel(transfer, o); }, out);
-}
-
-void DataLink::on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out) {
-    with_transfers([&](Out& o) { transfers_.on_file_read(pick, file, offset, bytes, o); }, out);
-}
-
-void DataLink::on_file_read_failed(int pick, int file, const std::string& reason, Out& out) {
-    with_transfers([&](Out& o) { transfers_.on_file_read_failed(pick, file, reason, o); }, out);
-}
-
-bool DataLink::on_storage_checked(const StorageChecked& e, Out& out) {
-    bool ours = false;
-    with_transfers([&](Out& o) { ours = transfers_.on_storage_checked(e, o); }, out);
-    return ours;
-}
-
-bool DataLink::on_sink_stored(const std::string& sink, Out& out) {
-    bool ours = false;
-    with_transfers([&](Out& o) { ours = transfers_.on_sink_stored(sink, o); }, out);
-    return ours;
-}
-
-bool DataLink::on_sink_failed(const std::string& sink, const std::string& reason, Out& out) {
-    bool ours = false;
-    with_transfers([&](Out& o) { ours = transfers_.on_sink_failed(sink, reason, o); }, out);
-    return ours;
-}
-
 // ---- time and the end ----------------------------------------------------------------------------
 
 bool DataLink::on_timer(int timer, Out& out) {
-    if (timer == ids_.progress_timer) {
-        with_transfers([&](Out& o) { transfers_.on_timer(timer, o); }, out);
-        return true;
-    }
+    // The transfers' timers: progress, and a resume grace period perhaps started by the link
+    // they came from (so asked first, by whatever id).
+    bool ours = false;
+    with_transfers([&](Out& o) { ours = transfers_.on_timer(timer, o); }, out);
+    if (ours) return true;
     if (timer == ids_.voice_timer) {
         // Sent, and their page never said yes or no: an older page that cannot take voice
         // messages, or one that stopped reading. The Mailbox tries again when they are back.

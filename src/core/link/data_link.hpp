@@ -45,6 +45,7 @@ struct LinkIds {
     int reconnect_timer = 0;
     int progress_timer = 0;
     int voice_timer = 0;  // a voice message sent and not answered yet
+    int resume_timer = -1;  // file transfers waiting for the next link (kResumeGraceMs)
 };
 
 class DataLink {
@@ -65,6 +66,7 @@ public:
     Phase phase() const { return phase_; }
     bool closed() const { return phase_ == Phase::closed; }
     bool waiting_for_offer() const { return phase_ == Phase::waiting; }
+    bool offerer() const { return offerer_; }  // we made the first offer (the smaller id)
     const std::string& reason() const { return reason_; }
 
     // ---- the peer, through the server (signals carrying our link id)
@@ -127,6 +129,10 @@ public:
     const transfer::Transfers& transfers() const { return transfers_; }
     // Carries the conversation over from the link this one replaces.
     void adopt_chat(Chat chat) { chat_ = std::move(chat); }
+    // File transfers waiting to resume (framing v2) go on with the link that replaces this one;
+    // the finished ones stay behind (their stored files are deleted).
+    transfer::Transfers take_transfers(Out& out);
+    void adopt_transfers(transfer::Transfers transfers);
 
 private:
     void open_connection(bool polite, Out& out);
@@ -135,6 +141,7 @@ private:
     void on_control(const std::string& text, bool visible, Out& out);
     void on_connection_trouble(bool failed, Out& out);
     void apply_message_limit();
+    transfer::LinkIds transfer_ids() const;
     void send_voice_now(const std::string& id, std::string_view ogg, Out& out);
     void pump_voice(Out& out);
     // Runs a step of the transfers and moves its actions to `out`, holding control messages
@@ -174,5 +181,19 @@ private:
     Chat chat_;
     transfer::Transfers transfers_;
 };
+
+// Defined here: data_link.cpp and data_link_files.cpp both run transfer steps through it.
+template <typename Step>
+void DataLink::with_transfers(Step&& step, Out& out) {
+    Out produced;
+    step(produced);
+    for (auto& action : produced) {
+        if (auto* text = std::get_if<SendChannelText>(&action); text && !control_open_) {
+            send_control(std::move(text->text), out);
+        } else {
+            out.push_back(std::move(action));
+        }
+    }
+}
 
 }  // namespace peerline::link

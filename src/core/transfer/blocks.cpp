@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "transfer/checksum.hpp"
+
 namespace peerline::transfer {
 
 std::uint64_t block_count(std::uint64_t size, std::uint64_t block_bytes) {
@@ -55,6 +57,24 @@ Result<std::uint64_t> BlockLedger::check_resume(const std::vector<std::uint64_t>
         }
     }
     return static_cast<std::uint64_t>(proof.size());
+}
+
+Result<std::uint64_t> BlockLedger::check_resume(std::uint64_t count, const std::string& proof_hex,
+                                                const std::vector<std::uint64_t>& mine) const {
+    if (count > blocks_) {
+        return make_error(block_error::kResumeBeyondFile, "the receiver claims " + std::to_string(count) +
+                                                              " blocks of a file of " + std::to_string(blocks_));
+    }
+    if (count > mine.size()) {
+        return make_error(block_error::kResumeUnproven, "the receiver claims " + std::to_string(count) +
+                                                            " blocks; only " + std::to_string(mine.size()) +
+                                                            " were ever sent");
+    }
+    if (to_hex(proof_digest(mine, count)) != proof_hex) {
+        return make_error(block_error::kResumeChanged, "the first " + std::to_string(count) +
+                                                           " blocks differ from what was sent: the file changed");
+    }
+    return count;
 }
 
 }  // namespace peerline::transfer

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "result.hpp"
@@ -49,6 +50,11 @@ public:
     // checksums; `mine` are the sender's checksums of its file's first blocks (those it has
     // hashed: sent, or read again for the check). The block to continue from, or why not.
     Result<std::uint64_t> check_resume(const std::vector<std::uint64_t>& proof,
+                                       const std::vector<std::uint64_t>& mine) const;
+
+    // The same check for the wire's form of a proof (transfer-resume): `count` blocks whose
+    // checksums hash (proof_digest) to `proof_hex`.
+    Result<std::uint64_t> check_resume(std::uint64_t count, const std::string& proof_hex,
                                        const std::vector<std::uint64_t>& mine) const;
 
 private:

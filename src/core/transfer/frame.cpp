@@ -112,6 +112,23 @@ Result<Frame> parse_abort(std::string_view message) {
     return Frame{f};
 }
 
+Result<Frame> parse_block_sum(std::string_view message) {
+    if (message.size() != kBlockSumBytes) {
+        return error(message.size() < kBlockSumBytes ? frame_error::kTruncated : frame_error::kTrailingBytes,
+                     "block-sum frame of " + std::to_string(message.size()) + " bytes, not " +
+                         std::to_string(kBlockSumBytes));
+    }
+    Reader r(message);
+    r.u8();
+    BlockSumFrame f;
+    f.transfer = r.u32();
+    f.file = r.u32();
+    f.block = r.u64();
+    f.sum = r.u64();
+    if (f.transfer == 0) return error(frame_error::kBadTransfer, "transfer number 0");
+    return Frame{f};
+}
+
 }  // namespace
 
 Result<Frame> parse_frame(std::string_view message) {
@@ -120,6 +137,7 @@ Result<Frame> parse_frame(std::string_view message) {
         case static_cast<std::uint8_t>(FrameKind::chunk): return parse_chunk(message);
         case static_cast<std::uint8_t>(FrameKind::file_end): return parse_file_end(message);
         case static_cast<std::uint8_t>(FrameKind::abort): return parse_abort(message);
+        case static_cast<std::uint8_t>(FrameKind::block_sum): return parse_block_sum(message);
         default:
             return error(frame_error::kUnknownKind,
                          "unknown frame kind " + std::to_string(static_cast<std::uint8_t>(message[0])));
@@ -156,6 +174,16 @@ void write_abort_frame(std::string& out, std::uint32_t transfer, AbortCause caus
     put_u32(out, transfer);
     put_u8(out, static_cast<std::uint8_t>(cause));
     out.append(reason.substr(0, kMaxReasonBytes));
+}
+
+void write_block_sum_frame(std::string& out, std::uint32_t transfer, std::uint32_t file, std::uint64_t block,
+                           std::uint64_t sum) {
+    out.clear();
+    put_u8(out, static_cast<std::uint8_t>(FrameKind::block_sum));
+    put_u32(out, transfer);
+    put_u32(out, file);
+    put_u64(out, block);
+    put_u64(out, sum);
 }
 
 }  // namespace peerline::transfer

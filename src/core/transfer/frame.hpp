@@ -15,7 +15,7 @@
 
 namespace peerline::transfer {
 
-enum class FrameKind : std::uint8_t { chunk = 1, file_end = 2, abort = 3 };
+enum class FrameKind : std::uint8_t { chunk = 1, file_end = 2, abort = 3, block_sum = 4 };
 
 // kind u8 | transfer u32 | file u32 | offset u64 | length u32 | payload
 constexpr std::size_t kChunkHeaderBytes = 1 + 4 + 4 + 8 + 4;
@@ -23,6 +23,9 @@ constexpr std::size_t kChunkHeaderBytes = 1 + 4 + 4 + 8 + 4;
 constexpr std::size_t kFileEndBytes = 1 + 4 + 4 + 8 + 16;
 // kind u8 | transfer u32 | cause u8 | reason (UTF-8, the rest of the message)
 constexpr std::size_t kAbortHeaderBytes = 1 + 4 + 1;
+
+// kind u8 | transfer u32 | file u32 | block u64 | XXH3-64 u64 (framing v2 only)
+constexpr std::size_t kBlockSumBytes = 1 + 4 + 4 + 8 + 8;
 
 using Digest = std::array<std::uint8_t, 16>;  // XXH128_canonical_t: big-endian high64, low64
 
@@ -45,7 +48,13 @@ struct AbortFrame {  // the sender stops a transfer it has started sending: in b
     AbortCause cause = AbortCause::cancelled;
     std::string_view reason;
 };
-using Frame = std::variant<ChunkFrame, FileEndFrame, AbortFrame>;
+struct BlockSumFrame {  // framing v2: after a block's last chunk, the sender's XXH3-64 of it
+    std::uint32_t transfer = 0;
+    std::uint32_t file = 0;
+    std::uint64_t block = 0;
+    std::uint64_t sum = 0;
+};
+using Frame = std::variant<ChunkFrame, FileEndFrame, AbortFrame, BlockSumFrame>;
 
 namespace frame_error {  // Error::code values of parse_frame
 constexpr const char* kEmpty = "frame-empty";
@@ -69,5 +78,7 @@ void write_file_end_frame(std::string& out, std::uint32_t transfer, std::uint32_
                           std::uint64_t size, const Digest& digest);
 void write_abort_frame(std::string& out, std::uint32_t transfer, AbortCause cause,
                        std::string_view reason);
+void write_block_sum_frame(std::string& out, std::uint32_t transfer, std::uint32_t file, std::uint64_t block,
+                           std::uint64_t sum);
 
 }  // namespace peerline::transfer

@@ -26,12 +26,31 @@ void IncomingTransfer::open_sink(Out& out) {
     sink_open_ = true;
 }
 
+void IncomingTransfer::ensure_ledger() {
+    if (ledger_file_ == file_ || file_ >= files.size()) return;
+    ledger_file_ = file_;
+    ledger_ = BlockLedger(files[file_].size, block_bytes ? block_bytes : kBlockBytes);
+    verified_hash_ = Checksum();
+    block_hash_.reset();
+}
+
 std::optional<Error> IncomingTransfer::on_chunk(const ChunkFrame& frame, Out& out) {
     if (auto wrong = check_position(frame.file, frame.offset)) return wrong;
     auto& f = files[file_];
     if (frame.bytes.size() > f.size - f.done) {
         return make_error(receive_error::kTooLong, "`" + f.name + "` grows past its offered " +
                                                        std::to_string(f.size) + " bytes");
+    }
+    if (block_bytes) {
+        // A block is verified before any byte of the next one is taken: the verified prefix is
+        // then exactly what a resume may keep.
+        ensure_ledger();
+        const std::uint64_t block = ledger_.verified();
+        if (f.done + frame.bytes.size() > ledger_.block_begin(block) + ledger_.block_length(block)) {
+            return make_error(receive_error::kOutOfOrder, "chunk crosses the end of block " + std::to_string(block) +
+                                                              " of `" + f.name + "` before its checksum");
+        }
+        block_hash_.update(frame.bytes);
     }
     open_sink(out);
     hash_.update(frame.bytes);
@@ -50,6 +69,13 @@ std::optional<Error> IncomingTransfer::on_file_end(const FileEndFrame& frame, Ou
     if (f.done != f.size) {
         return make_error(receive_error::kTooShort, "`" + f.name + "` ended after " + std::to_string(f.done) +
                                                         " of " + std::to_string(f.size) + " bytes");
+    }
+    if (block_bytes) {
+        ensure_ledger();
+        if (ledger_.verified() != ledger_.blocks()) {
+            return make_error(block_error::kMissing, "`" + f.name + "` ended with " + std::to_string(ledger_.verified()) +
+                                                         " of " + std::to_string(ledger_.blocks()) + " blocks verified");
+        }
     }
     const Digest digest = hash_.digest();
     if (digest != frame.digest) {
@@ -87,6 +113,49 @@ std::optional<std::uint32_t> IncomingTransfer::unfinished_file(const std::string
 }
 
 bool IncomingTransfer::all_stored() const { return file_ == files.size() && storing_.empty(); }
+
+std::optional<Error> IncomingTransfer::on_block_sum(const BlockSumFrame& frame) {
+    if (!block_bytes) {
+        return make_error(receive_error::kOutOfOrder, "a block checksum in a transfer without blocks (framing v1)");
+    }
+    if (frame.file != file_ || file_ >= files.size()) {
+        return make_error(receive_error::kOutOfOrder, "block checksum for file " + std::to_string(frame.file) +
+                                                          " while receiving file " + std::to_string(file_));
+    }
+    ensure_ledger();
+    const auto& f = files[file_];
+    if (frame.block == ledger_.verified() && frame.block < ledger_.blocks() &&
+        f.done != ledger_.block_begin(frame.block) + ledger_.block_length(frame.block)) {
+        return make_error(block_error::kMissing, "checksum of block " + std::to_string(frame.block) + " of `" + f.name +
+                                                     "` before all its bytes came");
+    }
+    if (auto wrong = ledger_.verify(frame.block, frame.sum, block_hash_.digest())) return wrong;
+    block_hash_.reset();
+    verified_hash_ = hash_.snapshot();
+    return std::nullopt;
+}
+
+void IncomingTransfer::roll_back() {
+    if (!block_bytes || file_ >= files.size()) return;  // every file's bytes are in already
+    ensure_ledger();
+    auto& f = files[file_];
+    const std::uint64_t keep = ledger_.resume_offset();
+    if (f.done > keep) resent += f.done - keep;
+    f.done = keep;
+    hash_ = verified_hash_.snapshot();
+    block_hash_.reset();
+    publish();
+}
+
+ResumeMessage IncomingTransfer::resume(Out& out) {
+    ResumeMessage m{transfer_id(number_), file_, 0, to_hex(proof_digest({}, 0))};
+    if (file_ >= files.size()) return m;
+    ensure_ledger();
+    m.blocks = ledger_.verified();
+    m.proof = to_hex(proof_digest(ledger_.proof(), ledger_.verified()));
+    if (sink_open_) out.push_back(RewindFileSink{files[file_].sink, files[file_].done});
+    return m;
+}
 
 void IncomingTransfer::discard_unsaved_sinks(Out& out) {
     for (const auto& [file, digest] : storing_) {

@@ -12,8 +12,10 @@
 
 #include "actions.hpp"
 #include "result.hpp"
+#include "transfer/blocks.hpp"
 #include "transfer/checksum.hpp"
 #include "transfer/frame.hpp"
+#include "transfer/messages.hpp"
 #include "transfer/record.hpp"
 
 namespace peerline::transfer {
@@ -42,6 +44,7 @@ public:
     bool owns_sink(const std::string& sink) const {
         return !sink_prefix_.empty() && sink.compare(0, sink_prefix_.size(), sink_prefix_) == 0;
     }
+    std::uint32_t link = 0;  // which of the Transfers' links it was offered on (rebind counts)
     // Accept was pressed; the storage estimate is awaited (CheckStorage).
     bool checking_storage = false;
 
@@ -57,6 +60,15 @@ public:
     // The index of the unfinished file written to `sink` (open or being stored), if any.
     std::optional<std::uint32_t> unfinished_file(const std::string& sink) const;
     bool all_stored() const;
+
+    // ---- framing v2 (block_bytes set): block checksums and resume
+    // A block's checksum: it must follow the block's last chunk, in order, and match the bytes.
+    std::optional<Error> on_block_sum(const BlockSumFrame& frame);
+    // The link dropped: what came after the last verified block is forgotten (counted in
+    // `resent`) and the file hash goes back to that boundary; the sink stays open.
+    void roll_back();
+    // On the next link: the request to continue, and the sink cut back to the boundary.
+    ResumeMessage resume(Out& out);
     // The transfer stops early: every sink not yet done (open, or verified but not yet stored)
     // is discarded.
     void discard_unsaved_sinks(Out& out);
@@ -64,6 +76,7 @@ public:
 private:
     std::optional<Error> check_position(std::uint32_t file, std::uint64_t offset) const;
     void open_sink(Out& out);
+    void ensure_ledger();  // ledger_ and verified_hash_ are those of file_
 
     std::uint32_t number_;
     std::string sink_prefix_;
@@ -71,6 +84,12 @@ private:
     bool sink_open_ = false;
     Checksum hash_;
     std::vector<std::pair<std::uint32_t, Digest>> storing_;  // verified, waiting for FileSinkStored
+    // v2: the blocks of file_ verified so far, the XXH3-64 of the block being received, and
+    // hash_ as it was at the last verified block boundary (where a resume continues).
+    std::uint32_t ledger_file_ = UINT32_MAX;
+    BlockLedger ledger_{0};
+    BlockHash block_hash_;
+    Checksum verified_hash_;
 };
 
 }  // namespace peerline::transfer

@@ -32,6 +32,10 @@ constexpr int kMaxReadsInFlight = 4;
 // sender re-sends from. 1 MiB: at most that much is sent twice after a drop (~50 ms at 20
 // MiB/s), and a 64 GiB file has 65,536 checksums (512 KiB), a 4 GiB one 4,096 (32 KiB).
 constexpr std::uint64_t kBlockBytes = 1 * kMiB;
+// Block boundaries whose file-hash state the sender keeps to resume from (~600 bytes each): the
+// receiver's verified boundary trails what was sent by the send buffer (≤ kHighWaterBytes) and
+// what is in flight, far less than 64 blocks. A proof further back fails that file.
+constexpr std::size_t kResumeSnapshots = 64;
 // How long a transfer waits for its peer's link to come back before it fails.
 constexpr int kResumeGraceMs = 60'000;
 

@@ -50,7 +50,9 @@ Result<Message> parse_offer(const json& m, std::string id) {
         return make_error(message_error::kTooMany, "offer of " + std::to_string(files->size()) +
                                                        " files, at most " + std::to_string(kMaxFilesPerOffer));
     }
-    OfferMessage offer{std::move(id), {}};
+    OfferMessage offer{std::move(id), {}, 0};
+    // An unknown or malformed block size is not an error: that sender gets a plain v1 transfer.
+    if (auto blocks = unsigned_field(m, "blocks")) offer.blocks = *blocks;
     for (const auto& f : *files) {
         if (!f.is_object()) return bad("each file must be an object");
         // Names are checked against the sanitizer by Transfers; here only their JSON shape
@@ -95,7 +97,19 @@ Result<Message> parse_message(const json& m) {
     std::string transfer = std::move(id).value();
 
     if (type == "transfer-offer") return parse_offer(m, std::move(transfer));
-    if (type == "transfer-accept") return Message{AcceptMessage{std::move(transfer)}};
+    if (type == "transfer-accept") {
+        auto blocks = unsigned_field(m, "blocks");
+        return Message{AcceptMessage{std::move(transfer), blocks ? *blocks : 0}};
+    }
+    if (type == "transfer-resume") {
+        auto file = unsigned_field(m, "file");
+        auto blocks = unsigned_field(m, "blocks");
+        auto proof = bounded_string(m, "proof", 32);
+        if (!file || *file >= kMaxFilesPerOffer + 1) return bad("`file` must be a file index");
+        if (!blocks || *blocks > kMaxFileBytes) return bad("`blocks` must be a block count");
+        if (!proof || proof->size() != 32) return bad("`proof` must be 32 hex digits");
+        return Message{ResumeMessage{std::move(transfer), static_cast<std::uint32_t>(*file), *blocks, *proof}};
+    }
     if (type == "transfer-decline") {
         auto reason = bounded_string(m, "reason", 4 * kMaxReasonBytes);
         return Message{DeclineMessage{std::move(transfer), reason ? *reason : std::string()}};
@@ -132,10 +146,18 @@ struct ToJson {
     json operator()(const OfferMessage& m) const {
         json files = json::array();
         for (const auto& f : m.files) files.push_back(json{{"name", f.name}, {"size", f.size}, {"mime", f.mime}});
-        return json{{"type", "transfer-offer"}, {"transfer", m.transfer}, {"files", std::move(files)}};
+        json out{{"type", "transfer-offer"}, {"transfer", m.transfer}, {"files", std::move(files)}};
+        if (m.blocks) out["blocks"] = m.blocks;
+        return out;
     }
     json operator()(const AcceptMessage& m) const {
-        return json{{"type", "transfer-accept"}, {"transfer", m.transfer}};
+        json out{{"type", "transfer-accept"}, {"transfer", m.transfer}};
+        if (m.blocks) out["blocks"] = m.blocks;
+        return out;
+    }
+    json operator()(const ResumeMessage& m) const {
+        return json{{"type", "transfer-resume"}, {"transfer", m.transfer}, {"file", m.file},
+                    {"blocks", m.blocks}, {"proof", m.proof}};
     }
     json operator()(const DeclineMessage& m) const {
         json out{{"type", "transfer-decline"}, {"transfer", m.transfer}};

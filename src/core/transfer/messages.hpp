@@ -26,9 +26,11 @@ struct OfferedFile {
 struct OfferMessage {  // sender → receiver
     std::string transfer;
     std::vector<OfferedFile> files;
+    std::uint64_t blocks = 0;  // framing v2: the block size the sender can resume by; 0: v1
 };
 struct AcceptMessage {  // receiver → sender
     std::string transfer;
+    std::uint64_t blocks = 0;  // the offer's block size echoed by a v2 receiver; 0: plain v1
 };
 struct DeclineMessage {  // receiver → sender; a reason means "refused" (the offer broke a rule)
     std::string transfer;
@@ -49,8 +51,14 @@ struct VerifiedMessage {  // receiver → sender: file `file` arrived whole with
     std::uint32_t file = 0;
     std::string xxh3;  // 32 hex digits
 };
+struct ResumeMessage {  // receiver → sender, on a new link: continue file `file` after `blocks`
+    std::string transfer;
+    std::uint32_t file = 0;
+    std::uint64_t blocks = 0;
+    std::string proof;  // 32 hex digits: proof_digest of the first `blocks` block checksums
+};
 using Message = std::variant<OfferMessage, AcceptMessage, DeclineMessage, CancelMessage,
-                             FailedMessage, VerifiedMessage>;
+                             FailedMessage, VerifiedMessage, ResumeMessage>;
 
 namespace message_error {  // Error::code values of parse_message
 constexpr const char* kNotTransfer = "not-transfer";  // "type" is not a transfer message

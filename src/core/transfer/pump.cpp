@@ -9,11 +9,16 @@ namespace peerline::transfer {
 void ChunkPump::start(OutgoingTransfer& transfer) {
     transfer_ = &transfer;
     transfer_->started_sending = true;
-    read_file_ = send_file_ = 0;
-    read_offset_ = send_offset_ = 0;
+    // From the start, or from where a resume put it (a block boundary, with the hash state there).
+    read_file_ = send_file_ = transfer.start_file;
+    read_offset_ = send_offset_ = transfer.start_offset;
     reads_.clear();
     reading_ = 0;
-    hash_.reset();
+    if (transfer.start_hash) hash_ = std::move(*transfer.start_hash);
+    else hash_.reset();
+    transfer.start_hash.reset();
+    block_hash_.reset();
+    if (transfer.block_bytes) transfer.block_sums.resize(transfer.files.size());
 }
 
 void ChunkPump::stop() {
@@ -43,7 +48,11 @@ void ChunkPump::issue_reads(Out& out) {
             read_offset_ = 0;
             continue;
         }
-        const auto length = static_cast<std::uint32_t>(std::min(chunk_bytes_, size - read_offset_));
+        std::uint64_t room = size - read_offset_;
+        // v2: a chunk never crosses a block boundary, so each block's checksum follows its last byte.
+        const std::uint64_t block = transfer_->block_bytes;
+        if (block) room = std::min(room, block - read_offset_ % block);
+        const auto length = static_cast<std::uint32_t>(std::min(chunk_bytes_, room));
         if (buffered_ + reading_ + length > kHighWaterBytes) break;
         out.push_back(ReadFileChunk{transfer_->pick, static_cast<int>(read_file_), read_offset_, length});
         reads_.push_back(Read{read_file_, read_offset_, length, false, {}});
@@ -75,6 +84,26 @@ void ChunkPump::send_chunk(std::string_view bytes, Out& out) {
     out.push_back(std::move(send));
     send_offset_ += bytes.size();
     transfer_->files[send_file_].done = send_offset_;
+    const std::uint64_t block = transfer_->block_bytes;
+    if (!block) return;
+    block_hash_.update(bytes);
+    if (send_offset_ % block == 0 || send_offset_ == transfer_->files[send_file_].size) send_block_sum(out);
+}
+
+void ChunkPump::send_block_sum(Out& out) {
+    const std::uint64_t index = (send_offset_ - 1) / transfer_->block_bytes;
+    const std::uint64_t sum = block_hash_.digest();
+    block_hash_.reset();
+    auto& sums = transfer_->block_sums[send_file_];
+    sums.resize(index);  // after a resume, the blocks past the proof are hashed again
+    sums.push_back(sum);
+    SendChannelBinary send{pc_, channel_, {}};
+    write_block_sum_frame(send.bytes, transfer_->number, send_file_, index, sum);
+    buffered_ += send.bytes.size();
+    out.push_back(std::move(send));
+    auto& kept = transfer_->snapshots;
+    kept.push_back(OutgoingTransfer::Snapshot{send_file_, index + 1, hash_.snapshot()});
+    if (kept.size() > kResumeSnapshots) kept.pop_front();
 }
 
 void ChunkPump::send_file_end(Out& out) {

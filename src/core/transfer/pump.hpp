@@ -58,6 +58,7 @@ private:
     void send_ready(Out& out);
     void send_chunk(std::string_view bytes, Out& out);
     void send_file_end(Out& out);
+    void send_block_sum(Out& out);  // v2: after a block's last chunk
 
     int pc_;
     int channel_;
@@ -71,6 +72,7 @@ private:
     std::uint64_t buffered_ = 0;   // last reported bufferedAmount + frames sent since
     std::uint64_t reading_ = 0;    // bytes of reads_
     Checksum hash_;
+    BlockHash block_hash_;  // v2: the block being sent
 };
 
 }  // namespace peerline::transfer

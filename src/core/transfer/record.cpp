@@ -44,6 +44,7 @@ TransferView TransferRecord::view() const {
     v.direction = direction;
     v.state = state;
     v.reason = reason;
+    v.resent = resent;
     v.files.reserve(files.size());
     for (const auto& f : files) {
         v.files.push_back(FileView{f.name, f.size, f.shown, f.state, f.sink, f.reason});

@@ -30,6 +30,9 @@ struct TransferRecord {
     std::string reason;
     std::vector<FileRecord> files;
     Progress progress;
+    std::uint64_t resent = 0;  // see TransferView::resent
+    // Framing v2 agreed (the block size both sides keep checksums for); 0: plain v1.
+    std::uint64_t block_bytes = 0;
     // The owner's view revision: bumped whenever what view() shows may have changed.
     std::uint64_t* revision = nullptr;
 

@@ -60,7 +60,7 @@ void Transfers::offer(int pick, const std::vector<FileMeta>& files, Out& out) {
         out.push_back(ReleaseFiles{pick});
     } else {
         t->set_state(State::offered);
-        OfferMessage m{t->id, {}};
+        OfferMessage m{t->id, {}, v2_ ? kBlockBytes : 0};  // framing v2 if the receiver answers with it
         for (const auto& f : t->files) m.files.push_back(OfferedFile{f.name, f.size, f.mime});
         send(m, out);
     }
@@ -137,6 +137,7 @@ void Transfers::on_channels_open(Out& out) {
     open_ = true;
     for (auto& text : unsent_control_) out.push_back(SendChannelText{ids_.pc, ids_.control_channel, std::move(text)});
     unsent_control_.clear();
+    ask_to_resume(out);
     pump(out);
     after(out);
 }
@@ -147,28 +148,13 @@ void Transfers::on_buffered(std::uint64_t amount, Out& out) {
     after(out);
 }
 
-void Transfers::on_link_lost(const std::string& reason, Out& out) {
-    open_ = false;
-    pump_.stop();
-    pump_.on_buffered(0);
-    accepted_.clear();
-    unsent_control_.clear();
-    const std::string why = "connection lost" + (reason.empty() ? std::string() : ": " + clean_reason(reason));
-    for (auto& t : outgoing_) {
-        if (t->finished()) continue;
-        t->end(State::failed, why);
-        out.push_back(ReleaseFiles{t->pick});
-    }
-    for (auto& t : incoming_) {
-        if (t->finished()) continue;
-        t->discard_unsaved_sinks(out);
-        t->checking_storage = false;
-        t->end(State::failed, why);
-    }
-    after(out);
-}
-
 bool Transfers::on_timer(int timer, Out& out) {
+    if (timer == grace_timer_) {
+        grace_timer_ = -1;
+        expire_resumes(out);
+        after(out);
+        return true;
+    }
     if (timer != ids_.progress_timer) return false;
     timer_running_ = false;  // one-shot: after() starts the next tick if something still runs
     const auto tick = [](TransferRecord& t) {
@@ -219,6 +205,12 @@ void Transfers::after(Out& out) {
     } else if (!any_running && timer_running_) {
         out.push_back(CancelTimer{ids_.progress_timer});
         timer_running_ = false;
+    }
+    // Every transfer resumed or ended, and nothing is left to tell the peer: no more waiting.
+    // (A cancel said while the link is down keeps it, so its retries of a link stay bounded.)
+    if (grace_timer_ >= 0 && !resumable()) {
+        out.push_back(CancelTimer{grace_timer_});
+        grace_timer_ = -1;
     }
 
     // Bounded history: drop the oldest finished transfers past kMaxEndedTransfers.

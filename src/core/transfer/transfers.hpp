@@ -30,6 +30,7 @@ struct LinkIds {  // given by the DataLink
     int control_channel = 0;  // JSON text messages ("type": "transfer-...")
     int files_channel = 1;    // binary frames
     int progress_timer = 0;   // one timer id reserved for this object
+    int resume_timer = -1;    // another: the grace period of transfers waiting to resume
 };
 
 class Transfers {
@@ -43,6 +44,9 @@ public:
     // The largest data-channel message we may send (sdp::largest_sendable_message: the smaller
     // of both sides' limits); chunk frames are sized to fit. Until told, RFC 8841's 64 KiB.
     void set_message_limit(std::uint64_t bytes);
+    // Behave as a peer from before framing v2 (no "blocks" in offers, ignored in them): tests
+    // and the benchmark play an older peer with it.
+    void speak_v1_only() { v2_ = false; }
 
     // ---- the user (local)
     // Offers the files the shell keeps under `pick` (one pick per offer: it is released when the
@@ -61,7 +65,17 @@ public:
     void on_buffered(std::uint64_t amount, Out& out);
     void on_file_read(int pick, int file, std::uint64_t offset, std::string_view bytes, Out& out);
     void on_file_read_failed(int pick, int file, const std::string& reason, Out& out);
+    // Framing v2 transfers under way go to `reconnecting` for kResumeGraceMs (the object then
+    // goes to the next link with the peer: rebind); all others end as before.
     void on_link_lost(const std::string& reason, Out& out);
+    // ---- resume (transfers_resume.cpp)
+    // Something waits for the next link with this peer: a transfer to resume, or a message
+    // about one (a cancel said while the link was down).
+    bool resumable() const;
+    // This object now serves a new link (its ids). Finished transfers stay with the old link:
+    // drop_finished deletes them and their stored files first.
+    void drop_finished(Out& out);
+    void rebind(LinkIds ids);
     // ---- the shell's storage (transfers_storage.cpp); false: the key or sink is not ours
     bool on_storage_checked(const StorageChecked& e, Out& out);
     bool on_sink_stored(const std::string& sink, Out& out);
@@ -102,6 +116,10 @@ private:
     void on_cancel(const CancelMessage& m, Out& out);
     void on_failed(const FailedMessage& m, Out& out);
     void on_verified(const VerifiedMessage& m, Out& out);
+    void on_resume(const ResumeMessage& m, Out& out);
+    // On a new link: each incoming transfer waiting to resume asks its sender to continue.
+    void ask_to_resume(Out& out);
+    void expire_resumes(Out& out);  // the grace period is over
     void refuse_offer(const std::string& wire_id, std::vector<FileRecord> files, const std::string& why, Out& out);
 
     // frames
@@ -126,6 +144,9 @@ private:
     LinkIds ids_;
     bool open_ = false;
     bool timer_running_ = false;
+    bool v2_ = true;
+    std::uint32_t link_generation_ = 0;  // rebind() counts the links this object served
+    int grace_timer_ = -1;  // the resume timer in flight (perhaps of an earlier link's ids)
     std::uint64_t next_order_ = 1;
     std::uint32_t next_number_ = 1;
     std::vector<std::unique_ptr<OutgoingTransfer>> outgoing_;

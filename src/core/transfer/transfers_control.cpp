@@ -1,6 +1,8 @@
 // Transfers: the JSON control messages from the peer.
 #include "transfer/transfers.hpp"
 
+#include <algorithm>
+
 #include "transfer/checksum.hpp"
 #include "transfer/names.hpp"
 
@@ -31,6 +33,7 @@ bool Transfers::on_control(const nlohmann::json& message, Out& out) {
             else if constexpr (std::is_same_v<M, DeclineMessage>) on_decline(m, out);
             else if constexpr (std::is_same_v<M, CancelMessage>) on_cancel(m, out);
             else if constexpr (std::is_same_v<M, FailedMessage>) on_failed(m, out);
+            else if constexpr (std::is_same_v<M, ResumeMessage>) on_resume(m, out);
             else on_verified(m, out);
         },
         parsed.value());
@@ -41,9 +44,16 @@ bool Transfers::on_control(const nlohmann::json& message, Out& out) {
 void Transfers::on_offer(const OfferMessage& m, Out& out) {
     std::uint32_t number = 0;
     parse_transfer_id(m.transfer, number);  // checked by parse_message
-    if (find_incoming(number)) {
-        refuse(make_error("transfer-duplicate-id", "a second offer " + m.transfer));
-        return;
+    if (IncomingTransfer* old = find_incoming(number)) {
+        if (old->link == link_generation_) {
+            refuse(make_error("transfer-duplicate-id", "a second offer " + m.transfer));
+            return;
+        }
+        // Kept from an earlier link, and the sender numbers from t1 again: it is a new page,
+        // and what we waited for is gone.
+        if (!old->finished()) stop_incoming(*old, State::failed, "the sender started over", -1, false, out);
+        delete_stored(*old, out);
+        incoming_.erase(std::find_if(incoming_.begin(), incoming_.end(), [&](const auto& t) { return t.get() == old; }));
     }
     std::size_t pending = 0;
     for (const auto& t : incoming_) pending += t->state == State::offered ? 1 : 0;
@@ -83,7 +93,10 @@ void Transfers::on_offer(const OfferMessage& m, Out& out) {
     t->direction = Direction::incoming;
     t->order = next_order_++;
     t->revision = revision_.get();
+    t->link = link_generation_;
     t->files = std::move(files);
+    // Framing v2 only with the block size we keep checksums for; any other: a plain v1 transfer.
+    t->block_bytes = v2_ && m.blocks == kBlockBytes ? kBlockBytes : 0;
     t->set_state(State::offered);
     incoming_.push_back(std::move(t));
 }
@@ -109,6 +122,9 @@ void Transfers::on_accept(const AcceptMessage& m, Out& out) {
         refuse(make_error("transfer-unexpected", "accept of " + m.transfer + ", which is not waiting for it"));
         return;
     }
+    // Only a receiver that echoes our block size gets block checksums: an older one ignores the
+    // offer's "blocks" and gets the plain v1 transfer it understands.
+    t->block_bytes = v2_ && m.blocks == kBlockBytes ? kBlockBytes : 0;
     t->set_state(State::queued);
     accepted_.push_back(t);
     pump(out);
@@ -158,7 +174,9 @@ void Transfers::on_failed(const FailedMessage& m, Out& out) {
 
 void Transfers::on_verified(const VerifiedMessage& m, Out& out) {
     OutgoingTransfer* t = find_outgoing(m.transfer);
-    if (!t || t->state != State::running || m.file >= t->files.size() || !t->end_sent[m.file] ||
+    // Queued or reconnecting too: a verdict said while the link dropped arrives on the next one.
+    const bool waits = t && (t->state == State::running || t->state == State::queued || t->state == State::reconnecting);
+    if (!waits || m.file >= t->files.size() || !t->end_sent[m.file] ||
         t->files[m.file].state == State::done) {
         refuse(make_error("transfer-unexpected", "verdict on file " + std::to_string(m.file) + " of " +
                                                      m.transfer + ", which was not sent"));
@@ -171,6 +189,8 @@ void Transfers::on_verified(const VerifiedMessage& m, Out& out) {
     t->files[m.file].state = State::done;
     t->publish();
     if (t->all_verified()) {
+        accepted_.erase(std::remove(accepted_.begin(), accepted_.end(), t), accepted_.end());
+        if (pump_.transfer() == t) pump_.stop();
         t->end(State::done, "");
         out.push_back(ReleaseFiles{t->pick});
     }

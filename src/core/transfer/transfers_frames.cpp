@@ -59,6 +59,10 @@ void Transfers::on_binary(std::string_view bytes, Out& out) {
         if (auto wrong = t->on_chunk(*chunk, out)) {
             stop_incoming(*t, State::failed, describe(*wrong), t->current_file(), true, out);
         }
+    } else if (const auto* sum = std::get_if<BlockSumFrame>(&frame)) {
+        if (auto wrong = t->on_block_sum(*sum)) {
+            stop_incoming(*t, State::failed, describe(*wrong), t->current_file(), true, out);
+        }
     } else {
         // A match is not yet a verdict: the sender hears of it when the file is stored.
         if (auto wrong = t->on_file_end(std::get<FileEndFrame>(frame), out)) {

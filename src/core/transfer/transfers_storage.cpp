@@ -58,7 +58,7 @@ bool Transfers::on_storage_checked(const StorageChecked& e, Out& out) {
         return true;
     }
     t->set_state(State::queued);
-    send(AcceptMessage{transfer_id(t->number())}, out);
+    send(AcceptMessage{transfer_id(t->number()), t->block_bytes}, out);
     after(out);
     return true;
 }

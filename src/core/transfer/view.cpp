@@ -11,6 +11,7 @@ const char* to_string(State state) {
         case State::offered: return "offered";
         case State::queued: return "queued";
         case State::running: return "running";
+        case State::reconnecting: return "reconnecting";
         case State::done: return "done";
         case State::declined: return "declined";
         case State::cancelled: return "cancelled";
@@ -27,7 +28,7 @@ bool operator==(const FileView& a, const FileView& b) {
 bool operator==(const TransferView& a, const TransferView& b) {
     return a.id == b.id && a.direction == b.direction && a.state == b.state && a.files == b.files &&
            a.total == b.total && a.done == b.done && a.bytes_per_second == b.bytes_per_second &&
-           a.eta_seconds == b.eta_seconds && a.reason == b.reason;
+           a.eta_seconds == b.eta_seconds && a.reason == b.reason && a.resent == b.resent;
 }
 
 }  // namespace peerline::transfer

@@ -13,6 +13,9 @@ enum class State {
     offered,  // waiting for the receiver's decision
     queued,   // accepted, waiting for an earlier transfer (or, receiving, for the first frame)
     running,
+    // Framing v2: the link dropped; waiting (kResumeGraceMs) for the next link with the same
+    // peer to continue from the last verified block.
+    reconnecting,
     done,
     declined,
     cancelled,
@@ -43,6 +46,10 @@ struct TransferView {
     double bytes_per_second = 0;
     int eta_seconds = -1;  // unknown
     std::string reason;
+    // Bytes that crossed the link twice because a drop lost them: the receiver's written bytes
+    // past its last verified block (discarded, then received again); the sender's count is what
+    // it handed to the channel again, including what its send buffer lost before going out.
+    std::uint64_t resent = 0;
 };
 
 bool operator==(const FileView& a, const FileView& b);

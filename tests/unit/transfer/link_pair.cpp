@@ -46,6 +46,7 @@ void LinkPair::take(FakeSide& from, Transfers::Out& out) {
         if (auto* text = std::get_if<SendChannelText>(&action)) {
             auto message = nlohmann::json::parse(text->text, nullptr, false);
             if (message.is_discarded()) throw std::runtime_error("core sent invalid JSON: " + text->text);
+            if (from.tamper_control && !from.tamper_control(message)) continue;
             from.control_sent.push_back(message);
             if (!connected) continue;
             tasks_.push_back([this, &to, message] {
@@ -107,6 +108,12 @@ void LinkPair::take(FakeSide& from, Transfers::Out& out) {
             } else {
                 tasks_.push_back([this, &from, key = close->sink] { store(from, key); });
             }
+        } else if (auto* rewind = std::get_if<RewindFileSink>(&action)) {
+            auto& sink = from.sinks.at(rewind->sink);
+            if (sink.closed) throw std::runtime_error("rewind of a closed sink");
+            if (rewind->size > sink.bytes.size()) throw std::runtime_error("rewind past the end");
+            sink.bytes.resize(rewind->size);
+            ++from.rewinds;
         } else if (auto* check = std::get_if<CheckStorage>(&action)) {
             from.storage_checks.push_back(*check);
             tasks_.push_back([this, &from, key = check->key] {
@@ -117,10 +124,15 @@ void LinkPair::take(FakeSide& from, Transfers::Out& out) {
                 take(from, next);
             });
         } else if (auto* start = std::get_if<StartTimer>(&action)) {
+            if (start->ms == kResumeGraceMs && start->timer != 7) {
+                from.grace_timer = start->timer;
+                continue;
+            }
             if (start->timer != 7 || start->ms != kProgressTickMs) throw std::runtime_error("unexpected timer");
             from.timer_running = true;
-        } else if (std::get_if<CancelTimer>(&action)) {
-            from.timer_running = false;
+        } else if (auto* cancel = std::get_if<CancelTimer>(&action)) {
+            if (cancel->timer == 7) from.timer_running = false;
+            else if (cancel->timer == from.grace_timer) from.grace_timer = -1;
         }
     }
     from.max_outstanding = std::max(from.max_outstanding, from.transfers.outstanding_bytes());
@@ -201,6 +213,33 @@ std::string random_bytes(std::size_t size, unsigned seed) {
     std::string bytes(size, '\0');
     for (auto& c : bytes) c = static_cast<char>(rng() & 0xFF);
     return bytes;
+}
+
+void LinkPair::drop(const std::string& reason) {
+    connected = false;
+    act(a, [&](Transfers& t, Transfers::Out& out) { t.on_link_lost(reason, out); });
+    act(b, [&](Transfers& t, Transfers::Out& out) { t.on_link_lost(reason, out); });
+}
+
+void LinkPair::reconnect() {
+    connected = true;
+    ++pc_;
+    for (FakeSide* side : {&a, &b}) {
+        act(*side, [&](Transfers& t, Transfers::Out& out) {
+            t.drop_finished(out);
+            t.rebind(LinkIds{side->peer_id, pc_, 0, 1, 7, 8});
+        });
+    }
+    open();
+}
+
+void LinkPair::fire_grace(FakeSide& side) {
+    const int timer = side.grace_timer;
+    if (timer < 0) throw std::runtime_error("no grace timer running");
+    side.grace_timer = -1;  // one-shot
+    act(side, [&](Transfers& t, Transfers::Out& out) {
+        if (!t.on_timer(timer, out)) throw std::runtime_error("grace timer not taken");
+    });
 }
 
 }  // namespace peerline::transfer::test

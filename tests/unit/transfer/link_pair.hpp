@@ -30,13 +30,16 @@ struct FakeSink {
 };
 
 struct FakeSide {
-    FakeSide(std::string peer, int pc) : transfers(LinkIds{std::move(peer), pc, 0, 1, 7}) {}
+    FakeSide(std::string peer, int pc) : peer_id(peer), transfers(LinkIds{std::move(peer), pc, 0, 1, 7, 8}) {}
 
+    std::string peer_id;
     Transfers transfers;
     std::map<int, std::vector<std::string>> picks;  // the files the "user" picked, by pick
     std::set<int> released;                         // picks the core let go of
     std::map<std::string, FakeSink> sinks;
     bool timer_running = false;
+    int grace_timer = -1;        // the resume grace timer running, if any (its id)
+    std::size_t rewinds = 0;     // RewindFileSink executed
 
     // The files channel's send queue (bufferedAmount): grows by each frame sent; a draining
     // channel empties it before it reports, after each batch of sends; a stuck one keeps it
@@ -47,6 +50,8 @@ struct FakeSide {
     std::size_t frames_sent = 0;
     // Edits or drops (false) each frame this side sends, before the peer sees it.
     std::function<bool(std::string&)> tamper;
+    // The same for each control message (JSON) this side sends.
+    std::function<bool(nlohmann::json&)> tamper_control;
 
     // Reads: answered as tasks; `hold_reads` keeps them in `held_reads` until the test says.
     bool hold_reads = false;
@@ -85,6 +90,12 @@ public:
     void drain(FakeSide& side, std::uint64_t bytes);
     // Fires the progress timer of a side once (if it is running).
     void tick(FakeSide& side);
+    // The link drops: nothing sent arrives any more, and both sides hear it.
+    void drop(const std::string& reason = "the channel closed");
+    // A new link with the same peer (as the App makes one): each side's transfers drop what
+    // finished, serve the new link's ids (pc + 1), and the channels open.
+    void reconnect();
+    void fire_grace(FakeSide& side);  // the resume grace timer of a side fires
 
     FakeSide& other(FakeSide& side) { return &side == &a ? b : a; }
     TransferView view_of(FakeSide& side, const std::string& id);  // throws if absent
@@ -95,6 +106,7 @@ private:
     void store(FakeSide& side, const std::string& key);
     std::deque<std::function<void()>> tasks_;
     int next_pick_ = 1;
+    int pc_ = 1;
 };
 
 // Random but reproducible file contents.

@@ -9,6 +9,9 @@ using namespace peerline::transfer::test;
 
 TEST_CASE("the sender never has more than kHighWaterBytes outstanding and resumes when the channel drains") {
     LinkPair link;
+    // Framing v1: frames counted below are chunks only (v2 adds a block checksum per MiB).
+    link.a.transfers.speak_v1_only();
+    link.b.transfers.speak_v1_only();
     link.open();
     const std::string data = random_bytes(8 * 1024 * 1024, 21);
     link.a.channel_drains = false;  // the network is slower than the disk

@@ -7,6 +7,9 @@
 // Usage: node tools/bench/transfer/disk.mjs [SIZE_MIB, default 4096] [ROUNDS, default 1]
 // Env: THROWAWAY_MIB (default 512; 0 skips) sizes the throwaway-context run: Chromium keeps a
 // throwaway context's private file system in memory, and it refused writes past ~1.4 GiB here.
+// DROP_AT (default 0.4; 0 skips): one more Peerline run in the persistent profiles whose link is
+// closed by the receiver's page once that share arrived; it resumes (docs/transfer.md "Resume")
+// and the table says the bytes re-sent.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -16,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumUser } from '../../../tests/e2e/engines.mjs';
 import {
-  STEP_MS, builtWeb, chromiumFlags, launchBrowser, openUser, startServer, stopServer, waitForLink,
+  STEP_MS, builtWeb, chromiumFlags, launchBrowser, openUser, recordPeerConnections, startServer, stopServer,
+  waitForLink,
 } from '../../../tests/e2e/helpers.mjs';
 import { openBlastPair } from './blast.mjs';
 import { processTree } from './memory.mjs';
@@ -32,6 +36,7 @@ if (!(Number.isInteger(SIZE) && SIZE > 0 && SIZE <= 8192) || !(ROUNDS >= 1 && RO
 }
 const timeoutMs = Math.max(120, SIZE * 0.6) * 1000;
 const THROWAWAY_MIB = Math.min(SIZE, Number(process.env.THROWAWAY_MIB ?? 512));
+const DROP_AT = Number(process.env.DROP_AT ?? 0.4);
 const DEFAULTS = { chunk: 256 * 1024 - 21, high: 4 * MiB, low: 2 * MiB };  // Peerline's (limits.hpp)
 
 const log = (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
@@ -84,8 +89,9 @@ async function persistentProfile(dir) {
 }
 
 // A Peerline user in an existing (persistent) context, shaped like openUser's.
-async function profileUser(context, url, name) {
+async function profileUser(context, url, name, { recordConnections = false } = {}) {
   const page = await context.newPage();
+  if (recordConnections) await page.addInitScript(recordPeerConnections);
   page.setDefaultTimeout(STEP_MS);
   const errors = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -154,7 +160,22 @@ try {
       }
       log(`  ${throwaway.error ?? `${fmt(THROWAWAY_MIB / (throwaway.ms / 1000))} MiB/s`}`);
     }
-    runs.push({ round, peerline, fileDrop, throwaway });
+    let dropped = null;
+    if (DROP_AT > 0) {
+      log(`round ${round}/${ROUNDS}: Peerline, persistent profiles, the link closed at ${DROP_AT * 100}%`);
+      const sender2 = await profileUser(ada.context, started.url, `Ada${round}d`);
+      const receiver2 = await profileUser(bob.context, started.url, `Bob${round}d`, { recordConnections: true });
+      try {
+        dropped = await timeTransfer({ sender: sender2, receiver: receiver2, file, sizeMiB: SIZE, timeoutMs, pids,
+                                       label: 'Peerline, one drop', dropAt: DROP_AT });
+      } finally {
+        await sender2.close();
+        await receiver2.close();
+      }
+      log(`  ${dropped.error ?? `${fmt(SIZE / (dropped.ms / 1000))} MiB/s; re-sent: ${dropped.resent.receiver} B arrived twice, ` +
+                                `${dropped.resent.sender} B handed to the channel again`}`);
+    }
+    runs.push({ round, peerline, fileDrop, throwaway, dropped });
     loads.push(loadAverage());
   }
 
@@ -179,7 +200,15 @@ try {
                   `${fmt(m.start.receiver, 0)} | +${fmt(growth(m, 'receiver'), 0)} | ${curve(m, 'receiver')} |`);
     }
   }
-  process.exitCode = runs.every((r) => ok(r.peerline) && ok(r.fileDrop)) ? 0 : 1;
+  if (DROP_AT > 0) {
+    console.log(`\nOne forced link drop at ${DROP_AT * 100}% (the receiver's RTCPeerConnection closed), same profiles:\n`);
+    console.log('| round | MiB/s incl. the reconnect | bytes that arrived twice (receiver) | bytes handed to the channel again (sender) | one block |');
+    console.log('|------:|------:|------:|------:|------:|');
+    for (const { round, dropped: d } of runs) {
+      console.log(`| ${round} | ${speed(d)} | ${d?.resent?.receiver ?? '–'} | ${d?.resent?.sender ?? '–'} | ${MiB} |`);
+    }
+  }
+  process.exitCode = runs.every((r) => ok(r.peerline) && ok(r.fileDrop) && (DROP_AT <= 0 || ok(r.dropped))) ? 0 : 1;
 } finally {
   for (const p of profiles) await p.context.close().catch(() => {});
   await stopServer(server);

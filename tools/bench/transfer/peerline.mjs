@@ -49,9 +49,25 @@ async function transferResult(receiver, timeoutMs) {
   return { error: `not done within ${timeoutMs / 1000} s` };
 }
 
+// The receiver's data link closed as a dying network would (its page must record its
+// connections: helpers.mjs recordPeerConnections), once `share` of the file has arrived.
+async function dropLinkAt(receiver, share, timeoutMs) {
+  for (const end = performance.now() + timeoutMs; performance.now() < end; await sleep(100)) {
+    if (await receiver.evaluate(receivedFraction) < share) continue;
+    await receiver.evaluate(() => { for (const pc of window.__peerConnections) pc.close(); });
+    return;
+  }
+}
+
+// What the newest transfer item says a dropped link cost (data-resent, TransferView::resent).
+const resentBytes = (user) => user.evaluate(
+  () => Number(document.querySelector('#transfers .transfer:last-child')?.dataset.resent ?? NaN));
+
 // Sends `file` from `sender` to `receiver` (engine-neutral users who see each other) and times it;
 // `pids` ({role: pid or () => [pid]}, memory.mjs) are sampled meanwhile. {ms, memory} or {error, memory}.
-export async function timeTransfer({ sender, receiver, file, sizeMiB, timeoutMs, pids, label = 'Peerline' }) {
+// `dropAt` (a share of the file): the receiver's link is closed once that much arrived, and the
+// result says the bytes re-sent: {resent: {receiver, sender}}.
+export async function timeTransfer({ sender, receiver, file, sizeMiB, timeoutMs, pids, label = 'Peerline', dropAt }) {
   await sender.waitForRole('button', `Call ${receiver.name}`, 'visible', WAIT_MS);
   await sender.click(`Chat and files with ${receiver.name}`);
   await sender.setInputFiles('#fileInput', [file]);
@@ -62,7 +78,9 @@ export async function timeTransfer({ sender, receiver, file, sizeMiB, timeoutMs,
   let result;
   try {
     await receiver.click('Accept');
+    const drop = dropAt ? dropLinkAt(receiver, dropAt, timeoutMs) : null;
     result = await transferResult(receiver, timeoutMs);
+    await drop;
   } finally {
     result = { ...result, memory: await stop() };
   }
@@ -72,6 +90,7 @@ export async function timeTransfer({ sender, receiver, file, sizeMiB, timeoutMs,
                          null, WAIT_MS)
       .catch(() => { result.error = 'the sender never showed done'; });
   }
+  if (dropAt) result.resent = { receiver: await resentBytes(receiver), sender: await resentBytes(sender) };
   const errors = [...sender.errors, ...receiver.errors];
   if (errors.length) result.pageErrors = errors;
   return result;
