@@ -1,6 +1,7 @@
 // The installable app (issue 19), in Chromium against a copy of the built web folder: the service
 // worker keeps the shell, so a repeat visit is served from its cache and the page opens with the
-// server down (saying it is reconnecting, then online again when the server is back); a rebuilt
+// server down (saying it is reconnecting, or offline when the device has no network, then online
+// again when both are back); a rebuilt
 // shell is noticed after the page started and offered with "Reload", which shows the new one;
 // other addresses of the server are never answered with the page.
 import { after, before, test } from 'node:test';
@@ -40,7 +41,7 @@ function served(page) {
   return seen;
 }
 
-test('repeat visits start from the cache, and offline the page opens and says it is reconnecting', { timeout: 90_000 }, async () => {
+test('repeat visits start from the cache, and offline the page opens and says it is offline and reconnecting', { timeout: 90_000 }, async () => {
   let server = await startServer({ web });
   const { port } = server;
   const ada = await openUser(browser, server.url, 'Ada');
@@ -59,9 +60,14 @@ test('repeat visits start from the cache, and offline the page opens and says it
     await ada.page.reload();
     await ada.page.locator('#connection').getByText(/Reconnecting|Connecting/).waitFor();
     assert.equal(await ada.page.getByRole('heading', { name: 'Peerline', level: 1 }).isVisible(), true);
-    // Back on the same port: it reconnects by itself.
+    // The device itself loses its network: the page says that, not just "Reconnecting…".
+    await ada.context.setOffline(true);
+    await ada.page.locator('#connection').getByText('Offline — reconnecting when your network is back').waitFor();
+    // Server and network back: it reconnects by itself.
     server = await startServer({ web, port });
+    await ada.context.setOffline(false);
     await waitForLink(ada.page, 'online', 30_000);
+    assert.equal(await ada.page.locator('#connection').textContent(), 'Online');
     assertNoErrors(ada);
   } finally {
     await ada.context.close();
