@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  STEP_MS, TEST_MS, assertNoErrors, button, closeUsers, launchBrowser, openUser, startServer,
-  probes, stopServer, useSession, writeRandomFile,
+  assertNoErrors, button, chatButton, closeUsers, launchBrowser, openUser, probes, startServer, STEP_MS, stopServer, TEST_MS, useSession, waitForTransferState, writeRandomFile,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
@@ -18,18 +17,11 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 // A file of `bytes` random bytes in this file's folder, and its SHA-256.
 const makeFile = (name, bytes) => writeRandomFile(folder, name, bytes);
 
-const chatButton = (page, name) => page.getByRole('button', { name: new RegExp(`^Chat and files with ${name}`) });
 
 function transferState(page) {
   return page.locator('#transfers .transfer').last().getAttribute('data-state');
 }
 
-async function waitForTransferState(page, state, timeout = STEP_MS) {
-  await page.waitForFunction((s) => {
-    const items = document.querySelectorAll('#transfers .transfer');
-    return items.length > 0 && items[items.length - 1].dataset.state === s;
-  }, state, { timeout, polling: 100 });
-}
 
 const savedHashes = (page) => page.evaluate(probes.savedHashes);
 

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { STEP_MS, assertNoErrors, button, probes, useSession, writeRandomFile } from './helpers.mjs';
+import {
+  assertNoErrors, button, chatButton, probes, STEP_MS, useSession, waitForTransferState, writeRandomFile,
+} from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
 const folder = mkdtempSync(path.join(tmpdir(), 'peerline-resume-'));
@@ -16,14 +18,7 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 
 const kBlockBytes = 1024 * 1024;
 const reconnectingText = 'Reconnecting… (resumes automatically)';
-const chatButton = (page, name) => page.getByRole('button', { name: new RegExp(`^Chat and files with ${name}`) });
 
-async function waitForTransferState(page, state, timeout = STEP_MS) {
-  await page.waitForFunction((s) => {
-    const items = document.querySelectorAll('#transfers .transfer');
-    return items.length > 0 && items[items.length - 1].dataset.state === s;
-  }, state, { timeout, polling: 100 });
-}
 
 // Test-only: remembers every state and status line the newest transfer shows, however briefly
 // (a resume on loopback takes a fraction of a second, less than a poll may see).

@@ -8,21 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  STEP_MS, TEST_MS, assertNoErrors, button, probes, useSession, writeRandomFile,
+  assertNoErrors, button, chatButton, probes, STEP_MS, TEST_MS, useSession, waitForTransferState, writeRandomFile,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
 const folder = mkdtempSync(path.join(tmpdir(), 'peerline-storage-'));
 after(() => rmSync(folder, { recursive: true, force: true }));
 
-const chatButton = (page, name) => page.getByRole('button', { name: new RegExp(`^Chat and files with ${name}`) });
 
-async function waitForTransferState(page, state, timeout = STEP_MS) {
-  await page.waitForFunction((s) => {
-    const items = document.querySelectorAll('#transfers .transfer');
-    return items.length > 0 && items[items.length - 1].dataset.state === s;
-  }, state, { timeout, polling: 100 });
-}
 const lastTransferText = (page) => page.locator('#transfers .transfer').last().textContent();
 
 const storedFiles = (page) => page.evaluate(probes.storedFiles);

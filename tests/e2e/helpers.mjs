@@ -149,6 +149,16 @@ export function assertNoErrors(...users) {
 // ---- what the page shows -------------------------------------------------------------------------
 
 export const button = (page, name) => page.getByRole('button', { name, exact: true });
+// The roster tile's button that opens the conversation (chat and files) with `name`.
+export const chatButton = (page, name) => page.getByRole('button', { name: new RegExp(`^Chat and files with ${name}`) });
+
+// Until the newest transfer in the conversation is in `state` (data-state: offered, sending, …).
+export async function waitForTransferState(page, state, timeout = STEP_MS) {
+  await page.waitForFunction((s) => {
+    const items = document.querySelectorAll('#transfers .transfer');
+    return items.length > 0 && items[items.length - 1].dataset.state === s;
+  }, state, { timeout, polling: 100 });
+}
 // The device selects live in the Settings dialog (the header's gear button); the peer's volume,
 // statistics, full screen and picture-in-picture behind the call's "More" button.
 export async function openSettings(page) {
