@@ -52,6 +52,10 @@ server=$!
 suite e2e node --test --test-concurrency=1 tests/e2e/
 wait "$server"
 cat "$logs/server.log"
+# Nothing runs beside the lane any more: back to normal priority where that is allowed (root or
+# CAP_SYS_NICE). On a machine of its own nice changes nothing now; on a shared one it would starve.
+descendants() { local p; for p in $(ps -o pid= --ppid "$1"); do echo "$p"; descendants "$p"; done; }
+renice -n 0 -p "$lane" $(descendants "$lane") >/dev/null 2>&1 || true
 t0=$SECONDS
 wait "$lane"
 echo; echo "(the sanitizer lane ran beside server and e2e; waited $((SECONDS - t0)) s more for it)"
