@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of tests/fuzz, built by the `fuzz` preset (clang-14, ASan + UBSan),
 # each for a bounded time, one after another, from the kept corpus in tests/fuzz/corpus/<target>.
-# Exits non-zero on a crash; findings go to build/fuzz/findings/<target>/.
+# Exits non-zero on a crash; findings go to build/<preset>/findings/<target>/ (build/fuzz/...).
 #   tools/fuzz.sh [seconds per target, default 10] [extra libFuzzer flags...]
 #   tools/fuzz.sh --minimise   # merge what the runs found into tests/fuzz/corpus (smallest set)
-# New inputs collect in build/fuzz/corpus/<target>, never in the source tree, until --minimise.
+# New inputs collect in build/<preset>/corpus/<target>, never in the source tree, until --minimise.
+# PEERLINE_FUZZ_PRESET=asan runs the targets of the `asan` build instead (the same flags, so the
+# same binaries; tools/test.sh does this and so compiles the sources once for both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(sdp_fuzzer candidate_fuzzer transfer_fuzzer signal_fuzzer voice_fuzzer voice_link_fuzzer cluster_fuzzer ws_frames_fuzzer call_history_fuzzer)
-out=build/fuzz
+# Every target of tests/fuzz (each is tests/fuzz/<target>.cpp), so a new one runs without a list to edit.
+targets=()
+for source in tests/fuzz/*_fuzzer.cpp; do targets+=("$(basename "$source" .cpp)"); done
+preset=${PEERLINE_FUZZ_PRESET:-fuzz}
+out=build/$preset
 
-[ -f "$out/build.ninja" ] || cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+[ -f "$out/build.ninja" ] || cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset"
 
 if [ "${1:-}" = --minimise ]; then
   # -merge=1 keeps, of the kept corpus and the new inputs, a smallest set with all their features;
