@@ -197,8 +197,11 @@ test('different networks do not see each other until they share an invite link',
     const link = await ada.page.getByLabel('Invite link').inputValue();
     const room = new URL(link).searchParams.get('room');
     assert.match(room, /^[A-Za-z0-9_-]{22,}$/);
-    assert.equal(await ada.page.locator('#inviteQr').evaluate((img) => img.complete && img.naturalWidth > 0), true,
-                 'the QR code of the link is drawn');
+    // The QR code is an image the server draws (qr.svg): it arrives a moment after the click.
+    await ada.page.waitForFunction(() => {
+      const img = document.getElementById('inviteQr');
+      return img.complete && img.naturalWidth > 0;
+    }, null, { timeout: STEP_MS, polling: 50 }).catch(() => assert.fail('the QR code of the link is drawn'));
     await bob.page.goto(`${link}&name=Bob`);
     await button(bob.page, 'Call Ada').waitFor();
     await button(ada.page, 'Call Bob').waitFor();
