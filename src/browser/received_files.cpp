@@ -164,6 +164,17 @@ void write_sink(const std::string& sink, const std::string& data) {
     s.written += data.size();
 }
 
+// A Blob-parts sink's bytes so far as one Blob of its type (the parts are emptied): a Blob over
+// Blobs references their bytes, it does not copy them.
+val take_blob(Sink& s) {
+    flush(s);
+    val options = val::object();
+    options.set("type", text(s.mime));
+    val blob = val::global("Blob").new_(s.parts, options);
+    s.parts = val::array();
+    return blob;
+}
+
 void close_sink(const std::string& sink, bool keep) {
     auto found = sinks.find(sink);
     if (found == sinks.end()) return;
@@ -184,12 +195,7 @@ void close_sink(const std::string& sink, bool keep) {
         post(m);  // answered "stored" (or "failed")
         return;
     }
-    flush(s);
-    val options = val::object();
-    options.set("type", text(s.mime));
-    val blob = val::global("Blob").new_(s.parts, options);
-    s.parts = val::array();
-    stored(sink, blob);
+    stored(sink, take_blob(s));
 }
 
 void rewind_sink(const std::string& sink, std::uint64_t size) {
@@ -205,12 +211,7 @@ void rewind_sink(const std::string& sink, std::uint64_t size) {
         return;
     }
     // Blob parts: a slice of them is a new Blob over the same bytes, not a copy in the heap.
-    flush(s);
-    val options = val::object();
-    options.set("type", text(s.mime));
-    val whole = val::global("Blob").new_(s.parts, options);
-    s.parts = val::array();
-    s.parts.call<void>("push", whole.call<val>("slice", val(0), val(static_cast<double>(size))));
+    s.parts.call<void>("push", take_blob(s).call<val>("slice", val(0), val(static_cast<double>(size))));
 }
 
 std::string saved_url(const std::string& sink) {
