@@ -20,4 +20,10 @@ inline std::optional<std::string> bounded_string(const nlohmann::json& object, c
     return s;
 }
 
+// object[key] if it is a JSON boolean, else `fallback` (a peer may send anything there).
+inline bool boolean(const nlohmann::json& object, const char* key, bool fallback = false) {
+    auto it = object.find(key);
+    return it != object.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
 }  // namespace peerline::json_fields

@@ -11,10 +11,7 @@ using nlohmann::json;
 
 using json_fields::bounded_string;
 
-bool bool_field(const json& object, const char* key, bool fallback) {
-    auto it = object.find(key);
-    return it != object.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
+using json_fields::boolean;
 
 Error bad(const std::string& what) { return make_error("bad-signal", what); }
 
@@ -95,7 +92,7 @@ Result<Payload> parse(const json& data) {
         auto sdp = bounded_string(data, "sdp", kMaxSdpBytes);
         if (!sdp || sdp->empty()) return bad("`" + *kind + "` needs an `sdp` under 48 KiB");
         if (*kind == "offer") {
-            return Payload{Offer{*call, *sdp, bool_field(data, "video", true), bool_field(data, "link", false)}};
+            return Payload{Offer{*call, *sdp, boolean(data, "video", true), boolean(data, "link", false)}};
         }
         return Payload{Answer{*call, *sdp}};
     }
@@ -104,8 +101,8 @@ Result<Payload> parse(const json& data) {
     if (*kind == "accepted") return Payload{Accepted{*call}};
     if (*kind == "link-request") return Payload{LinkRequest{*call}};
     if (*kind == "media-state") {
-        return Payload{MediaState{*call, bool_field(data, "muted", false), bool_field(data, "cameraOff", false),
-                                          bool_field(data, "screen", false)}};
+        return Payload{MediaState{*call, boolean(data, "muted", false), boolean(data, "cameraOff", false),
+                                          boolean(data, "screen", false)}};
     }
     if (*kind == "hangup") {
         return Payload{Hangup{*call, bounded_string(data, "reason", 64).value_or("hung-up")}};

@@ -1,4 +1,6 @@
 #include "stats.hpp"
+
+#include "json_fields.hpp"
 #include "json_depth.hpp"
 
 #include <algorithm>
@@ -51,10 +53,7 @@ std::optional<double> counter_field(const json& entry, const char* key) {
     return value;
 }
 
-bool flag_field(const json& entry, const char* key) {
-    auto it = entry.find(key);
-    return it != entry.end() && it->is_boolean() && it->get<bool>();
-}
+using json_fields::boolean;
 
 bool has_type(const json& entry, std::string_view type) {
     return *text_field(entry, "type") == type;  // every indexed entry has a string type
@@ -112,9 +111,9 @@ const json* selected_pair(const Report& report) {
     const json* nominated = nullptr;
     for (const json& entry : report.entries()) {
         if (!has_type(entry, "candidate-pair")) continue;
-        if (flag_field(entry, "selected")) return &entry;
+        if (boolean(entry, "selected")) return &entry;
         const std::string* state = text_field(entry, "state");
-        if (!nominated && flag_field(entry, "nominated") && state && *state == "succeeded")
+        if (!nominated && boolean(entry, "nominated") && state && *state == "succeeded")
             nominated = &entry;
     }
     return nominated;

@@ -23,12 +23,6 @@ std::optional<std::size_t> count(const nlohmann::json& message, const char* key)
     return found->get<std::size_t>();
 }
 
-// True only for a JSON `true` under `key` (a peer may send anything there).
-bool flag(const nlohmann::json& message, const char* key) {
-    const auto found = message.find(key);
-    return found != message.end() && found->is_boolean() && found->get<bool>();
-}
-
 std::string refusal(const std::string& id, const char* code, const std::string& reason) {
     nlohmann::json j{{"type", "voice-refused"}, {"code", code}, {"reason", reason}};
     if (!id.empty()) j["id"] = id;
@@ -92,7 +86,7 @@ VoiceLink::Reply VoiceLink::on_message(const nlohmann::json& message, std::size_
         return Reply{true, std::nullopt};
     }
     if (kind == "voice-features") {
-        peer_takes_sealed_ = flag(message, "sealed");
+        peer_takes_sealed_ = json_fields::boolean(message, "sealed");
         return Reply{true, std::nullopt};
     }
     if (kind == "voice-ack" || kind == "voice-refused") {
@@ -112,7 +106,7 @@ std::optional<std::string> VoiceLink::on_header(const nlohmann::json& message, s
     const auto parts = count(message, "parts");
     // A sealed message's checksum comes with its key (voice-open): before that it would tell
     // whoever guesses the recording that they guessed right.
-    const bool sealed = flag(message, "sealed");
+    const bool sealed = json_fields::boolean(message, "sealed");
     auto xxh3 = sealed ? std::optional<std::string>("") : json_fields::bounded_string(message, "xxh3", 32);
     if (!id || !size || !part_bytes || !parts || !xxh3 || (!sealed && xxh3->size() != 32)) {
         return refusal(id.value_or(""), voice_refusal::kMalformed,
