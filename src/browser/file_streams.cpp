@@ -29,12 +29,16 @@ struct Request {
 };
 
 struct Stream {
-    Stream(val stream_reader, bool brings_buffers) : reader(std::move(stream_reader)), byob(brings_buffers) {}
+    Stream(val stream_reader, bool brings_buffers, std::uint64_t start, int generation)
+        : reader(std::move(stream_reader)), byob(brings_buffers), next_offset(start), generation(generation) {}
 
-    val reader;                      // a reader of file.stream()
+    val reader;                      // a reader of file.stream(), or of file.slice(start).stream()
     bool byob;                       // it reads into buffers we give it (else it makes its own)
     std::vector<val> spare_buffers;  // handed-out reads' ArrayBuffers, for the next reads
-    std::uint64_t next_offset = 0;   // where the next queued request must start
+    std::uint64_t next_offset;       // where the next queued request must start
+    // Which stream of this file it is: a read the previous one had pending may still resolve
+    // after a restart, and must not hand its bytes to this one.
+    int generation;
     // Read from the stream, not yet handed out: the reads' Uint8Arrays, kept in JS so each
     // byte is copied into Wasm once, straight into the chunk it belongs to.
     std::deque<val> ahead;
@@ -46,6 +50,7 @@ struct Stream {
 };
 
 std::map<std::pair<int, int>, Stream> streams;  // (pick, file) -> its stream
+int generations = 0;
 
 void fail(int pick, int file, const std::string& why) {
     streams.erase({pick, file});
@@ -92,12 +97,13 @@ void pump(int pick, int file) {
     if (s.reading || s.ended || s.ahead_bytes >= kReadAheadBytes) return;
     s.reading = true;
     val read = s.byob ? read_into_spare_buffer(s) : s.reader.call<val>("read");
-    read.call<void>("then", callback("onFileStreamRead", pick, file), callback("onFileStreamFailed", pick, file));
+    read.call<void>("then", callback("onFileStreamRead", pick, file, s.generation),
+                    callback("onFileStreamFailed", pick, file, s.generation));
 }
 
-void on_stream_read(int pick, int file, val result) {
+void on_stream_read(int pick, int file, int generation, val result) {
     auto found = streams.find({pick, file});
-    if (found == streams.end()) return;
+    if (found == streams.end() || found->second.generation != generation) return;
     Stream& s = found->second;
     s.reading = false;
     // A BYOB read that meets the end brings its last bytes along with done.
@@ -115,30 +121,55 @@ void on_stream_read(int pick, int file, val result) {
     }
 }
 
-void on_stream_failed(int pick, int file, val error) {
-    if (!streams.count({pick, file})) return;
+void on_stream_failed(int pick, int file, int generation, val error) {
+    auto found = streams.find({pick, file});
+    if (found == streams.end() || found->second.generation != generation) return;
     fail(pick, file, describe(error));
+}
+
+// A stream of `file` from `start` on: the file's own stream, or its tail's (a Blob slice costs
+// one registration, not one per chunk); false if the browser offers neither.
+bool open(int pick, int file_index, const val& file, std::uint64_t start) {
+    val from = file;
+    if (start > 0) {
+        Outcome tail = try_call(file, "slice", array_of(static_cast<double>(start)));
+        if (!tail.ok) return false;
+        from = tail.value;
+    }
+    Outcome stream = try_call(from, "stream", val::array());
+    if (!stream.ok) return false;
+    // A byte stream (as the File API now specifies) takes our buffers; older ones refuse.
+    val byob_options = val::object();
+    byob_options.set("mode", text("byob"));
+    Outcome reader = try_call(stream.value, "getReader", array_of(byob_options));
+    const bool byob = reader.ok;
+    if (!byob) reader = try_call(stream.value, "getReader", val::array());
+    if (!reader.ok) return false;
+    streams.emplace(std::make_pair(pick, file_index), Stream(reader.value, byob, start, ++generations));
+    return true;
+}
+
+// Cancels a stream and forgets its requests: the core asked for other bytes (a resumed transfer
+// starts again at the receiver's last proven block), so nobody waits for these any more.
+void cancel_stream(std::map<std::pair<int, int>, Stream>::iterator it) {
+    // cancel() releases the file; its promise is not awaited (nothing to do either way).
+    try_call(it->second.reader, "cancel", val::array());
+    streams.erase(it);
 }
 
 }  // namespace
 
 bool read(int pick, int file_index, const val& file, std::uint64_t offset, std::uint32_t length) {
     auto found = streams.find({pick, file_index});
+    if (found != streams.end() && offset != found->second.next_offset) {
+        cancel_stream(found);
+        found = streams.end();
+    }
     if (found == streams.end()) {
-        if (offset != 0) return false;
-        Outcome stream = try_call(file, "stream", val::array());
-        if (!stream.ok) return false;
-        // A byte stream (as the File API now specifies) takes our buffers; older ones refuse.
-        val byob_options = val::object();
-        byob_options.set("mode", text("byob"));
-        Outcome reader = try_call(stream.value, "getReader", array_of(byob_options));
-        const bool byob = reader.ok;
-        if (!byob) reader = try_call(stream.value, "getReader", val::array());
-        if (!reader.ok) return false;
-        found = streams.emplace(std::make_pair(pick, file_index), Stream(reader.value, byob)).first;
+        if (!open(pick, file_index, file, offset)) return false;
+        found = streams.find({pick, file_index});
     }
     Stream& s = found->second;
-    if (offset != s.next_offset) return false;
     s.next_offset = offset + length;
     s.requests.push_back({offset, length});
     pump(pick, file_index);
@@ -151,9 +182,7 @@ void release(int pick) {
             ++it;
             continue;
         }
-        // cancel() releases the file; its promise is not awaited (nothing to do either way).
-        try_call(it->second.reader, "cancel", val::array());
-        it = streams.erase(it);
+        cancel_stream(it++);
     }
 }
 

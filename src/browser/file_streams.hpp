@@ -11,9 +11,11 @@
 
 namespace peerline::browser::file_streams {
 
-// Queues a read of [offset, offset + length) of `file` (pick `pick`, index `file_index`) if it
-// continues where this file's stream is; FileChunkRead or FileReadFailed follows. False if the
-// read does not follow on (the caller reads it another way).
+// Queues a read of [offset, offset + length) of `file` (pick `pick`, index `file_index`);
+// FileChunkRead or FileReadFailed follows. Reads are expected front to back; one elsewhere (a
+// resumed transfer going back to its last proven block) cancels the file's stream, forgets what
+// it still had to hand out, and streams the file's tail from there. False if the browser cannot
+// stream the file (the caller reads it another way).
 bool read(int pick, int file_index, const val& file, std::uint64_t offset, std::uint32_t length);
 
 // The pick was released: its streams are cancelled.

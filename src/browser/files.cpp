@@ -52,7 +52,7 @@ void read_chunk(int pick, int file, std::uint64_t offset, std::uint32_t length) 
         return;
     }
     if (file_streams::read(pick, file, found->second[file], offset, length)) return;
-    // Not where the file's stream is (a read out of order): a slice of its own.
+    // No stream of this file in this browser: a slice of its own per chunk.
     const double start = static_cast<double>(offset);
     Outcome slice = try_call(found->second[file], "slice", array_of(start, start + length));
     if (!slice.ok) return dispatch(FileReadFailed{pick, file, slice.error});
