@@ -1,7 +1,9 @@
 #include "recent_calls.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <emscripten/bind.h>
@@ -12,9 +14,12 @@
 namespace peerline::browser::recent_calls {
 namespace {
 
-// One row per place in the list (newest first): a new call shifts what the rows show, but
-// never rebuilds them, so focus stays where it was.
+// One row per entry, kept while the entry is listed: a new call adds a row above the others and
+// moves none of them, so keyboard and screen-reader focus stays on the entry it was on (a row
+// per place would keep focus on the place while another entry slid under it).
 struct Row {
+    std::string key;  // which entry this row shows: when, whom, which way
+    int serial = 0;   // names the row to its click handler and its reason text, for its life
     val item, direction_use, name, what, when, back, reason;
     dom::Text name_text, what_text, when_text, reason_text;
     dom::Attribute missed, direction_href, back_name, back_tip;
@@ -31,9 +36,15 @@ struct List {
 };
 
 std::optional<List> list;
+int next_serial = 0;
 
-Row make_row(int index) {
-    Row r{dom::element("li", "recent-call"), dom::svg_element("use"), dom::element("span", "recent-name"),
+std::string key_of(const RecentCall& c) {
+    return std::to_string(c.at_ms) + (c.incoming ? "<" : ">") + c.peer_name + "/" + c.peer_device;
+}
+
+Row make_row(std::string key, int serial) {
+    Row r{std::move(key), serial,
+          dom::element("li", "recent-call"), dom::svg_element("use"), dom::element("span", "recent-name"),
           dom::element("span", "recent-what"), dom::element("span", "recent-when"),
           dom::element("button", "recent-back icon-button"), dom::element("span", "visually-hidden"),
           {}, {}, {}, {}, {}, {}, {}, {}, {}};
@@ -46,18 +57,52 @@ Row make_row(int index) {
     line.call<void>("append", r.what, r.when);
     label.call<void>("append", r.name, line);
     // The reason a call back is not possible now describes the (disabled) button.
-    const std::string reason_id = "recentReason" + std::to_string(index);
+    const std::string reason_id = "recentReason" + std::to_string(serial);
     r.reason.set("id", text(reason_id));
     r.back.set("type", val("button"));
     r.back.call<void>("setAttribute", val("aria-describedby"), text(reason_id));
     r.back.call<void>("append", dom::icon("i-phone"));
-    dom::listen(r.back, "click", "onCallBackClick", index);
+    dom::listen(r.back, "click", "onCallBackClick", serial);
     r.item.call<void>("append", direction, label, r.back, r.reason);
     return r;
 }
 
-void on_call_back_click(int index, val) {
-    dispatch(CallBackIntent{index, val::global("Date").call<double>("now")});
+void on_call_back_click(int serial, val) {
+    if (!list) return;
+    const auto& rows = list->rows;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (rows[i].serial == serial)
+            dispatch(CallBackIntent{static_cast<int>(i), val::global("Date").call<double>("now")});
+}
+
+// The rows for `calls`, in order: a listed entry keeps its row, a new one gets a new row, the
+// rows of entries no longer listed leave the page.
+std::vector<Row> rows_for(List& l, const std::vector<RecentCall>& calls) {
+    std::vector<Row> next;
+    next.reserve(calls.size());
+    for (const RecentCall& c : calls) {
+        std::string key = key_of(c);
+        auto kept = std::find_if(l.rows.begin(), l.rows.end(), [&](const Row& r) { return r.key == key; });
+        if (kept != l.rows.end()) {
+            next.push_back(std::move(*kept));
+            l.rows.erase(kept);
+        } else {
+            next.push_back(make_row(std::move(key), next_serial++));
+        }
+    }
+    for (Row& gone : l.rows) gone.item.call<void>("remove");
+    return next;
+}
+
+// Puts the rows' elements in order, inserting only where an element is not already in place:
+// rows kept in the same relative order are never moved (moving an element drops its focus).
+void place(List& l) {
+    val children = l.list["children"];
+    for (std::size_t i = 0; i < l.rows.size(); ++i) {
+        val here = children[i];
+        if (here.isUndefined() || !here.strictlyEquals(l.rows[i].item))
+            l.list.call<void>("insertBefore", l.rows[i].item, here.isUndefined() ? val::null() : here);
+    }
 }
 
 }  // namespace
@@ -68,14 +113,8 @@ void render(const View& view) {
     if (!list) return;
     List& l = *list;
     const auto& calls = view.recent;
-    while (l.rows.size() < calls.size()) {
-        l.rows.push_back(make_row(static_cast<int>(l.rows.size())));
-        l.list.call<void>("append", l.rows.back().item);
-    }
-    while (l.rows.size() > calls.size()) {
-        l.rows.back().item.call<void>("remove");
-        l.rows.pop_back();
-    }
+    l.rows = rows_for(l, calls);
+    place(l);
     for (std::size_t i = 0; i < calls.size(); ++i) {
         const RecentCall& c = calls[i];
         Row& r = l.rows[i];

@@ -1,6 +1,7 @@
 // Recent calls (issue 19): a call Bob gave up on is listed as missed on Ada's idle page, kept by
 // her browser across a reload (where both get new server ids), and "Call back Bob" calls him
-// again; it is disabled, with the reason as its tooltip, once he is gone. A corrupt stored list
+// again; a new entry goes above the rows already shown without reusing them; Call back is
+// disabled, with the reason as its tooltip, once he is gone. A corrupt stored list
 // leaves the page working with an empty one.
 import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +37,7 @@ test('a missed call is listed, survives a reload, and Call back calls that perso
   await ada.page.reload();
   await waitForLink(ada.page, 'online');
   await ada.page.getByRole('heading', { name: 'Recent 1 missed' }).waitFor();
+  await ada.page.evaluate(() => { document.querySelector('#recentList li').dataset.seen = 'before'; });
   await button(ada.page, 'Call back Bob').click();
   await waitForRinging(bob.page, 'Ada');
   // The same kind of call as before: audio, so there is no "Accept audio only" to choose.
@@ -43,6 +45,12 @@ test('a missed call is listed, survives a reload, and Call back calls that perso
   await button(bob.page, 'Decline').click();
   await waitForEnd(ada.page, 'declined');
   assert.deepEqual((await entries(ada.page)).map((e) => e.what), ['Declined · audio', 'Missed · audio']);
+  // The new entry got a row of its own above: the row that was there still shows its entry (and
+  // keeps focus, were it on it), rather than the newest entry sliding under it.
+  assert.deepEqual(await ada.page.evaluate(() => {
+    const seen = document.querySelector('#recentList li[data-seen]');
+    return [[...seen.parentElement.children].indexOf(seen), seen.querySelector('.recent-what').textContent];
+  }), [1, 'Missed · audio']);
 
   // Bob leaves: Call back is disabled and says why.
   await closeUsers(bob);
