@@ -10,6 +10,9 @@
 // Env: PEERLINE_WEB_BEFORE=<another built web folder> adds a "Before" row measured in the same
 // run (served under /before/), to compare a change against the previous build side by side.
 // BASELINE_START_KBPS=800 has the baseline write the start bitrate Peerline's SDP policy writes.
+// Beside the first frame it reports the steps underneath it (steps.mjs), each page against the
+// baseline with the same callee engine: the frame lands on the camera's and the display's grids,
+// the steps do not.
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import { chromiumUser, launchFirefox, openFirefoxUser } from '../../../tests/e2e
 import {
   builtWeb, launchBrowser, openUser, sleep, startServer, stopServer,
 } from '../../../tests/e2e/helpers.mjs';
+import { firstFrameSize, markSteps, STEP_NAMES, stepsOf } from './steps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CALLS = Number(process.argv[2] ?? 20);
@@ -29,37 +33,36 @@ const ENGINE = { chromium: 'Chromium', firefox: 'Firefox' };
 const within = (promise, ms, what) => Promise.race([
   promise, sleep(ms).then(() => { throw new Error(`${what}: no answer within ${ms} ms`); })]);
 
-// In the caller page: starts the clock at the click (capture phase, before the app's handler)
-// and stops it at the first presented frame of the remote <video>.
-function armClock(videoId) {
-  window.__firstFrameMs = new Promise((resolve) => {
-    document.addEventListener('click', () => {
-      const t0 = performance.now();
-      document.getElementById(videoId).requestVideoFrameCallback(() => resolve(performance.now() - t0));
-    }, { capture: true, once: true });
-  });
+// One call, timed from both pages' step timelines: `start` clicks Call; returns the click →
+// first presented remote frame in ms and the steps underneath it.
+async function timedCall(caller, callee, videoId, start) {
+  for (const page of [caller, callee]) await page.evaluate(() => window.__steps.splice(0));
+  await caller.evaluate((id) => window.__armFirstFrame(id), videoId);
+  await start();
+  await within(caller.evaluate(() => window.__firstFrame), WAIT_MS, `${videoId}: first frame`);
+  const [callerLog, calleeLog] = await Promise.all([caller, callee].map((page) => page.evaluate(() => window.__steps.splice(0))));
+  const click = callerLog.find(([, w]) => w.startsWith('click '))[0];
+  const presented = callerLog.find(([, w]) => w === 'frame presented')[0];
+  return { ms: presented - click, steps: stepsOf(callerLog, calleeLog), size: firstFrameSize(callerLog) };
 }
 
 // Callees are engine-neutral: {name or id, evaluate, waitFor} (engines.mjs's users, baselinePage).
 async function peerlineCall(caller, callee) {
-  await caller.page.evaluate(armClock, 'remoteVideo');
-  await caller.page.getByRole('button', { name: `Call ${callee.name}`, exact: true }).click();
-  const ms = await within(caller.page.evaluate(() => window.__firstFrameMs), WAIT_MS, 'Peerline first frame');
+  const result = await timedCall(caller.page, callee, 'remoteVideo', () =>
+    caller.page.getByRole('button', { name: `Call ${callee.name}`, exact: true }).click());
   await caller.page.getByRole('button', { name: 'Hang up', exact: true }).click();
   const ended = () => document.getElementById('callPanel').dataset.phase === 'ended';
   await caller.page.waitForFunction(ended, null, { timeout: WAIT_MS });
   await callee.waitFor(ended, null, WAIT_MS);
-  return ms;
+  return result;
 }
 
 async function baselineCall(caller, callee) {
   await caller.evaluate((id) => { window.benchTarget = id; }, callee.id);
-  await caller.evaluate(armClock, 'remote');
-  await caller.click('#call');
-  const ms = await within(caller.evaluate(() => window.__firstFrameMs), WAIT_MS, 'baseline first frame');
+  const result = await timedCall(caller, callee.page, 'remote', () => caller.click('#call'));
   await caller.evaluate(() => window.hangUp());
   await callee.waitFor(() => window.bench.pc === null, null, WAIT_MS);
-  return ms;
+  return result;
 }
 
 // In a Peerline callee: click Accept (with video) the moment the incoming-call dialog opens.
@@ -71,7 +74,7 @@ function autoAccept() {
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 const stats = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = values.filter((v) => v !== null).sort((a, b) => a - b);
   return { median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), min: sorted[0], max: sorted.at(-1) };
 };
 
@@ -93,16 +96,16 @@ try {
   // Peerline: a Chromium caller and a callee per engine, users of the real page (and a pair of
   // the previous build, if asked).
   const callee = async (engine, base, name, of) => {
-    const user = engine === 'firefox' ? await openFirefoxUser(firefox, base, name)
-                                      : chromiumUser(await openUser(browser, base, name));
+    const user = engine === 'firefox' ? await openFirefoxUser(firefox, base, name, { initScript: markSteps })
+                                      : chromiumUser(await openUser(browser, base, name, { initScript: markSteps }));
     await of.page.getByRole('button', { name: `Call ${name}`, exact: true }).waitFor({ timeout: WAIT_MS });
     await user.evaluate(autoAccept);
     return user;
   };
-  const ada = await openUser(browser, url, 'BenchAda');
+  const ada = await openUser(browser, url, 'BenchAda', { initScript: markSteps });
   const callees = {};
   for (const engine of engines) callees[engine] = await callee(engine, url, `Bench${ENGINE[engine]}`, ada);
-  const oldAda = before ? await openUser(browser, `${url}/before`, 'BeforeAda') : null;
+  const oldAda = before ? await openUser(browser, `${url}/before`, 'BeforeAda', { initScript: markSteps }) : null;
   const oldBob = before ? await callee('chromium', `${url}/before`, 'BeforeBob', oldAda) : null;
 
   // Baseline: a Chromium caller page and a callee page per engine.
@@ -112,9 +115,11 @@ try {
     let page, waitFor;
     if (engine === 'firefox') {
       page = await (await firefox.createBrowserContext()).newPage();
+      await page.evaluateOnNewDocument(markSteps);
       waitFor = (fn, arg, timeout) => page.waitForFunction(fn, { timeout, polling: 50 }, arg);
     } else {
       page = await (await browser.newContext()).newPage();
+      await page.addInitScript(markSteps);
       waitFor = (fn, arg, timeout) => page.waitForFunction(fn, arg, { timeout, polling: 50 });
     }
     await page.goto(address);
@@ -127,17 +132,18 @@ try {
 
   // One list of times per row, run in this order within each round.
   const rows = engines.flatMap((engine) => [
-    { page: 'Peerline', engine, call: () => peerlineCall(ada, callees[engine]), times: [] },
-    { page: 'Baseline', engine, call: () => baselineCall(baseCaller, baseCallees[engine]), times: [] },
+    { page: 'Peerline', engine, call: () => peerlineCall(ada, callees[engine]), times: [], steps: [] },
+    { page: 'Baseline', engine, call: () => baselineCall(baseCaller, baseCallees[engine]), times: [], steps: [] },
   ]);
-  if (before) rows.push({ page: 'Before', engine: 'chromium', call: () => peerlineCall(oldAda, oldBob), times: [] });
+  if (before) rows.push({ page: 'Before', engine: 'chromium', call: () => peerlineCall(oldAda, oldBob), times: [], steps: [] });
   for (let i = 0; i < CALLS + WARMUP; ++i) {
     const line = [];
     for (const row of rows) {
-      const ms = await row.call();
+      const { ms, steps, size } = await row.call();
       await sleep(300);
-      if (i >= WARMUP) row.times.push(ms);
-      line.push(`${row.page} → ${ENGINE[row.engine]} ${ms.toFixed(0)} ms`);
+      if (i >= WARMUP) { row.times.push(ms); row.steps.push(steps); }
+      const parts = steps.map((x) => (x === null ? '—' : x.toFixed(0))).join('/');
+      line.push(`${row.page} → ${ENGINE[row.engine]} ${ms.toFixed(0)} ms (steps ${parts}; ${size})`);
     }
     process.stderr.write(`call ${i + 1 - WARMUP}${i < WARMUP ? ' (warm-up)' : ''}: ${line.join(', ')}\n`);
   }
@@ -155,6 +161,23 @@ try {
     console.log(`Peerline / baseline, ${ENGINE[engine]} callee: median ${(peer.median / base.median).toFixed(2)}x, ` +
                 `p90 ${(peer.p90 / base.p90).toFixed(2)}x${engine === 'chromium' ? ' (targets: median <= 300 ms, <= 1.10x)' : ''}`);
   }
+
+  // The steps underneath: medians per row, and Peerline minus the baseline of the same callee
+  // engine (target: each within 5 ms; the ringing step has no counterpart in the baseline).
+  const ms = (x) => (x === undefined || x === null ? '—' : x.toFixed(1));
+  console.log(`\nSteps underneath the first frame, median ms (${CALLS} calls each)`);
+  console.log(`| step | ${rows.map((r) => `${r.page} → ${ENGINE[r.engine]}`).join(' | ')} | ${engines.map((e) => `Peerline − baseline, ${ENGINE[e]}`).join(' | ')} |`);
+  console.log(`|---|${rows.map(() => '---:').join('|')}|${engines.map(() => '---:').join('|')}|`);
+  STEP_NAMES.forEach((name, k) => {
+    const medians = new Map(rows.map((r) => [r, stats(r.steps.map((s) => s[k])).median]));
+    const gaps = engines.map((engine) => {
+      const [peer, base] = ['Peerline', 'Baseline'].map((page) => medians.get(rows.find((r) => r.page === page && r.engine === engine)));
+      if (peer === undefined || base === undefined) return '—';
+      const gap = peer - base;
+      return `${gap >= 0 ? '+' : ''}${gap.toFixed(1)}${gap <= 5 ? '' : ' (over 5)'}`;
+    });
+    console.log(`| ${name} | ${rows.map((r) => ms(medians.get(r))).join(' | ')} | ${gaps.join(' | ')} |`);
+  });
 } finally {
   await firefox?.close().catch(() => {});
   await browser.close().catch(() => {});

@@ -1,5 +1,5 @@
-// Where the time of one call goes: the same instrumentation (WebRTC, getUserMedia, WebSocket,
-// long tasks, first frame) injected into Peerline's and the baseline's pages, one merged
+// Where the time of one call goes: the same instrumentation (steps.mjs's timeline, plus WebRTC,
+// getUserMedia, long tasks) injected into Peerline's and the baseline's pages, one merged
 // timeline per call, times in ms from the click. Diagnostic companion of bench.mjs.
 // Usage: node tools/bench/call/trace.mjs [calls per side, default 3]
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -7,16 +7,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtWeb, launchBrowser, sleep, startServer, stopServer } from '../../../tests/e2e/helpers.mjs';
+import { markSteps } from './steps.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CALLS = Number(process.argv[2] ?? 3);
 const WAIT_MS = 15_000;
 
+// On top of steps.mjs's timeline (window.__steps, window.__mark: clicks, signaling, dialog,
+// connection state, first frame), the browser calls and events a trace wants to see.
 function instrument() {
-  const log = window.__trace = [];
+  const log = window.__steps;
   const now = () => performance.timeOrigin + performance.now();
-  const mark = (what) => log.push([now(), what]);
-  window.__mark = mark;
+  const mark = window.__mark;
   const wrap = (proto, name, label = name) => {
     const original = proto[name];
     if (typeof original !== 'function') return;
@@ -42,32 +44,16 @@ function instrument() {
   wrap(RTCRtpSender.prototype, 'setParameters');
   wrap(MediaDevices.prototype, 'getUserMedia');
   wrap(MediaDevices.prototype, 'enumerateDevices');
-  wrap(HTMLDialogElement.prototype, 'showModal');
   wrap(HTMLMediaElement.prototype, 'play');
-  const Native = window.RTCPeerConnection;
-  window.RTCPeerConnection = class extends Native {
+  const Pc = window.RTCPeerConnection;  // steps.mjs's, which marks the connection's state
+  window.RTCPeerConnection = class extends Pc {
     constructor(...args) {
       const t0 = now();
       super(...args);
       log.push([t0, `new RTCPeerConnection ${(now() - t0).toFixed(1)} ms`]);
       this.addEventListener('track', (e) => mark(`ontrack ${e.track.kind}`));
       this.addEventListener('icecandidate', (e) => mark(`icecandidate ${e.candidate ? e.candidate.type ?? '' : 'end'}`));
-      this.addEventListener('connectionstatechange', () => mark(`connection ${this.connectionState}`));
       this.addEventListener('iceconnectionstatechange', () => mark(`ice ${this.iceConnectionState}`));
-    }
-  };
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    try { const m = JSON.parse(data); mark(`ws> ${m.type} ${m.data?.kind ?? m.data?.type ?? ''}`); } catch {}
-    return send.call(this, data);
-  };
-  const Ws = window.WebSocket;
-  window.WebSocket = class extends Ws {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('message', (e) => {
-        try { const m = JSON.parse(e.data); mark(`ws< ${m.type} ${m.data?.kind ?? m.data?.type ?? ''}`); } catch {}
-      });
     }
   };
   const AC = window.AudioContext;
@@ -77,20 +63,9 @@ function instrument() {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) log.push([performance.timeOrigin + e.startTime, `LONGTASK ${e.duration.toFixed(0)} ms`]);
   }).observe({ type: 'longtask', buffered: false });
-  document.addEventListener('click', (e) => mark(`click ${e.target.id || e.target.textContent}`), { capture: true });
   // Main-thread stalls under the long-task threshold: a 4 ms timer that notes when it ran late.
   let last = now();
   setInterval(() => { const t = now(); if (t - last > 12) log.push([last, `main thread busy ~${(t - last - 4).toFixed(0)} ms`]); last = t; }, 4);
-  window.__armFrame = (id) => {
-    const v = document.getElementById(id);
-    v.requestVideoFrameCallback((_, meta) => {
-      mark('FIRST FRAME');
-      const at = (t) => performance.timeOrigin + t;
-      if (meta.captureTime) log.push([at(meta.captureTime), 'first frame captured (sender clock)']);
-      if (meta.receiveTime) log.push([at(meta.receiveTime), 'first frame received']);
-      log.push([at(meta.expectedDisplayTime), `first frame expected on screen (processing ${((meta.processingDuration ?? 0) * 1000).toFixed(1)} ms)`]);
-    });
-  };
 }
 
 const web = await mkdtemp(path.join(os.tmpdir(), 'peerline-trace-'));
@@ -102,6 +77,7 @@ const browser = await launchBrowser();
 const open = async (address) => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  await page.addInitScript(markSteps);
   await page.addInitScript(instrument);
   page.on('console', (m) => { if (m.type() === 'error') console.error('console:', m.text()); });
   await page.goto(address);
@@ -110,7 +86,7 @@ const open = async (address) => {
 const timeline = async (label, pages) => {
   const all = [];
   for (const [who, page] of pages) {
-    const entries = await page.evaluate(() => window.__trace.splice(0));
+    const entries = await page.evaluate(() => window.__steps.splice(0));
     for (const [t, what] of entries) all.push([t, who, what]);
   }
   all.sort((a, b) => a[0] - b[0]);
@@ -137,10 +113,10 @@ try {
   await baseCaller.evaluate((id) => { window.benchTarget = id; }, calleeId);
 
   for (let i = 0; i < CALLS; ++i) {
-    for (const p of [ada, bob]) await p.evaluate(() => window.__trace.splice(0));
-    await ada.evaluate(() => window.__armFrame('remoteVideo'));
+    for (const p of [ada, bob]) await p.evaluate(() => window.__steps.splice(0));
+    await ada.evaluate(() => window.__armFirstFrame('remoteVideo'));
     await ada.getByRole('button', { name: 'Call BenchBob', exact: true }).click();
-    await ada.waitForFunction(() => window.__trace.some(([, w]) => w === 'FIRST FRAME'), null, { timeout: WAIT_MS });
+    await ada.evaluate(() => window.__firstFrame);
     await sleep(200);
     await timeline(`Peerline call ${i + 1}`, [['caller', ada], ['callee', bob]]);
     await ada.getByRole('button', { name: 'Hang up', exact: true }).click();
@@ -149,10 +125,10 @@ try {
     }
     await sleep(300);
 
-    for (const p of [baseCaller, baseCallee]) await p.evaluate(() => window.__trace.splice(0));
-    await baseCaller.evaluate(() => window.__armFrame('remote'));
+    for (const p of [baseCaller, baseCallee]) await p.evaluate(() => window.__steps.splice(0));
+    await baseCaller.evaluate(() => window.__armFirstFrame('remote'));
     await baseCaller.click('#call');
-    await baseCaller.waitForFunction(() => window.__trace.some(([, w]) => w === 'FIRST FRAME'), null, { timeout: WAIT_MS });
+    await baseCaller.evaluate(() => window.__firstFrame);
     await sleep(200);
     await timeline(`Baseline call ${i + 1}`, [['caller', baseCaller], ['callee', baseCallee]]);
     await baseCaller.evaluate(() => window.hangUp());
