@@ -70,9 +70,11 @@ Row make_row(std::string key, int serial) {
 void on_call_back_click(int serial, val) {
     if (!list) return;
     const auto& rows = list->rows;
-    for (std::size_t i = 0; i < rows.size(); ++i)
-        if (rows[i].serial == serial)
-            dispatch(CallBackIntent{static_cast<int>(i), val::global("Date").call<double>("now")});
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (rows[i].serial != serial) continue;
+        dispatch(CallBackIntent{static_cast<int>(i), val::global("Date").call<double>("now")});
+        return;
+    }
 }
 
 // The rows for `calls`, in order: a listed entry keeps its row, a new one gets a new row, the
@@ -113,8 +115,14 @@ void render(const View& view) {
     if (!list) return;
     List& l = *list;
     const auto& calls = view.recent;
-    l.rows = rows_for(l, calls);
-    place(l);
+    // Most renders (a transfer's progress, a call's timer) leave the list as it was.
+    const bool same_entries = l.rows.size() == calls.size() &&
+                              std::equal(calls.begin(), calls.end(), l.rows.begin(),
+                                         [](const RecentCall& c, const Row& r) { return key_of(c) == r.key; });
+    if (!same_entries) {
+        l.rows = rows_for(l, calls);
+        place(l);
+    }
     for (std::size_t i = 0; i < calls.size(); ++i) {
         const RecentCall& c = calls[i];
         Row& r = l.rows[i];
