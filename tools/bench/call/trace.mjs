@@ -2,6 +2,7 @@
 // getUserMedia, long tasks) injected into Peerline's and the baseline's pages, one merged
 // timeline per call, times in ms from the click. Diagnostic companion of bench.mjs.
 // Usage: node tools/bench/call/trace.mjs [calls per side, default 3]
+//        CHROME_TRACE=/tmp/call.json node tools/bench/call/trace.mjs 3   # and the browser's trace
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,7 +39,7 @@ function instrument() {
     };
   };
   const pc = RTCPeerConnection.prototype;
-  for (const m of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'getStats', 'addTrack'])
+  for (const m of ['createOffer', 'createAnswer', 'setLocalDescription', 'setRemoteDescription', 'getStats', 'addTrack', 'addIceCandidate'])
     wrap(pc, m);
   wrap(RTCRtpTransceiver.prototype, 'setCodecPreferences');
   wrap(RTCRtpSender.prototype, 'setParameters');
@@ -115,9 +116,17 @@ try {
   for (let i = 0; i < CALLS; ++i) {
     for (const p of [ada, bob]) await p.evaluate(() => window.__steps.splice(0));
     await ada.evaluate(() => window.__armFirstFrame('remoteVideo'));
+    // CHROME_TRACE=file: the browser's own trace of the last Peerline call (every process's
+    // tasks, layout, paint, WebRTC), to open in the DevTools Performance panel or tools/bench/call/tasks.mjs.
+    const tracing = process.env.CHROME_TRACE && i === CALLS - 1;
+    if (tracing) {
+      await browser.startTracing(ada, { path: process.env.CHROME_TRACE,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'webrtc', 'toplevel', 'v8.execute'] });
+    }
     await ada.getByRole('button', { name: 'Call BenchBob', exact: true }).click();
     await ada.evaluate(() => window.__firstFrame);
     await sleep(200);
+    if (tracing) await browser.stopTracing();
     await timeline(`Peerline call ${i + 1}`, [['caller', ada], ['callee', bob]]);
     await ada.getByRole('button', { name: 'Hang up', exact: true }).click();
     for (const p of [ada, bob]) {
