@@ -138,9 +138,10 @@ void execute(const Action& action) {
         action);
 }
 
-// The page is going away (closed, reloaded, navigated): end the call now so the peer learns at
-// once instead of waiting for ICE to time out. The socket still sends during pagehide.
-void on_page_hide(val) { dispatch(HangUpIntent{}); }
+// The page is going away (closed, reloaded, navigated): end the call now and tell every peer
+// with a data link, so they learn at once instead of waiting for ICE to time out or for a
+// resume that cannot come (a new visit is a new id). The socket still sends during pagehide.
+void on_page_hide(val) { dispatch(PageClosing{}); }
 void on_network_online(val) { dispatch(NetworkChanged{true}); }
 void on_network_offline(val) { dispatch(NetworkChanged{false}); }
 

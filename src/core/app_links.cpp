@@ -87,6 +87,11 @@ const link::DataLink* App::State::link_of(const std::string& peer) const {
     return it == links.end() ? nullptr : it->second.get();
 }
 
+void App::State::on(const PageClosing&, Out& out) {
+    if (in_call()) call->hang_up(out);
+    for (auto& [peer, l] : links) l->say_page_closed(out);
+}
+
 void App::State::on(const OpenLinkIntent& e, Out& out) {
     open_conversation = e.peer;
     if (e.peer.empty()) return;

@@ -167,6 +167,7 @@ struct App::State {
     void on(const AcceptIntent& e, Out& out);
     void on(const DeclineIntent&, Out& out);
     void on(const HangUpIntent&, Out& out);
+    void on(const PageClosing&, Out& out);  // app_links.cpp
     void on(const SetMicMuted& e, Out& out);
     void on(const SetCameraOff& e, Out& out);
     void on(const SetPeerMuted& e, Out&);

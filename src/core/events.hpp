@@ -54,6 +54,9 @@ struct AcceptIntent {
 };
 struct DeclineIntent {};
 struct HangUpIntent {};  // also cancels a call still ringing out
+// The page is going away (closed, reloaded, navigated: pagehide). Its id dies with it, so the
+// call ends and every peer with a data link hears that nothing here will resume.
+struct PageClosing {};
 struct SetMicMuted {
     bool muted = false;
 };
@@ -333,7 +336,7 @@ struct TimerFired {
 
 using Event = std::variant<AppStarted, NetworkChanged, ServerOpened, ServerClosed, ServerText, ServerBinary, CallIntent,
                            CallBackIntent, CallHistoryLoaded,
-                           AcceptIntent, DeclineIntent, HangUpIntent, SetMicMuted, SetCameraOff,
+                           AcceptIntent, DeclineIntent, HangUpIntent, PageClosing, SetMicMuted, SetCameraOff,
                            SetPeerMuted, SetPeerVolume, ShareScreenIntent, ScreenShareStarted,
                            ScreenShareFailed, ScreenShareEnded, ShowStatsIntent, PageRequestFailed, ShellUpdateReady, ShellInstallFailed,
                            SelectDevice, MediaReady, DevicePermission, MediaFailed,

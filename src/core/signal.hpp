@@ -62,6 +62,8 @@ struct Hangup {
     std::string call;
     std::string reason;  // "hung-up" | "declined" | "missed" | "busy" | "cancelled" | "failed"
 };
+// A data link's hangup from a page that is going away: nothing of that link will resume.
+inline constexpr const char* kPageClosed = "page-closed";
 
 // "Your message could not be used": sent back for a signal this client drops as malformed, so
 // the sender can tell its user instead of waiting on silence. Never answered with another

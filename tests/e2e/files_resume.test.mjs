@@ -155,3 +155,22 @@ test('cancel while reconnecting deletes the partial file at once and cancels on 
   assert.match(await ada.page.locator('#transfers .transfer').last().textContent(), /cancelled by the receiver/i);
   assertNoErrors(ada, bob);
 });
+
+test('a receiver that leaves its page while reconnecting fails the transfer at once: no resume can come', { timeout: 120_000 }, async () => {
+  const file = await writeRandomFile(folder, 'abandoned.bin', 60 * 1024 * 1024);
+  const [ada, bob] = await startTransfer(file, 0.2);
+  // Bob's next links never finish negotiating, so the transfer stays reconnecting.
+  await bob.page.evaluate(() => {
+    window.RTCPeerConnection.prototype.setRemoteDescription = () => new Promise(() => {});
+  });
+  await bob.page.evaluate(dropDataLink);
+  await waitForTransferState(ada.page, 'reconnecting');
+  const left = performance.now();
+  await bob.page.goto('about:blank');  // pagehide: a new visit would be a new id
+  // Well inside the 60 s grace period: Ada heard it from Bob's page, not from a timeout.
+  await waitForTransferState(ada.page, 'failed', 20_000);
+  const seconds = (performance.now() - left) / 1000;
+  assert.match(await ada.page.locator('#transfers .transfer').last().textContent(), /Bob closed the page/);
+  console.log(`receiver left while reconnecting: the sender failed the transfer ${seconds.toFixed(1)} s later`);
+  assertNoErrors(ada);
+});

@@ -203,3 +203,23 @@ TEST_CASE("an invite room from a mistyped link is dropped, not sent", "[link]") 
     REQUIRE(hello);
     CHECK(nlohmann::json::parse(hello->text).count("room") == 0);
 }
+
+TEST_CASE("a page that closes tells its link peers, whose transfers fail at once with the reason", "[link][transfer]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    int cy = w.join("Cy");
+    w.send(ada, OpenLinkIntent{w.id(bob)});
+    w.choose_files(ada, w.id(bob), {{"notes.txt", random_bytes(1000, 3)}});
+    REQUIRE(only_transfer(w, bob).state == transfer::State::offered);
+    const auto to_cy = w.count<SendToServer>(cy);
+
+    w.send(ada, PageClosing{});
+    // Bob does not wait for ICE to time out or for a resume (a new visit is a new id).
+    const auto& offered = only_transfer(w, bob);
+    CHECK(offered.state == transfer::State::failed);
+    CHECK_THAT(offered.reason, Catch::Contains("Ada closed the page"));
+    CHECK(w.view(bob).conversation.link_problem == "Ada closed the page");
+    // Only peers with a link hear of it.
+    CHECK(w.count<SendToServer>(cy) == to_cy);
+}

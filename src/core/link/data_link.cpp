@@ -68,7 +68,19 @@ void DataLink::send(signal::Payload payload, Out& out) const {
 
 // ---- signals -------------------------------------------------------------------------------------
 
+void DataLink::say_page_closed(Out& out) const {
+    if (!link_id_.empty()) send(signal::Hangup{link_id_, signal::kPageClosed}, out);
+}
+
 void DataLink::on_signal(const signal::Payload& payload, Out& out) {
+    // The peer's page went away, also after our link dropped: its transfers cannot resume (a new
+    // visit is a new id), so they fail now with the reason instead of after the grace period.
+    if (const auto* hangup = std::get_if<signal::Hangup>(&payload); hangup && hangup->reason == signal::kPageClosed) {
+        const std::string why = ids_.peer_name + " closed the page";
+        close(why, false, out);
+        transfers_.give_up_resumes(why, out);
+        return;
+    }
     if (closed() || !negotiator_) return;
     if (const auto* offer = std::get_if<signal::Offer>(&payload)) {
         auto taken = negotiator_->on_remote_offer(offer->sdp, out);

@@ -72,6 +72,8 @@ public:
     // ---- the peer, through the server (signals carrying our link id)
     void on_signal(const signal::Payload& payload, Out& out);
     void on_peer_left(Out& out);
+    // Our page is going away: the peer is told that nothing of this link will resume.
+    void say_page_closed(Out& out) const;
     void on_peer_back() { peer_online_ = true; }
     // ---- the peer connection
     void on_local_description(const std::string& type, const std::string& sdp, Out& out);

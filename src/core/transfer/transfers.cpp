@@ -151,7 +151,7 @@ void Transfers::on_buffered(std::uint64_t amount, Out& out) {
 bool Transfers::on_timer(int timer, Out& out) {
     if (timer == grace_timer_) {
         grace_timer_ = -1;
-        expire_resumes(out);
+        fail_resumes("connection lost: not back within " + std::to_string(kResumeGraceMs / 1000) + " s", out);
         after(out);
         return true;
     }

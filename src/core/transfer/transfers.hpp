@@ -72,6 +72,8 @@ public:
     // Something waits for the next link with this peer: a transfer to resume, or a message
     // about one (a cancel said while the link was down).
     bool resumable() const;
+    // Nothing will resume (the peer's page went away): what waits fails now with `why`.
+    void give_up_resumes(const std::string& why, Out& out);
     // This object now serves a new link (its ids). Finished transfers stay with the old link:
     // drop_finished deletes them and their stored files first.
     void drop_finished(Out& out);
@@ -119,7 +121,7 @@ private:
     void on_resume(const ResumeMessage& m, Out& out);
     // On a new link: each incoming transfer waiting to resume asks its sender to continue.
     void ask_to_resume(Out& out);
-    void expire_resumes(Out& out);  // the grace period is over
+    void fail_resumes(const std::string& why, Out& out);  // every transfer waiting to resume
     void refuse_offer(const std::string& wire_id, std::vector<FileRecord> files, const std::string& why, Out& out);
 
     // frames

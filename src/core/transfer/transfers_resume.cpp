@@ -96,8 +96,14 @@ void Transfers::rebind(LinkIds ids) {
     timer_running_ = false;  // the old link's progress timer was cancelled when nothing ran
 }
 
-void Transfers::expire_resumes(Out& out) {
-    const std::string why = "connection lost: not back within " + std::to_string(kResumeGraceMs / 1000) + " s";
+void Transfers::give_up_resumes(const std::string& why, Out& out) {
+    if (grace_timer_ >= 0) out.push_back(CancelTimer{grace_timer_});
+    grace_timer_ = -1;
+    fail_resumes(why, out);
+    after(out);
+}
+
+void Transfers::fail_resumes(const std::string& why, Out& out) {
     for (auto& t : outgoing_) {
         if (t->state != State::reconnecting) continue;
         t->end(State::failed, why);

@@ -259,3 +259,26 @@ TEST_CASE("an offer made while a transfer waits to resume ends with the lost lin
     for (const auto& v : link.b.transfers.view()) CHECK(v.id != "in-t2");
     CHECK(link.view_of(link.b, "in-t1").state == State::done);
 }
+
+TEST_CASE("a peer whose page closed will not resume: what waits fails at once, the grace period stopped") {
+    LinkPair link;
+    const int pick = 1;
+    stalled_then_dropped(link, random_bytes(8 * kMiB, 62));
+    REQUIRE(link.b.grace_timer >= 0);
+    REQUIRE(link.a.grace_timer >= 0);
+    // b hears that a's page went away: no new link with that id can come.
+    link.act(link.b, [](Transfers& t, Transfers::Out& out) { t.give_up_resumes("Ada closed the page", out); });
+    CHECK(link.view_of(link.b, "in-t1").state == State::failed);
+    CHECK(link.view_of(link.b, "in-t1").reason == "Ada closed the page");
+    CHECK(link.b.sinks.begin()->second.deleted);  // the kept partial file goes now
+    CHECK(link.b.grace_timer < 0);                // cancelled, not left to fire
+    CHECK_FALSE(link.b.transfers.resumable());
+    // And the other way round: the sender hears the receiver's page closed.
+    link.act(link.a, [](Transfers& t, Transfers::Out& out) { t.give_up_resumes("Bob closed the page", out); });
+    CHECK(link.view_of(link.a, "t1").reason == "Bob closed the page");
+    CHECK(link.a.released.count(pick) == 1);
+    CHECK(link.a.grace_timer < 0);
+    // Said twice (or with nothing waiting), it changes nothing.
+    link.act(link.a, [](Transfers& t, Transfers::Out& out) { t.give_up_resumes("again", out); });
+    CHECK(link.view_of(link.a, "t1").reason == "Bob closed the page");
+}
