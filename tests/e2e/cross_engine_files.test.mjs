@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  STEP_MS, TEST_MS, assertNoErrors, inChromium, inFirefox, sendErrorSummary, useCrossSession,
+  TEST_MS, assertNoErrors, inChromium, inFirefox, lastTransfer, sendErrorSummary, useCrossSession,
+  waitForTransferDone,
 } from './engines.mjs';
 import { probes, writeRandomFile } from './helpers.mjs';
 
@@ -24,24 +25,6 @@ const TRANSFER_MS = 150_000;
 
 // A file of `bytes` random bytes in this file's folder, and its SHA-256.
 const makeFile = (name, bytes) => writeRandomFile(folder, name, bytes);
-
-const lastTransfer = (user) => user.evaluate(() => {
-  const items = document.querySelectorAll('#transfers .transfer');
-  const item = items[items.length - 1];
-  return item ? { state: item.dataset.state, text: item.textContent } : null;
-});
-
-// The last transfer reaches `state`; fails at once (with what the page shows) if it ends otherwise.
-async function waitForTransferState(user, state, timeout = STEP_MS) {
-  const ends = ['done', 'failed', 'cancelled', 'declined'];
-  await user.waitFor(({ state, ends }) => {
-    const items = document.querySelectorAll('#transfers .transfer');
-    const s = items[items.length - 1]?.dataset.state;
-    return s === state || ends.includes(s);
-  }, { state, ends }, timeout);
-  const last = await lastTransfer(user);
-  assert.equal(last.state, state, `${user.name} (${user.engine}): ${last.text}`);
-}
 
 const savedHashes = (user) => user.evaluate(probes.savedHashes);
 
@@ -88,12 +71,7 @@ async function sendFiles(from, to) {
   assert.match((await lastTransfer(to)).text, new RegExp(`${from.name} sends 3 files, 105 MB`));
   const started = performance.now();
   await to.click('Accept');
-  try {
-    await Promise.all([waitForTransferState(to, 'done', TRANSFER_MS), waitForTransferState(from, 'done', TRANSFER_MS)]);
-  } catch (error) {
-    error.message += `\nsend() threw at ${from.name} (${from.engine}): ${await sendErrorSummary(from)}`;
-    throw error;
-  }
+  await waitForTransferDone(from, to, TRANSFER_MS);
   assert.equal(await sendErrorSummary(from), 'none', `${from.name}'s send() calls`);
   const seconds = (performance.now() - started) / 1000;
   console.log(`${tag}: 100 MiB + 1,234 B + 0 B in ${seconds.toFixed(1)} s (${(BIG / 2 ** 20 / seconds).toFixed(1)} MiB/s incl. accept and hashing)`);

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { assertNoErrors, inChromium, inFirefox, sendErrorSummary, useCrossSession } from './engines.mjs';
+import {
+  assertNoErrors, inChromium, inFirefox, lastTransfer, useCrossSession, waitForTransferDone,
+} from './engines.mjs';
 import { probes, writeRandomFile } from './helpers.mjs';
 
 const session = useCrossSession({ before, after, afterEach });
@@ -19,22 +21,6 @@ after(() => rmSync(folder, { recursive: true, force: true }));
 const kBlockBytes = 1024 * 1024;
 const FILE_BYTES = 60 * 1024 * 1024;
 const TRANSFER_MS = 120_000;
-
-const lastTransfer = (user) => user.evaluate(() => {
-  const item = [...document.querySelectorAll('#transfers .transfer')].pop();
-  return item ? { state: item.dataset.state, text: item.textContent, resent: Number(item.dataset.resent ?? 0) } : null;
-});
-
-// The last transfer reaches `state`; fails at once (with what the page shows) if it ends otherwise.
-async function waitForTransferState(user, state, timeout) {
-  const ends = ['done', 'failed', 'cancelled', 'declined'];
-  await user.waitFor(({ state, ends }) => {
-    const s = [...document.querySelectorAll('#transfers .transfer')].pop()?.dataset.state;
-    return s === state || ends.includes(s);
-  }, { state, ends }, timeout);
-  const last = await lastTransfer(user);
-  assert.equal(last.state, state, `${user.name} (${user.engine}): ${last.text}`);
-}
 
 // Test-only: notes whether the newest transfer was ever shown reconnecting (a resume on loopback
 // can take less time than a poll).
@@ -60,12 +46,7 @@ async function cutAndResume(from, to) {
   }, undefined, TRANSFER_MS);
   // The receiver's link dies without a word (helpers.mjs's recordPeerConnections lists them).
   await to.evaluate(() => { for (const pc of window.__peerConnections) if (pc.connectionState !== 'closed') pc.close(); });
-  try {
-    await Promise.all([waitForTransferState(to, 'done', TRANSFER_MS), waitForTransferState(from, 'done', TRANSFER_MS)]);
-  } catch (error) {
-    error.message += `\nsend() threw at ${from.name} (${from.engine}): ${await sendErrorSummary(from)}`;
-    throw error;
-  }
+  await waitForTransferDone(from, to, TRANSFER_MS);
   for (const user of [from, to]) {
     assert.ok(await user.evaluate(() => window.__sawReconnecting), `${user.name} (${user.engine}) showed the transfer reconnecting`);
   }

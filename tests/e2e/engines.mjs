@@ -225,6 +225,33 @@ export function assertNoErrors(...users) {
 
 // ---- what the page shows (page functions: the same in both engines) ----------------------------
 
+// The newest file transfer as the page shows it: state, text and bytes that came twice.
+export const lastTransfer = (user) => user.evaluate(() => {
+  const item = [...document.querySelectorAll('#transfers .transfer')].pop();
+  return item ? { state: item.dataset.state, text: item.textContent, resent: Number(item.dataset.resent ?? 0) } : null;
+});
+
+// The newest transfer reaches `state`; fails at once (with what the page shows) if it ends otherwise.
+export async function waitForTransferState(user, state, timeout = STEP_MS) {
+  const ends = ['done', 'failed', 'cancelled', 'declined'];
+  await user.waitFor(({ state, ends }) => {
+    const s = [...document.querySelectorAll('#transfers .transfer')].pop()?.dataset.state;
+    return s === state || ends.includes(s);
+  }, { state, ends }, timeout);
+  const last = await lastTransfer(user);
+  assert.equal(last.state, state, `${user.name} (${user.engine}): ${last.text}`);
+}
+
+// Both ends of the newest transfer reach `done`; a failure says what the sender's send() threw.
+export async function waitForTransferDone(from, to, timeout) {
+  try {
+    await Promise.all([waitForTransferState(to, 'done', timeout), waitForTransferState(from, 'done', timeout)]);
+  } catch (error) {
+    error.message += `\nsend() threw at ${from.name} (${from.engine}): ${await sendErrorSummary(from)}`;
+    throw error;
+  }
+}
+
 export const phaseOf = (user) => user.evaluate(() => document.getElementById('callPanel').dataset.phase);
 export const endReasonOf = (user) => user.evaluate(() => document.getElementById('callPanel').dataset.endReason);
 export const statusOf = (user) => user.evaluate(() => document.getElementById('callStatus').textContent);

@@ -64,6 +64,15 @@ const dropDataLink = () => {
   }
 };
 
+// Test-only: the page's link drops and its next links never finish negotiating, so its
+// transfers stay reconnecting (the page's network not back yet).
+async function dropAndStallNextLinks(page) {
+  await page.evaluate(() => {
+    window.RTCPeerConnection.prototype.setRemoteDescription = () => new Promise(() => {});
+  });
+  await page.evaluate(dropDataLink);
+}
+
 async function startTransfer(file, share) {
   const [ada, bob] = await session.open('Ada', 'Bob');
   for (const user of [ada, bob]) await user.page.evaluate(watchTransfers);
@@ -128,11 +137,7 @@ test('the sender\'s link cut mid-file resumes too: its sends on the closed chann
 test('cancel while reconnecting deletes the partial file at once and cancels on both sides', { timeout: 120_000 }, async () => {
   const file = await writeRandomFile(folder, 'cancelled.bin', 60 * 1024 * 1024);
   const [ada, bob] = await startTransfer(file, 0.2);
-  // Bob's next links never finish negotiating, so the transfer stays reconnecting.
-  await bob.page.evaluate(() => {
-    window.RTCPeerConnection.prototype.setRemoteDescription = () => new Promise(() => {});
-  });
-  await bob.page.evaluate(dropDataLink);
+  await dropAndStallNextLinks(bob.page);
   await Promise.all([waitForTransferState(bob.page, 'reconnecting'), waitForTransferState(ada.page, 'reconnecting')]);
   assert.match(await bob.page.locator('#transfers .transfer').last().textContent(), /Reconnecting… \(resumes automatically\)/);
   const partial = Object.values(await bob.page.evaluate(probes.storedFiles));
@@ -159,11 +164,7 @@ test('cancel while reconnecting deletes the partial file at once and cancels on 
 test('a receiver that leaves its page while reconnecting fails the transfer at once: no resume can come', { timeout: 120_000 }, async () => {
   const file = await writeRandomFile(folder, 'abandoned.bin', 60 * 1024 * 1024);
   const [ada, bob] = await startTransfer(file, 0.2);
-  // Bob's next links never finish negotiating, so the transfer stays reconnecting.
-  await bob.page.evaluate(() => {
-    window.RTCPeerConnection.prototype.setRemoteDescription = () => new Promise(() => {});
-  });
-  await bob.page.evaluate(dropDataLink);
+  await dropAndStallNextLinks(bob.page);
   await waitForTransferState(ada.page, 'reconnecting');
   const left = performance.now();
   await bob.page.goto('about:blank');  // pagehide: a new visit would be a new id
