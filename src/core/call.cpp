@@ -41,9 +41,15 @@ Call Call::receive(CallIds ids, const signal::Offer& offer, CallSettings setting
         call.end_and_tell(EndReason::failed, checked.error().message, out);
         return call;
     }
-    call.pending_offer_sdp_ = offer.sdp;
     call.send(signal::Ringing{call.ids_.call}, out);
     out.push_back(StartTimer{call.ids_.timers.ring, call_timing::kRingMs});
+    // While it rings the connection already takes the offer, so that Accept leaves only the
+    // devices and the answer to wait for (tools/bench/call: the steps after accept). Nothing
+    // reaches the caller from it: no candidate is gathered and no ICE check is sent before our
+    // own description, the answer, which waits for Accept (hold_answer); a decline closes it.
+    call.open_peer_connection(out);
+    call.negotiator_.hold_answer();
+    call.negotiator_.apply_first_offer(offer.sdp, out);
     return call;
 }
 
@@ -163,9 +169,12 @@ void Call::on_media_ready(bool /*audio*/, bool video, Out& out) {
         // Offered early as sending video, and no camera came: say so (renegotiates).
         if (offered && video_ && !has_camera_) out.push_back(StopSending{ids_.pc, "video"});
     } else {
-        open_peer_connection(out);
-        negotiator_.apply_first_offer(pending_offer_sdp_, out);
-        pending_offer_sdp_.clear();
+        // The connection took the offer while ringing (Call::receive). Our tracks take the
+        // offer's m-lines (JSEP §5.10: addTrack reuses the transceivers the offer made, or the
+        // offer pairs with ours if it is still being applied), then the held answer goes.
+        out.push_back(AddLocalTracks{ids_.pc});
+        set_codec_preferences(out);
+        negotiator_.release_answer(out);
     }
     // Mute or camera off chosen while the devices were opening (a caller that offered early
     // may already be connected) applies to the tracks that just arrived.

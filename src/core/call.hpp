@@ -141,6 +141,7 @@ private:
     void send(signal::Payload payload, Out& out) const;
     void send_media_state(Out& out) const;
     void open_peer_connection(Out& out);
+    void set_codec_preferences(Out& out) const;
     void on_remote_offer(const signal::Offer& offer, Out& out);
     void on_remote_answer(const signal::Answer& answer, Out& out);
     void on_peer_accepted(Out& out);
@@ -162,7 +163,6 @@ private:
     bool peer_online_ = true;
 
     Negotiator negotiator_;
-    std::string pending_offer_sdp_;   // callee: the first offer, until media is ready
     std::string glare_loser_;         // caller: the peer's call ours won against, until answered
     bool ring_timer_started_ = false;  // caller: with the first offer (so the callee knows the call)
     bool answered_ = false;            // the callee said yes (on either side's knowledge)

@@ -16,17 +16,10 @@ void Call::open_peer_connection(Out& out) {
         out.push_back(AddTransceiver{pc, "audio"});
         // Known to have no camera (the offer waited for the devices): receive video only.
         if (video_) out.push_back(AddTransceiver{pc, "video", !media_ready_ || has_camera_});
-    } else {
-        // The callee opens its devices on accept, before this; its tracks take the offer's
-        // m-lines (JSEP §5.10: addTrack transceivers pair with the remote offer's).
-        out.push_back(AddLocalTracks{pc});
+        set_codec_preferences(out);
     }
-    // The order of codecs goes through the standard API; only what it cannot express (Opus
-    // parameters, ptime, b= lines) is edited into the description (docs/sdp.md).
-    out.push_back(SetCodecPreferences{pc, "audio", {"audio/opus"}});
-    std::vector<std::string> video_order;
-    for (const auto& name : settings_.policy.video_preference) video_order.push_back("video/" + name);
-    out.push_back(SetCodecPreferences{pc, "video", std::move(video_order)});
+    // A callee's connection is opened while it rings, its devices closed: its tracks and
+    // codec order come once they open (on_media_ready).
     const auto limits = sdp::sender_limits(settings_.policy);
     if (limits.audio_max_bitrate > 0) {
         out.push_back(SetSenderMaxBitrate{pc, "audio", static_cast<int>(limits.audio_max_bitrate)});
@@ -35,6 +28,15 @@ void Call::open_peer_connection(Out& out) {
         out.push_back(SetSenderMaxBitrate{pc, "video", static_cast<int>(*limits.video_max_bitrate)});
     }
     negotiator_.opened();
+}
+
+// The order of codecs goes through the standard API; only what it cannot express (Opus
+// parameters, ptime, b= lines) is edited into the description (docs/sdp.md).
+void Call::set_codec_preferences(Out& out) const {
+    out.push_back(SetCodecPreferences{ids_.pc, "audio", {"audio/opus"}});
+    std::vector<std::string> video_order;
+    for (const auto& name : settings_.policy.video_preference) video_order.push_back("video/" + name);
+    out.push_back(SetCodecPreferences{ids_.pc, "video", std::move(video_order)});
 }
 
 void Call::on_negotiation_needed(Out& out) { negotiator_.on_negotiation_needed(out); }

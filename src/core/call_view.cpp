@@ -68,7 +68,9 @@ void Call::fill(CallPanel& p) const {
     p.remote_camera_off = live && remote_camera_off_;
     p.peer_muted = peer_muted_;
     p.peer_volume = peer_volume_;
-    p.remote_pc = active() && remote_media_ ? ids_.pc : 0;
+    // A ringing callee's connection already has the caller's tracks (it took the offer), but
+    // nothing plays before Accept.
+    p.remote_pc = active() && remote_media_ && phase_ != CallPhase::ringing_in ? ids_.pc : 0;
     if (live && first_report_ms_ >= 0) p.elapsed = format_call_duration(duration_s());
     if (phase_ == CallPhase::connected) {
         const bool warm = stats_tracker_.bitrate_in_history().size() >= quality_thresholds::kVideoWarmupSamples;

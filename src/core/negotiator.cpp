@@ -109,7 +109,18 @@ void Negotiator::on_remote_description_set(Out& out) {
         out.push_back(AddIceCandidate{pc_, c.candidate, c.mid, c.mline_index});
     }
     pending_candidates_.clear();
-    if (signaling_ == Signaling::have_remote_offer) out.push_back(CreateAnswer{pc_});
+    if (signaling_ != Signaling::have_remote_offer) return;
+    if (answer_held_) {
+        answer_waiting_ = true;
+    } else {
+        out.push_back(CreateAnswer{pc_});
+    }
+}
+
+void Negotiator::release_answer(Out& out) {
+    answer_held_ = false;
+    if (answer_waiting_ && open_ && signaling_ == Signaling::have_remote_offer) out.push_back(CreateAnswer{pc_});
+    answer_waiting_ = false;
 }
 
 void Negotiator::on_remote_candidate(const signal::Candidate& c, Out& out) {
@@ -124,6 +135,7 @@ void Negotiator::close(Out& out) {
     if (open_) out.push_back(ClosePeerConnection{pc_});
     open_ = false;
     making_offer_ = false;
+    answer_waiting_ = false;
     pending_candidates_.clear();
 }
 

@@ -54,6 +54,10 @@ public:
     Result<bool> on_remote_answer(const std::string& sdp, Out& out);
     void on_remote_description_set(Out& out);
     void on_remote_candidate(const signal::Candidate& candidate, Out& out);
+    // A callee takes the offer while it rings but answers only once the user accepted and its
+    // devices are open: until release_answer, a remote offer that is set waits for its answer.
+    void hold_answer() { answer_held_ = true; }
+    void release_answer(Out& out);
 
     // An operation failed in the browser: no offer is in the making any more.
     void on_failure() { making_offer_ = false; }
@@ -76,6 +80,8 @@ private:
     Signaling signaling_ = Signaling::stable;
     bool remote_description_known_ = false;
     bool negotiated_once_ = false;
+    bool answer_held_ = false;      // hold_answer(): no CreateAnswer until release_answer()
+    bool answer_waiting_ = false;   // a remote offer was set while the answer was held
     std::vector<signal::Candidate> pending_candidates_;  // until a remote description is set
     std::optional<sdp::Capabilities> local_capabilities_; // from our last local description
     std::string remote_sdp_;

@@ -25,6 +25,14 @@ test('accept: the callee rings, accepts, and video flows both ways', { timeout: 
   await bob.page.keyboard.press('Tab');
   assert.equal(await bob.page.evaluate(() => document.activeElement?.textContent), 'Accept');
   assert.equal(await bob.page.evaluate(() => document.getElementById('localVideo').srcObject), null);
+  // Its connection takes the offer while ringing (so Accept waits only for the devices), but
+  // tells the caller nothing before Accept: no description of its own, no candidate gathered.
+  await bob.page.waitForFunction(() => window.__peerConnections.at(-1).signalingState === 'have-remote-offer');
+  assert.deepEqual(await bob.page.evaluate(() => {
+    const pc = window.__peerConnections.at(-1);
+    return { local: pc.localDescription, gathering: pc.iceGatheringState,
+             playing: document.getElementById('remoteVideo').srcObject !== null };
+  }), { local: null, gathering: 'new', playing: false });
   assert.match(await statusOf(ada.page), /^(Calling|Ringing) Bob…$/);
   await button(bob.page, 'Accept').click();
   await Promise.all([waitForPhase(ada.page, 'connected'), waitForPhase(bob.page, 'connected')]);

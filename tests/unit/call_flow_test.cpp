@@ -64,7 +64,14 @@ TEST_CASE("a call rings, media opens on the callee only when accepted", "[call]"
     CHECK(w.view(bob).call.can_accept);
     CHECK(w.view(bob).call.status == "Ada is calling you (video)");
     CHECK(w.count<RequestMedia>(bob) == 0);
-    CHECK(w.count<CreatePeerConnection>(bob) == 0);
+    // Its connection already took the offer, but says nothing of its own before Accept: no
+    // description, so no candidate gathered; nothing of the caller plays.
+    CHECK(w.count<CreatePeerConnection>(bob) == 1);
+    CHECK(w.actions<SetRemoteDescription>(bob).at(0).type == "offer");
+    CHECK(w.count<CreateAnswer>(bob) == 0);
+    CHECK(w.count<SetLocalDescription>(bob) == 0);
+    CHECK(w.count<AddLocalTracks>(bob) == 0);
+    CHECK(w.view(bob).call.remote_pc == 0);
 
     w.send(bob, AcceptIntent{true});
     CHECK(phase(w, ada) == CallPhase::connected);
@@ -80,10 +87,12 @@ TEST_CASE("a call rings, media opens on the callee only when accepted", "[call]"
     REQUIRE(w.count<CreateAnswer>(bob) == 1);
     CHECK(w.actions<SetRemoteDescription>(bob).at(0).type == "offer");
     CHECK(w.actions<SetRemoteDescription>(ada).at(0).type == "answer");
-    CHECK(first_index<RequestMedia>(w, bob) < first_index<CreatePeerConnection>(w, bob));
     // A first call: the caller's devices might prompt, so it offers once they are open.
     CHECK(first_index<AttachLocalTracks>(w, ada) < first_index<CreateOffer>(w, ada));
-    CHECK(first_index<AddLocalTracks>(w, bob) < first_index<SetRemoteDescription>(w, bob));
+    // The callee's tracks, then their codec order, then the answer.
+    CHECK(first_index<RequestMedia>(w, bob) < first_index<AddLocalTracks>(w, bob));
+    CHECK(first_index<AddLocalTracks>(w, bob) < first_index<SetCodecPreferences>(w, bob));
+    CHECK(first_index<SetCodecPreferences>(w, bob) < first_index<CreateAnswer>(w, bob));
     CHECK(first_index<SetRemoteDescription>(w, bob) < first_index<CreateAnswer>(w, bob));
     // One real candidate each way; end-of-candidates is not sent.
     CHECK(w.count<AddIceCandidate>(ada) == 1);

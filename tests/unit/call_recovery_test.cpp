@@ -292,14 +292,58 @@ TEST_CASE("candidates that arrive before the offer is applied are held, then add
     FakeWorld w;
     int ada = w.join("Ada");
     FakeWorld::Options slow;
-    slow.media_is_slow = true;
+    slow.remote_descriptions_are_slow = true;
     int bob = w.join("Bob", slow);
     connect(w, ada, bob);
-    CHECK(w.count<SetRemoteDescription>(bob) == 0);
+    CHECK(w.count<SetRemoteDescription>(bob) == 1);
     CHECK(w.count<AddIceCandidate>(bob) == 0);
-    w.release_media(bob);  // the fake browser throws if a candidate came first
+    CHECK(w.count<CreateAnswer>(bob) == 0);  // accepted, devices open, but the offer is not applied yet
+    w.release_remote_descriptions(bob);  // the fake browser throws if a candidate came first
     CHECK(first_index<SetRemoteDescription>(w, bob) < first_index<AddIceCandidate>(w, bob));
+    CHECK(w.count<CreateAnswer>(bob) == 1);
     CHECK(phase(w, bob) == CallPhase::connected);
+}
+
+TEST_CASE("a ringing callee's connection answers only once accepted and its devices are open", "[call]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    FakeWorld::Options slow;
+    slow.media_is_slow = true;
+    int bob = w.join("Bob", slow);
+    call(w, ada, bob);
+    REQUIRE(phase(w, bob) == CallPhase::ringing_in);
+    // The offer and the caller's candidates are taken while ringing...
+    CHECK(w.count<AddIceCandidate>(bob) == 1);
+    w.send(bob, AcceptIntent{true});
+    // ...and the answer waits for the devices.
+    CHECK(w.count<CreateAnswer>(bob) == 0);
+    CHECK(w.count<AddLocalTracks>(bob) == 0);
+    w.release_media(bob);
+    CHECK(w.count<CreateAnswer>(bob) == 1);
+    CHECK(phase(w, bob) == CallPhase::connected);
+}
+
+TEST_CASE("a call declined, missed or cancelled while ringing closes the connection that took its offer", "[call]") {
+    FakeWorld w;
+    int ada = w.join("Ada");
+    int bob = w.join("Bob");
+    SECTION("declined") {
+        call(w, ada, bob);
+        w.send(bob, DeclineIntent{});
+    }
+    SECTION("missed") {
+        call(w, ada, bob);
+        REQUIRE(w.fire_timer(bob, call_timing::kRingMs));
+    }
+    SECTION("cancelled by the caller") {
+        call(w, ada, bob);
+        w.send(ada, HangUpIntent{});
+    }
+    CHECK(phase(w, bob) == CallPhase::ended);
+    CHECK(w.count<ClosePeerConnection>(bob) == 1);
+    CHECK(w.count<CreateAnswer>(bob) == 0);
+    CHECK(w.count<SetLocalDescription>(bob) == 0);
+    CHECK(w.count<RequestMedia>(bob) == 0);
 }
 
 TEST_CASE("a camera that cannot open ends the call with the reason", "[call]") {

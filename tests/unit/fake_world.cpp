@@ -108,6 +108,18 @@ void FakeWorld::release_media(int client) {
     send(client, MediaReady{true, clients_[client].options.has_camera});
 }
 
+void FakeWorld::release_remote_descriptions(int client) {
+    auto& c = clients_.at(client);
+    std::vector<int> held;
+    held.swap(c.remote_descriptions_held);
+    for (int pc : held) {
+        c.pcs[pc].remote_set = true;
+        queue_.emplace_back(client, RemoteDescriptionSet{pc});
+        maybe_connect(client, pc);
+    }
+    run();
+}
+
 void FakeWorld::server_says(int client, const std::string& text) { send(client, ServerText{text}); }
 
 void FakeWorld::set_pc_state(int client, const std::string& state) {

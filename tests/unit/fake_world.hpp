@@ -24,6 +24,8 @@ public:
         bool media_fails = false;      // getUserMedia rejects
         bool pcs_connect = true;       // peer connections reach "connected" when negotiated
         bool media_is_slow = false;    // MediaReady is held until release_media()
+        // setRemoteDescription answers (RemoteDescriptionSet) only at release_remote_descriptions().
+        bool remote_descriptions_are_slow = false;
         bool has_camera = true;        // MediaReady says whether a camera track came
         // Whose descriptions the fake browser writes for data links, and what its send() takes:
         // Chromium says and sends at most 262144 bytes; Firefox says 1073741823.
@@ -61,6 +63,7 @@ public:
     // Returns false if no such timer is running.
     bool fire_timer(int client, int ms);
     void release_media(int client);      // deliver a held MediaReady
+    void release_remote_descriptions(int client);  // finish the setRemoteDescriptions held
     // Deliver raw text to a client as if it came from the server.
     void server_says(int client, const std::string& text);
     // The browser reports a connection state for the client's current peer connection.
@@ -122,6 +125,7 @@ private:
         std::map<int, FakePc> pcs;
         std::map<int, int> timers;     // timer id → ms
         bool media_held = false;
+        std::vector<int> remote_descriptions_held;  // pcs whose setRemoteDescription is pending
         int signal_from = -1;          // sender of the signal being handled now
         std::map<int, std::vector<std::string>> picks;  // files the user chose
         std::map<std::string, Sink> sinks;

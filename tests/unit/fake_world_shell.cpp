@@ -119,8 +119,12 @@ void FakeWorld::execute(int client, const Action& action) {
                 queue_.emplace_back(client, LocalCandidate{a.pc, "", "", 0});  // end of candidates
                 maybe_connect(client, a.pc);
             } else if constexpr (std::is_same_v<A, SetRemoteDescription>) {
-                c.pcs[a.pc].remote_set = true;
                 if (c.signal_from >= 0) c.pcs[a.pc].remote_client = c.signal_from;
+                if (c.options.remote_descriptions_are_slow) {
+                    c.remote_descriptions_held.push_back(a.pc);
+                    return;
+                }
+                c.pcs[a.pc].remote_set = true;
                 queue_.emplace_back(client, RemoteDescriptionSet{a.pc});
                 maybe_connect(client, a.pc);
             } else if constexpr (std::is_same_v<A, AddIceCandidate>) {

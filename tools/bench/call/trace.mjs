@@ -13,6 +13,10 @@ import { markSteps } from './steps.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CALLS = Number(process.argv[2] ?? 3);
 const WAIT_MS = 15_000;
+// What a trace records: the pages' tasks, layout and paint, WebRTC, and the display compositor's
+// draws (viz: software compositing here, so every video frame drawn is CPU taken from call setup).
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'webrtc',
+  'toplevel', 'v8.execute', 'viz'];
 
 // On top of steps.mjs's timeline (window.__steps, window.__mark: clicks, signaling, dialog,
 // connection state, first frame), the browser calls and events a trace wants to see.
@@ -120,8 +124,7 @@ try {
     // tasks, layout, paint, WebRTC), to open in the DevTools Performance panel or tools/bench/call/tasks.mjs.
     const tracing = process.env.CHROME_TRACE && i === CALLS - 1;
     if (tracing) {
-      await browser.startTracing(ada, { path: process.env.CHROME_TRACE,
-        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'webrtc', 'toplevel', 'v8.execute'] });
+      await browser.startTracing(ada, { path: process.env.CHROME_TRACE, categories: TRACE_CATEGORIES });
     }
     await ada.getByRole('button', { name: 'Call BenchBob', exact: true }).click();
     await ada.evaluate(() => window.__firstFrame);
@@ -136,9 +139,12 @@ try {
 
     for (const p of [baseCaller, baseCallee]) await p.evaluate(() => window.__steps.splice(0));
     await baseCaller.evaluate(() => window.__armFirstFrame('remote'));
+    // ...and of the last baseline call beside it (CHROME_TRACE's name + ".baseline.json").
+    if (tracing) await browser.startTracing(baseCaller, { path: `${process.env.CHROME_TRACE}.baseline.json`, categories: TRACE_CATEGORIES });
     await baseCaller.click('#call');
     await baseCaller.evaluate(() => window.__firstFrame);
     await sleep(200);
+    if (tracing) await browser.stopTracing();
     await timeline(`Baseline call ${i + 1}`, [['caller', baseCaller], ['callee', baseCallee]]);
     await baseCaller.evaluate(() => window.hangUp());
     await baseCallee.waitForFunction(() => window.bench.pc === null, null, { timeout: WAIT_MS });
