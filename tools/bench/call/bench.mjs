@@ -7,6 +7,9 @@
 // compared with the baseline that has the same callee engine.
 // Usage: node tools/bench/call/bench.mjs [calls per side, default 20]
 // Env: FIREFOX=0 leaves the Firefox callees out.
+// Env: ACCEPT_AFTER_MS=600 has Peerline's callee click Accept that long after the dialog opens,
+// as a person does (the default, 0, is the fastest possible callee). Its first frame then
+// includes the wait, so read the steps: accept → answer and after.
 // Env: PEERLINE_WEB_BEFORE=<another built web folder> adds a "Before" row measured in the same
 // run (served under /before/), to compare a change against the previous build side by side.
 // BASELINE_START_KBPS=800 has the baseline write the start bitrate Peerline's SDP policy writes.
@@ -28,6 +31,7 @@ const CALLS = Number(process.argv[2] ?? 20);
 const WARMUP = 2;
 const WAIT_MS = 15_000;
 const FIREFOX = process.env.FIREFOX !== '0';
+const ACCEPT_AFTER_MS = Number(process.env.ACCEPT_AFTER_MS ?? 0);
 const ENGINE = { chromium: 'Chromium', firefox: 'Firefox' };
 
 const within = (promise, ms, what) => Promise.race([
@@ -65,10 +69,12 @@ async function baselineCall(caller, callee) {
   return result;
 }
 
-// In a Peerline callee: click Accept (with video) the moment the incoming-call dialog opens.
-function autoAccept() {
+// In a Peerline callee: click Accept (with video) the moment the incoming-call dialog opens,
+// or `afterMs` later.
+function autoAccept(afterMs) {
   const dialog = document.getElementById('incoming');
-  new MutationObserver(() => { if (dialog.open) document.getElementById('acceptVideo').click(); })
+  const accept = () => document.getElementById('acceptVideo').click();
+  new MutationObserver(() => { if (dialog.open) (afterMs > 0 ? setTimeout(accept, afterMs) : accept()); })
     .observe(dialog, { attributes: true, attributeFilter: ['open'] });
 }
 
@@ -99,7 +105,7 @@ try {
     const user = engine === 'firefox' ? await openFirefoxUser(firefox, base, name, { initScript: markSteps })
                                       : chromiumUser(await openUser(browser, base, name, { initScript: markSteps }));
     await of.page.getByRole('button', { name: `Call ${name}`, exact: true }).waitFor({ timeout: WAIT_MS });
-    await user.evaluate(autoAccept);
+    await user.evaluate(autoAccept, ACCEPT_AFTER_MS);
     return user;
   };
   const ada = await openUser(browser, url, 'BenchAda', { initScript: markSteps });
@@ -149,7 +155,8 @@ try {
   }
 
   const cell = (x) => x.toFixed(0).padStart(6);
-  console.log(`Click Call -> first remote video frame at the Chromium caller, ${CALLS} calls each, interleaved, loopback (ms)`);
+  console.log(`Click Call -> first remote video frame at the Chromium caller, ${CALLS} calls each, interleaved, loopback (ms)` +
+              (ACCEPT_AFTER_MS > 0 ? `; Peerline's callee accepts ${ACCEPT_AFTER_MS} ms after ringing, which its times include` : ''));
   console.log('| page      | callee   | median |    p90 |    min |    max |');
   console.log('|-----------|----------|-------:|-------:|-------:|-------:|');
   for (const row of rows) {
