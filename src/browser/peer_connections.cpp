@@ -16,6 +16,7 @@ struct Entry {
     val connection;      // RTCPeerConnection
     val remote;          // MediaStream of remote tracks, or undefined
     val sent;            // MediaStream named in our transceivers' msid (add_transceiver), or undefined
+    bool connected_once = false;  // bitrate caps wait for this (on_state_change)
 };
 
 std::map<int, Entry> table;
@@ -78,7 +79,12 @@ void on_ice_candidate(int pc, int serial, val event) {
 void on_state_change(int pc, int serial, val) {
     Entry* entry = live(pc, serial);
     if (!entry) return;
-    dispatch(PcStateChanged{pc, entry->connection["connectionState"].as<std::string>()});
+    const std::string state = entry->connection["connectionState"].as<std::string>();
+    if (state == "connected" && !entry->connected_once) {
+        entry->connected_once = true;
+        transceivers::apply_bitrates(pc);
+    }
+    dispatch(PcStateChanged{pc, state});
 }
 
 void on_track(int pc, int serial, val event) {
@@ -101,9 +107,17 @@ void on_description(int pc, int serial, val created) {
                                      created["sdp"].as<std::string>()});
 }
 
+// Bitrate caps (transceivers.cpp) go on once the connection is up, not during its set-up:
+// getParameters blocks the page's main thread until WebRTC's signaling thread is free, and that
+// thread is busy with the descriptions and ICE until then (measured: 3-6 ms of main thread and
+// the caps' setParameters queued ahead of ICE, each side, tools/bench/call/tasks.mjs). Nothing
+// is sent uncapped meanwhile: media starts at the policy's start bitrate (at most the cap), and
+// the descriptions' b=AS/TIAS and Opus maxaveragebitrate bound it too (docs/sdp.md). Senders a
+// later negotiation adds get theirs when its descriptions are set.
 void on_local_set(int pc, int serial, val) {
-    if (!live(pc, serial)) return;
-    transceivers::apply_bitrates(pc);  // once, after our first description (transceivers.cpp)
+    Entry* entry = live(pc, serial);
+    if (!entry) return;
+    if (entry->connected_once) transceivers::apply_bitrates(pc);
     dispatch(LocalDescriptionSet{pc});
 }
 
@@ -112,7 +126,9 @@ void on_remote_set(int pc, int serial, val) {
     if (!entry) return;
     // After a remote offer the answer comes next: caps then wait for it (on_local_set), so that
     // setParameters does not queue ahead of createAnswer on WebRTC's signaling thread.
-    if (entry->connection["signalingState"].as<std::string>() == "stable") transceivers::apply_bitrates(pc);
+    if (entry->connected_once && entry->connection["signalingState"].as<std::string>() == "stable") {
+        transceivers::apply_bitrates(pc);
+    }
     dispatch(RemoteDescriptionSet{pc});
 }
 

@@ -12,11 +12,12 @@ namespace peerline::browser::transceivers {
 namespace {
 
 // pc -> kind -> the cap in bit/s and whether it reached every sender of that kind. A cap is
-// applied once, after the first local description: setParameters runs on WebRTC's signaling
-// thread, so applying it when the pc is made queued it ahead of createOffer/createAnswer, and
-// re-applying it after every description queued more work ahead of ICE (measured: 15-80 ms
-// per call setup on a loaded 2-core machine, tools/bench/call/trace.mjs). Chromium keeps
-// sender parameters across later negotiations, so once is enough.
+// applied once, when the pc first connects (peer_connections.cpp): setParameters runs on
+// WebRTC's signaling thread, so applying it when the pc was made queued it ahead of
+// createOffer/createAnswer, after every description ahead of ICE (measured: 15-80 ms per call
+// setup on a loaded 2-core machine, tools/bench/call/trace.mjs), and after the first one still
+// held both main threads 3-6 ms during set-up. Chromium keeps sender parameters across later
+// negotiations, so once is enough.
 struct Cap {
     int bps = 0;
     bool applied = false;

@@ -12,8 +12,8 @@ namespace peerline::browser::transceivers {
 // The browser's own receive capabilities of `kind`, stably reordered so that `mime_order` (case-
 // insensitive) comes first, set on every transceiver of that kind. Skipped where unsupported.
 void set_codec_preferences(int pc, const std::string& kind, const std::vector<std::string>& mime_order);
-// Records the cap of every sender of `kind`; apply_bitrates (after our first local description,
-// off the createOffer/createAnswer path) sets it once. A changed cap on a live pc applies now.
+// Records the cap of every sender of `kind`; apply_bitrates (once the pc is connected, off the
+// set-up path: peer_connections.cpp) sets it once. A changed cap on a live pc applies now.
 void set_max_bitrate(int pc, const std::string& kind, int max_bitrate_bps);
 void apply_bitrates(int pc);
 void forget(int pc);
