@@ -55,8 +55,8 @@ test('accept: the callee rings, accepts, and video flows both ways', { timeout: 
     assert.match(remote, new RegExp(`^a=fmtp:${vp8} (.*;)?x-google-start-bitrate=800(;|\\r?$)`, 'm'),
                  `${user.name}: the peer's start bitrate on VP8`);
   }
-  // Both sides' senders carry the policy's caps, set once after their first description: the
-  // callee's senders are the transceivers the caller's offer made, turned to send on accept.
+  // Both sides' senders carry the policy's caps, set once the connection is up: the callee's
+  // senders are the transceivers the caller's offer made while it rang, turned to send on accept.
   const caps = await Promise.all([ada, bob].map((user) => user.page.evaluate(() =>
     Object.fromEntries(window.__peerConnections.at(-1).getSenders().filter((s) => s.track)
       .map((s) => [s.track.kind, s.getParameters().encodings?.[0]?.maxBitrate ?? 0])))));
