@@ -12,6 +12,7 @@ packages=(
   libhiredis-dev                                      # --redis: the switchboard of many instances
   redis-server haproxy                                # scale-out tests: real Redis, real load balancer
   coturn                                              # TURN relay for the relay-only test
+  iproute2                                            # network namespaces: a receiver whose network goes away
   nlohmann-json3-dev catch2 libxxhash-dev             # core libraries and unit tests
   libopus-dev libogg-dev libopusenc-dev libopusfile-dev # voice messages, native world
   dpkg-dev                                            # apt-get source: the wasm world builds them

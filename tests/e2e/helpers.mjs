@@ -33,11 +33,11 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // ---- the server ----------------------------------------------------------------------------------
 
 // Starts the server; `port` 0 picks a free one. Extra flags (e.g. --secret) go after the usual.
-export function startServer({ port = 0, extra = [], web = webRoot } = {}) {
+export function startServer({ port = 0, extra = [], web = webRoot, address = '127.0.0.1' } = {}) {
   return new Promise((resolve, reject) => {
     let log = '';
     const child = spawn(serverBinary,
-                        ['--port', String(port), '--address', '127.0.0.1', '--web-root', web,
+                        ['--port', String(port), '--address', address, '--web-root', web,
                          '--no-qr', ...extra],
                         { stdio: ['ignore', 'pipe', 'pipe'] });
     const timer = setTimeout(() => reject(new Error(`server did not start in ${STEP_MS} ms:\n${log}`)), STEP_MS);
@@ -74,9 +74,12 @@ export async function stopServer(child) {
 // ---- the browser and its users -------------------------------------------------------------------
 
 // playwright's launch() gives every run a fresh temporary user-data-dir.
-export function launchBrowser() {
-  return chromium.launch({ executablePath: chromiumPath, args: chromiumFlags, timeout: STEP_MS });
+// `executablePath` and `args` (added to the usual flags) for a browser started another way, e.g.
+// inside a network namespace (network_blip.test.mjs).
+export function launchBrowser({ executablePath = chromiumPath, args = [] } = {}) {
+  return chromium.launch({ executablePath, args: [...chromiumFlags, ...args], timeout: STEP_MS });
 }
+export const chromiumExecutable = chromiumPath;
 
 // Test-only instrumentation, injected before the page's scripts: every RTCPeerConnection the
 // page creates is kept in window.__peerConnections so a test can read getStats() and states.
@@ -116,8 +119,8 @@ export const consoleErrorExpected = (text) => expectedConsoleErrors.some((patter
 
 // One user = one browser context (own storage), one page, every error it shows recorded.
 // `initScript` runs in the page before its own scripts (e.g. to take an API away); `prepare`
-// gets the page before it loads (e.g. to route a worker's script).
-export async function openUser(browser, baseUrl, name, { initScript, prepare } = {}) {
+// gets the page before it loads (e.g. to route a worker's script); `room` opens an invite link.
+export async function openUser(browser, baseUrl, name, { initScript, prepare, room } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
   if (prepare) await prepare(page);
@@ -133,7 +136,7 @@ export async function openUser(browser, baseUrl, name, { initScript, prepare } =
     errors.push(`console.error: ${message.text()}`);
   });
   page.on('crash', () => errors.push('page crashed'));
-  await page.goto(`${baseUrl}/?name=${encodeURIComponent(name)}`);
+  await page.goto(`${baseUrl}/?name=${encodeURIComponent(name)}${room ? `&room=${room}` : ''}`);
   await waitForLink(page, 'online');
   return { name, context, page, errors };
 }
