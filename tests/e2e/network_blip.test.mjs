@@ -34,7 +34,14 @@ const setLink = (state) => ip('link', 'set', hostSide, state);
 
 let server, url, hostBrowser, nsBrowser;
 const users = [];
+// What a run killed halfway left behind (same tag) goes first.
+function removeNetwork() {
+  try { ip('link', 'del', hostSide); } catch { /* none, or gone with the namespace */ }
+  try { ip('netns', 'del', ns); } catch { /* none */ }
+}
+
 before(async () => {
+  removeNetwork();
   ip('netns', 'add', ns);
   ip('link', 'add', hostSide, 'type', 'veth', 'peer', 'name', nsSide);
   ip('link', 'set', nsSide, 'netns', ns);
@@ -58,8 +65,7 @@ after(async () => {
   await nsBrowser?.close().catch(() => {});
   await hostBrowser?.close().catch(() => {});
   await stopServer(server);
-  try { ip('link', 'del', hostSide); } catch { /* gone with the namespace */ }
-  try { ip('netns', 'del', ns); } catch { /* never made */ }
+  removeNetwork();
   rmSync(folder, { recursive: true, force: true });
 });
 
