@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  assertNoErrors, button, chatButton, probes, STEP_MS, useSession, waitForTransferState, writeRandomFile,
+  assertNoErrors, button, probes, startFileTransfer, STEP_MS, useSession, waitForTransferState, writeRandomFile,
 } from './helpers.mjs';
 
 const session = useSession({ before, after, afterEach });
@@ -76,14 +76,7 @@ async function dropAndStallNextLinks(page) {
 async function startTransfer(file, share) {
   const [ada, bob] = await session.open('Ada', 'Bob');
   for (const user of [ada, bob]) await user.page.evaluate(watchTransfers);
-  await chatButton(ada.page, 'Bob').click();
-  await ada.page.locator('#fileInput').setInputFiles([file.file]);
-  await bob.page.locator('#transfers .transfer').last().waitFor();
-  await button(bob.page, 'Accept').click();
-  await bob.page.waitForFunction((s) => {
-    const bar = document.querySelector('#transfers .transfer:last-child progress');
-    return bar && bar.value / bar.max >= s;
-  }, share, { timeout: 60_000, polling: 50 });
+  await startFileTransfer(ada, bob, file, share);
   return [ada, bob];
 }
 

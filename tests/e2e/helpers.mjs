@@ -155,6 +155,19 @@ export const button = (page, name) => page.getByRole('button', { name, exact: tr
 // The roster tile's button that opens the conversation (chat and files) with `name`.
 export const chatButton = (page, name) => page.getByRole('button', { name: new RegExp(`^Chat and files with ${name}`) });
 
+// `from` sends `file` (writeRandomFile's) to `to`, who accepts; returns once `to`'s progress bar
+// has reached `share` (0..1) of it: the moment a test cuts something mid-transfer.
+export async function startFileTransfer(from, to, file, share) {
+  await chatButton(from.page, to.name).click();
+  await from.page.locator('#fileInput').setInputFiles([file.file]);
+  await to.page.locator('#transfers .transfer').last().waitFor();
+  await button(to.page, 'Accept').click();
+  await to.page.waitForFunction((s) => {
+    const bar = document.querySelector('#transfers .transfer:last-child progress');
+    return bar && bar.value / bar.max >= s;
+  }, share, { timeout: 60_000, polling: 50 });
+}
+
 // Until the newest transfer in the conversation is in `state` (data-state: offered, sending, …).
 export async function waitForTransferState(page, state, timeout = STEP_MS) {
   await page.waitForFunction((s) => {

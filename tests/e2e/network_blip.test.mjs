@@ -14,7 +14,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  assertNoErrors, button, chatButton, chromiumExecutable, closeUsers, launchBrowser, openUser, probes,
+  assertNoErrors, button, chromiumExecutable, closeUsers, launchBrowser, openUser, probes, startFileTransfer,
   startServer, stopServer, waitForTransferState, writeRandomFile,
 } from './helpers.mjs';
 
@@ -75,14 +75,7 @@ test('a receiver whose network is gone for longer than ICE waits gets the file w
   const bob = await openUser(nsBrowser, url, 'Bob', { room });
   users.push(ada, bob);
   await button(ada.page, 'Call Bob').waitFor();
-  await chatButton(ada.page, 'Bob').click();
-  await ada.page.locator('#fileInput').setInputFiles([file.file]);
-  await bob.page.locator('#transfers .transfer').last().waitFor();
-  await button(bob.page, 'Accept').click();
-  await bob.page.waitForFunction(() => {
-    const bar = document.querySelector('#transfers .transfer:last-child progress');
-    return bar && bar.value / bar.max >= 0.3;
-  }, null, { timeout: 60_000, polling: 50 });
+  await startFileTransfer(ada, bob, file, 0.3);
 
   setLink('down');
   const downAt = performance.now();
